@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig } from './rekey-config';
+
+describe('loadConfig', () => {
+  it('fills the contracts defaults outside production', () => {
+    const config = loadConfig('tunnels', {});
+    expect(config).toMatchObject({
+      port: 3002,
+      mongoUri: 'mongodb://127.0.0.1:27017/rekey_tunnels',
+      kafkaBrokers: ['127.0.0.1:9092'],
+      awsRegion: 'us-east-1',
+      production: false,
+      topicPartitions: 6,
+    });
+  });
+
+  it('splits several brokers and honours overrides', () => {
+    const config = loadConfig('chat', { PORT: '8080', KAFKA_BROKERS: 'a:1,b:2', AWS_REGION: 'eu-west-1' });
+    expect(config.port).toBe(8080);
+    expect(config.kafkaBrokers).toEqual(['a:1', 'b:2']);
+    expect(config.awsRegion).toBe('eu-west-1');
+  });
+
+  it('refuses to fall back to dev defaults in production, naming the first missing setting', () => {
+    expect(() => loadConfig('bots', { NODE_ENV: 'production' })).toThrow(new ConfigError('MONGO_URI is missing'));
+  });
+
+  it('requires the credentials and keyring files in production', () => {
+    const env = { NODE_ENV: 'production', MONGO_URI: 'mongodb://db/rekey_bots', KAFKA_BROKERS: 'k:9092', AWS_REGION: 'us-east-1' };
+    expect(() => loadConfig('bots', env)).toThrow('REKEY_CREDENTIALS_FILE is missing');
+    expect(() => loadConfig('bots', { ...env, REKEY_CREDENTIALS_FILE: '/nonexistent/creds.json', REKEY_KEYRING_FILE: __filename })).toThrow(
+      'REKEY_CREDENTIALS_FILE: cannot read file /nonexistent/creds.json',
+    );
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT must be an integer number'],
+    [{ KAFKA_BROKERS: 'no-port' }, 'KAFKA_BROKERS must be comma-separated host:port pairs'],
+    [{ MONGO_URI: 'postgres://x' }, 'MONGO_URI must be a mongodb:// connection string'],
+    [{ AWS_REGION: 'moon' }, 'AWS_REGION must be an AWS region such as us-east-1'],
+  ])('names the malformed setting %j', (env, message) => {
+    expect(() => loadConfig('bots', env)).toThrow(message);
+  });
+});

@@ -1,0 +1,118 @@
+import { AppName, DEFAULT_PORTS } from '@rekey/contracts';
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
+import { accessSync, constants } from 'node:fs';
+
+/** Typed, validated settings of one app; built once at start-up by {@link loadConfig}. */
+export interface RekeyConfig {
+  readonly app: AppName;
+  readonly production: boolean;
+  readonly port: number;
+  readonly mongoUri: string;
+  readonly kafkaBrokers: string[];
+  readonly awsRegion: string;
+  /** JSON file of SigV4 credentials; absent outside production means "use the dev keys". */
+  readonly credentialsFile?: string;
+  /** JSON keyring file; absent outside production means "use the dev keyring". */
+  readonly keyringFile?: string;
+  readonly topicPartitions: number;
+  readonly logLevel: string;
+}
+
+/** A missing or malformed setting; its message is the one line printed before the app exits. */
+export class ConfigError extends Error {}
+
+const isProduction = (env: RekeyEnvironment) => env.NODE_ENV === 'production';
+
+class RekeyEnvironment {
+  @IsOptional()
+  @IsIn(['production', 'development', 'test'])
+  NODE_ENV?: string;
+
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT!: number;
+
+  @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: '$property must be a mongodb:// connection string' })
+  MONGO_URI!: string;
+
+  @Matches(/^[^,\s:]+:\d+(,[^,\s:]+:\d+)*$/, { message: '$property must be comma-separated host:port pairs' })
+  KAFKA_BROKERS!: string;
+
+  @Matches(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: '$property must be an AWS region such as us-east-1' })
+  AWS_REGION!: string;
+
+  @ValidateIf((env: RekeyEnvironment) => isProduction(env) || env.REKEY_CREDENTIALS_FILE !== undefined)
+  @IsNotEmpty({ message: '$property is required in production' })
+  REKEY_CREDENTIALS_FILE?: string;
+
+  @ValidateIf((env: RekeyEnvironment) => isProduction(env) || env.REKEY_KEYRING_FILE !== undefined)
+  @IsNotEmpty({ message: '$property is required in production' })
+  REKEY_KEYRING_FILE?: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  KAFKA_TOPIC_PARTITIONS!: number;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL!: string;
+}
+
+function devDefaults(app: AppName): Partial<Record<keyof RekeyEnvironment, string>> {
+  return {
+    MONGO_URI: `mongodb://127.0.0.1:27017/rekey_${app}`,
+    KAFKA_BROKERS: '127.0.0.1:9092',
+    AWS_REGION: 'us-east-1',
+  };
+}
+
+function assertReadable(name: string, path: string | undefined): void {
+  if (path === undefined) return;
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    throw new ConfigError(`${name}: cannot read file ${path}`);
+  }
+}
+
+/**
+ * Reads the app's settings from the environment. Outside production the contracts' dev defaults
+ * fill the gaps; in production nothing does, and the first bad setting throws a {@link ConfigError}.
+ */
+export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): RekeyConfig {
+  const production = env.NODE_ENV === 'production';
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const raw = {
+    PORT: String(DEFAULT_PORTS[app]),
+    KAFKA_TOPIC_PARTITIONS: '6',
+    LOG_LEVEL: 'info',
+    ...(production ? {} : devDefaults(app)),
+    ...given,
+  };
+  const parsed = plainToInstance(RekeyEnvironment, {
+    ...raw,
+    PORT: Number(raw.PORT),
+    KAFKA_TOPIC_PARTITIONS: Number(raw.KAFKA_TOPIC_PARTITIONS),
+  });
+  const [failure] = validateSync(parsed);
+  if (failure) {
+    const missing = failure.value === undefined;
+    throw new ConfigError(missing ? `${failure.property} is missing` : Object.values(failure.constraints ?? {}).at(-1) ?? `${failure.property} is invalid`);
+  }
+  assertReadable('REKEY_CREDENTIALS_FILE', parsed.REKEY_CREDENTIALS_FILE);
+  assertReadable('REKEY_KEYRING_FILE', parsed.REKEY_KEYRING_FILE);
+  return {
+    app,
+    production,
+    port: parsed.PORT,
+    mongoUri: parsed.MONGO_URI,
+    kafkaBrokers: parsed.KAFKA_BROKERS.split(','),
+    awsRegion: parsed.AWS_REGION,
+    credentialsFile: parsed.REKEY_CREDENTIALS_FILE,
+    keyringFile: parsed.REKEY_KEYRING_FILE,
+    topicPartitions: parsed.KAFKA_TOPIC_PARTITIONS,
+    logLevel: parsed.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,20 @@
+import type { IncomingMessage } from 'node:http';
+import type { Params } from 'nestjs-pino';
+import type { RekeyConfig } from '../config/rekey-config';
+
+/**
+ * JSON logs with the request id on every line of a request. Headers that carry credentials are
+ * redacted; bodies are never logged, because they may hold tokens.
+ */
+export function loggerOptions(config: RekeyConfig): Params {
+  return {
+    pinoHttp: {
+      name: `rekey-${config.app}`,
+      level: config.logLevel,
+      // Fastify assigns the id (see bootstrap.ts) and its middleware layer copies it to the raw request.
+      genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id: string }).id,
+      redact: ['req.headers.authorization', 'req.headers["x-amz-security-token"]', 'req.headers.cookie'],
+      autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') === true || req.url === '/metrics' },
+    },
+  };
+}

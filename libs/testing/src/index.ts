@@ -1,0 +1,5 @@
+export * from './infrastructure';
+export * from './test-app';
+export * from './test-environment';
+export * from './describe-app-infrastructure';
+export * from './local-kafka';

@@ -1,0 +1,11 @@
+import { resolveInfrastructure } from '../infrastructure';
+import { TEST_KAFKA_BROKERS, TEST_MONGO_URL } from '../test-environment';
+
+/** Starts (or finds) the real servers once per jest run and hands their addresses to the workers. */
+export default async function globalSetup(): Promise<void> {
+  const infrastructure = await resolveInfrastructure();
+  process.stderr.write(`\n[testing] MongoDB ${infrastructure.mongoUrl}, Kafka ${infrastructure.kafkaBrokers} (${infrastructure.source})\n`);
+  process.env[TEST_MONGO_URL] = infrastructure.mongoUrl;
+  process.env[TEST_KAFKA_BROKERS] = infrastructure.kafkaBrokers;
+  (globalThis as { rekeyInfrastructure?: typeof infrastructure }).rekeyInfrastructure = infrastructure;
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// tools/infra command line:
+//   node tools/infra/cli.mjs up [--kafka-port 9092] [--mongo-port 27017] [--json]
+//   node tools/infra/cli.mjs down [kafka-9092 ferretdb-27017 ...]   (default: both default ports)
+import { parseArgs } from 'node:util';
+import { down, up } from './infra.mjs';
+import { InfraError } from './log.mjs';
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    'kafka-port': { type: 'string', default: '9092' },
+    'mongo-port': { type: 'string', default: '27017' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const [command, ...names] = positionals;
+const kafkaPort = Number(values['kafka-port']);
+const mongoPort = Number(values['mongo-port']);
+
+try {
+  if (command === 'up') {
+    const result = await up({ kafkaPort, mongoPort });
+    process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `MONGO_URI base ${result.mongoUrl}\nKAFKA_BROKERS ${result.kafkaBrokers}\n`);
+  } else if (command === 'down') {
+    await down(names.length > 0 ? names : [`kafka-${kafkaPort}`, `ferretdb-${mongoPort}`]);
+  } else {
+    process.stderr.write('usage: cli.mjs up|down [names...] [--kafka-port N] [--mongo-port N] [--json]\n');
+    process.exitCode = 2;
+  }
+} catch (error) {
+  if (!(error instanceof InfraError)) throw error;
+  process.stderr.write(`[infra] error: ${error.message}\n`);
+  process.exitCode = 1;
+}

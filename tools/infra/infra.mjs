@@ -1,0 +1,51 @@
+// Brings the local Kafka and FerretDB up (reusing servers that already answer) and down again.
+import { FERRETDB_MARKER, startFerretdb } from './ferretdb.mjs';
+import { KAFKA_MARKER, startKafka } from './kafka.mjs';
+import { InfraError, step } from './log.mjs';
+import { kafkaAnswers, mongoAnswers, portInUse } from './probes.mjs';
+import { recordedPid, stopRecorded } from './processes.mjs';
+
+const servers = {
+  kafka: { marker: KAFKA_MARKER, answers: kafkaAnswers, start: startKafka, protocol: 'Kafka' },
+  ferretdb: { marker: FERRETDB_MARKER, answers: mongoAnswers, start: startFerretdb, protocol: 'MongoDB' },
+};
+
+async function ensureServer(kind, port) {
+  const server = servers[kind];
+  const name = `${kind}-${port}`;
+  if (await server.answers(port)) {
+    const ours = recordedPid(name, server.marker) !== undefined;
+    step(`${name}: already answering on 127.0.0.1:${port}, reusing it`);
+    return { name, started: false, ours };
+  }
+  if (await portInUse(port)) {
+    throw new InfraError(`port ${port} is taken by a process that does not answer the ${server.protocol} protocol`);
+  }
+  const pid = await server.start({ name, port });
+  step(`${name}: ready (pid ${pid})`);
+  return { name, started: true, ours: true };
+}
+
+/**
+ * Ensures Kafka and a MongoDB-wire server answer on the given ports.
+ * `started` names the servers this call started, which the caller should stop with `down`.
+ */
+export async function up({ kafkaPort = 9092, mongoPort = 27017 } = {}) {
+  const results = await Promise.all([ensureServer('kafka', kafkaPort), ensureServer('ferretdb', mongoPort)]);
+  return {
+    mongoUrl: `mongodb://127.0.0.1:${mongoPort}`,
+    kafkaBrokers: `127.0.0.1:${kafkaPort}`,
+    started: results.filter((r) => r.started).map((r) => r.name),
+    reused: results.filter((r) => !r.started).map((r) => r.name),
+  };
+}
+
+/** Stops the named servers (e.g. `kafka-9092`) if tools/infra started them; others are left alone. */
+export async function down(names) {
+  for (const name of names) {
+    const kind = name.split('-')[0];
+    if (!servers[kind]) throw new InfraError(`unknown server '${name}' (expected kafka-<port> or ferretdb-<port>)`);
+    const stopped = await stopRecorded(name, servers[kind].marker);
+    if (!stopped) step(`${name}: not started by tools/infra, nothing to stop`);
+  }
+}

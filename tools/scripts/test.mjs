@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// `npm test`: install if needed, then lint (with module boundaries), type-check and every jest
+// project, unit and integration; jest's global setup brings Kafka and FerretDB up.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ensureDependencies, readJson, root, runTool, say } from './workspace.mjs';
+
+ensureDependencies();
+const started = Date.now();
+const results = join(root, 'dist', 'jest-results.json');
+rmSync(results, { force: true });
+mkdirSync(dirname(results), { recursive: true });
+const steps = [
+  ['project graph', 'nx', ['show', 'projects'], { stdio: ['ignore', 'ignore', 'inherit'] }],
+  ['lint', 'eslint', ['.', '--max-warnings=0']],
+  ['type-check', 'tsc', ['-p', 'tsconfig.json']],
+  ['jest', 'jest', ['--ci', '--maxWorkers=2', '--json', `--outputFile=${results}`, ...process.argv.slice(2)]],
+];
+
+let failed = false;
+for (const [name, tool, args, options] of steps) {
+  say(`${name}...`);
+  const code = await runTool(tool, args, options);
+  if (code !== 0) {
+    say(`${name} failed (exit ${code})`);
+    failed = true;
+    if (name !== 'jest') break;
+  }
+}
+if (existsSync(results)) {
+  const { numPassedTests, numFailedTests, numPendingTests } = readJson(results);
+  process.stdout.write(`Tests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests} skipped\n`);
+}
+say(`done in ${Math.round((Date.now() - started) / 1000)} s`);
+process.exit(failed ? 1 : 0);
