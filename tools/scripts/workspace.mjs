@@ -1,6 +1,7 @@
 // Helpers shared by `npm start` and `npm test`; plain Node so they run before `npm install`.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,14 +12,21 @@ export function say(message) {
   process.stderr.write(`[rekey] ${message}\n`);
 }
 
-/** Installs npm packages when node_modules is missing or older than the lockfile. */
+const manifestHash = () =>
+  createHash('sha256').update(readFileSync(join(root, 'package.json'))).update(readFileSync(join(root, 'package-lock.json'))).digest('hex');
+
+/**
+ * Installs npm packages when node_modules is missing or was installed for other manifests.
+ * `npm install` rather than `npm ci`: npm 11 writes lockfiles without other platforms' optional
+ * binaries (e.g. @swc/core-darwin-arm64), which `npm ci` then rejects as out of sync.
+ */
 export function ensureDependencies() {
-  const marker = join(root, 'node_modules', '.package-lock.json');
-  const lock = join(root, 'package-lock.json');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  say('installing npm packages (npm ci)');
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('npm ci failed');
+  const marker = join(root, 'node_modules', '.rekey-installed');
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === manifestHash()) return;
+  say('installing npm packages');
+  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm install failed');
+  writeFileSync(marker, manifestHash());
 }
 
 /** Runs a local tool from node_modules/.bin, resolving with its exit code. */

@@ -1,0 +1,3 @@
+export * from './fingerprint';
+export * from './token-rotated';
+export * from './topics';

@@ -1,0 +1,42 @@
+import { AppName } from '../apps';
+
+/** One topic per producing app (contracts.md, "Events"). Nothing else defines a topic string. */
+export const TOPICS: Record<AppName, string> = {
+  bots: 'rekey.bots.v1',
+  tunnels: 'rekey.tunnels.v1',
+  chat: 'rekey.chat.v1',
+};
+
+/** `ce_source` of each producer. */
+export const EVENT_SOURCES: Record<AppName, string> = {
+  bots: '/rekey/bots',
+  tunnels: '/rekey/tunnels',
+  chat: '/rekey/chat',
+};
+
+/** `ce_type` names. Nothing else defines a type string. */
+export const EVENT_TYPES = {
+  bots: {
+    AccountCreated: 'rekey.bots.AccountCreated',
+    AccountUpdated: 'rekey.bots.AccountUpdated',
+    AccountDeleted: 'rekey.bots.AccountDeleted',
+    BotCreated: 'rekey.bots.BotCreated',
+    BotUpdated: 'rekey.bots.BotUpdated',
+    TokenRotated: 'rekey.bots.TokenRotated',
+    EventsConfigurationChanged: 'rekey.bots.EventsConfigurationChanged',
+  },
+  tunnels: {
+    TunnelOpened: 'rekey.tunnels.TunnelOpened',
+    TokenRotated: 'rekey.tunnels.TokenRotated',
+    TunnelClosed: 'rekey.tunnels.TunnelClosed',
+  },
+  chat: {
+    RoomCreated: 'rekey.chat.RoomCreated',
+    RoomUpdated: 'rekey.chat.RoomUpdated',
+    RoomDeleted: 'rekey.chat.RoomDeleted',
+    ChatTokenCreated: 'rekey.chat.ChatTokenCreated',
+    UserDisconnected: 'rekey.chat.UserDisconnected',
+    MessageDeleted: 'rekey.chat.MessageDeleted',
+    EventSent: 'rekey.chat.EventSent',
+  },
+} as const;
