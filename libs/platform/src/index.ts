@@ -4,3 +4,5 @@ export * from './config/rekey-config';
 export * from './kafka/kafka.client';
 export * from './logging/logger.options';
 export * from './platform.module';
+export * from './metrics/metrics';
+export * from './public-route';

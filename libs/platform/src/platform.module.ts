@@ -6,8 +6,9 @@ import { RekeyConfig } from './config/rekey-config';
 import { HealthModule } from './health/health.module';
 import { createKafka, KAFKA } from './kafka/kafka.client';
 import { loggerOptions } from './logging/logger.options';
+import { createMetricsRegistry, METRICS_REGISTRY, MetricsController } from './metrics/metrics';
 
-/** What every Rekey app runs on: config, JSON logs, its MongoDB database, Kafka and health probes. */
+/** What every Rekey app runs on: config, JSON logs, its MongoDB database, Kafka, health probes and metrics. */
 @Global()
 @Module({})
 export class PlatformModule {
@@ -23,8 +24,10 @@ export class PlatformModule {
       providers: [
         { provide: REKEY_CONFIG, useValue: config },
         { provide: KAFKA, useFactory: () => createKafka(config) },
+        { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry(config.app) },
       ],
-      exports: [REKEY_CONFIG, KAFKA],
+      controllers: [MetricsController],
+      exports: [REKEY_CONFIG, KAFKA, METRICS_REGISTRY],
     };
   }
 }

@@ -1,8 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
+import { Public } from '../public-route';
 import { KafkaHealthIndicator } from './kafka.health';
 
 /** Kubernetes probes: liveness never touches dependencies, readiness checks both for real. */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(
