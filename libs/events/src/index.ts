@@ -38,7 +38,7 @@ export declare const NOT_DELETED: Record<string, unknown>;
 
 /** Publishes recorded events of the watched models to the app's topic; injectable. */
 export declare class OutboxRelay {
-  watch(model: Model<any>): void;
+  watch(model: Model<unknown>): void;
   /** Called after a write: publish now rather than at the next poll. */
   wake(): void;
   /** Resolves once everything recorded so far is published (tests, graceful shutdown). */
