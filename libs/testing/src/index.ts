@@ -3,3 +3,4 @@ export * from './test-app';
 export * from './test-environment';
 export * from './describe-app-infrastructure';
 export * from './local-kafka';
+export * from './aws-clients';
