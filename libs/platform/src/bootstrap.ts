@@ -25,7 +25,8 @@ export async function createApp(rootModule: DynamicModule): Promise<NestFastifyA
     rootModule,
     createAdapter(),
     // rawBody: SigV4 signs the exact bytes of the payload.
-    { bufferLogs: true, rawBody: true },
+    // abortOnError false: a start-up failure throws (and a ConfigError becomes one line) instead of aborting.
+    { bufferLogs: true, rawBody: true, abortOnError: false },
   );
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
@@ -33,18 +34,18 @@ export async function createApp(rootModule: DynamicModule): Promise<NestFastifyA
 }
 
 /**
- * The `main.ts` of every app: loads and validates the config (one line and exit 1 on a bad
- * setting), then serves on the configured port.
+ * The `main.ts` of every app: loads and validates the config, builds the app, serves on the
+ * configured port. A bad setting, found by loadConfig or by a module at start-up (e.g. a
+ * malformed keyring file), prints one line and exits 1.
  */
 export async function runApp(app: AppName, rootModuleFor: (config: RekeyConfig) => DynamicModule): Promise<void> {
-  let config: RekeyConfig;
   try {
-    config = loadConfig(app);
+    const config = loadConfig(app);
+    const nest = await createApp(rootModuleFor(config));
+    await nest.listen(config.port, '0.0.0.0');
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`rekey-${app}: configuration error: ${error.message}\n`);
     process.exit(1);
   }
-  const nest = await createApp(rootModuleFor(config));
-  await nest.listen(config.port, '0.0.0.0');
 }
