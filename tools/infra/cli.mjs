@@ -2,8 +2,10 @@
 // tools/infra command line:
 //   node tools/infra/cli.mjs up [--kafka-port 9092] [--mongo-port 27017] [--json]
 //   node tools/infra/cli.mjs down [kafka-9092 ferretdb-27017 ...]   (default: both default ports)
+//   node tools/infra/cli.mjs kustomize                               (prints the cached binary's path)
 import { parseArgs } from 'node:util';
 import { down, up } from './infra.mjs';
+import { ensureKustomize } from './kustomize.mjs';
 import { InfraError } from './log.mjs';
 
 const { positionals, values } = parseArgs({
@@ -24,8 +26,10 @@ try {
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `MONGO_URI base ${result.mongoUrl}\nKAFKA_BROKERS ${result.kafkaBrokers}\n`);
   } else if (command === 'down') {
     await down(names.length > 0 ? names : [`kafka-${kafkaPort}`, `ferretdb-${mongoPort}`]);
+  } else if (command === 'kustomize') {
+    process.stdout.write(`${ensureKustomize()}\n`);
   } else {
-    process.stderr.write('usage: cli.mjs up|down [names...] [--kafka-port N] [--mongo-port N] [--json]\n');
+    process.stderr.write('usage: cli.mjs up|down|kustomize [names...] [--kafka-port N] [--mongo-port N] [--json]\n');
     process.exitCode = 2;
   }
 } catch (error) {

@@ -1,0 +1,92 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec?: Record<string, unknown>;
+}
+interface Container {
+  name: string;
+  resources: { requests: Record<string, string>; limits: Record<string, string> };
+  securityContext: { readOnlyRootFilesystem: boolean; allowPrivilegeEscalation: boolean; capabilities: { drop: string[] } };
+  livenessProbe: { httpGet: { path: string } };
+  readinessProbe: { httpGet: { path: string } };
+  startupProbe: { httpGet: { path: string } };
+}
+
+const root = join(__dirname, '..', '..');
+const kustomize = execFileSync(process.execPath, [join(root, 'tools', 'infra', 'cli.mjs'), 'kustomize'], { encoding: 'utf8' }).trim();
+
+function render(overlay: string): K8sObject[] {
+  const yaml = execFileSync(kustomize, ['build', join(root, 'deploy', 'k8s', 'overlays', overlay)], { encoding: 'utf8' });
+  return parseAllDocuments(yaml).map((doc) => doc.toJS() as K8sObject);
+}
+
+/** Validates against the Kubernetes OpenAPI schemas shipped in the kubernetes-models package. */
+function validateAgainstSchema(object: K8sObject): void {
+  const groupPath = object.apiVersion.includes('/') ? object.apiVersion : `v1`;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const models = require(`kubernetes-models/${groupPath}/${object.kind}`);
+  new models[object.kind](object).validate();
+}
+
+const apps = ['bots', 'tunnels', 'chat'];
+
+describe.each(['dev', 'prod'])('the %s overlay', (overlay) => {
+  const objects = render(overlay);
+  const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
+
+  it('renders objects that all validate against the Kubernetes schemas', () => {
+    expect(objects.length).toBeGreaterThanOrEqual(14);
+    for (const object of objects) expect(() => validateAgainstSchema(object)).not.toThrow();
+  });
+
+  it('has a Deployment, Service, HPA and PDB per app, and the topics Job', () => {
+    for (const kind of ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
+      expect(byKind(kind).map((o) => o.metadata.name).sort()).toEqual(apps.map((app) => `rekey-${app}`).sort());
+    }
+    expect(byKind('Job').map((o) => o.metadata.name)).toEqual(['rekey-topics']);
+  });
+
+  it.each(apps)('runs %s with probes, limits, a locked-down security context and secrets as files', (app) => {
+    const deployment = byKind('Deployment').find((o) => o.metadata.name === `rekey-${app}`)!;
+    const pod = (deployment.spec as { template: { spec: Record<string, never> } }).template.spec as {
+      securityContext: { runAsNonRoot: boolean };
+      containers: Container[];
+      volumes: { name: string; secret?: { secretName: string } }[];
+    };
+    const [container] = pod.containers;
+    expect(container.livenessProbe.httpGet.path).toBe('/health/live');
+    expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
+    expect(container.startupProbe.httpGet.path).toBe('/health/live');
+    expect(Object.keys(container.resources.requests).sort()).toEqual(['cpu', 'memory']);
+    expect(Object.keys(container.resources.limits).sort()).toEqual(['cpu', 'memory']);
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(pod.volumes.filter((v) => v.secret).map((v) => v.secret!.secretName).sort()).toEqual(['rekey-credentials', 'rekey-keyring']);
+  });
+
+  it.each(apps)('scales %s on CPU and keeps its PDB on exactly its pods', (app) => {
+    const deployment = byKind('Deployment').find((o) => o.metadata.name === `rekey-${app}`)!;
+    const hpa = byKind('HorizontalPodAutoscaler').find((o) => o.metadata.name === `rekey-${app}`)!;
+    const pdb = byKind('PodDisruptionBudget').find((o) => o.metadata.name === `rekey-${app}`)!;
+    const hpaSpec = hpa.spec as { scaleTargetRef: { kind: string; name: string }; minReplicas: number; maxReplicas: number };
+    expect(hpaSpec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: `rekey-${app}` });
+    expect(hpaSpec.minReplicas).toBeGreaterThanOrEqual(1);
+    expect(hpaSpec.maxReplicas).toBeGreaterThan(hpaSpec.minReplicas);
+    expect((pdb.spec as { selector: unknown }).selector).toEqual((deployment.spec as { selector: unknown }).selector);
+  });
+});
+
+describe('overlay differences', () => {
+  it('gives prod more replicas than dev', () => {
+    const replicas = (overlay: string) =>
+      render(overlay)
+        .filter((o) => o.kind === 'HorizontalPodAutoscaler')
+        .map((o) => (o.spec as { minReplicas: number }).minReplicas);
+    expect(Math.min(...replicas('prod'))).toBeGreaterThan(Math.max(...replicas('dev')));
+  });
+});
