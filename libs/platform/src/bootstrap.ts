@@ -29,8 +29,30 @@ export async function createApp(rootModule: DynamicModule): Promise<NestFastifyA
     { bufferLogs: true, rawBody: true, abortOnError: false },
   );
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   return app;
+}
+
+/** How long a graceful shutdown may take before the process gives up (Kubernetes grants 30 s). */
+const SHUTDOWN_DEADLINE_MS = 20_000;
+
+/**
+ * SIGTERM / SIGINT: stop accepting, let in-flight requests finish, run the shutdown hooks
+ * (outbox flush, Kafka and MongoDB disconnects all happen in onApplicationShutdown, after the
+ * HTTP server has closed), then exit 0. Nest's own enableShutdownHooks re-raises the signal
+ * afterwards, which would end the process with 143 instead.
+ */
+function closeOnSignals(nest: NestFastifyApplication): void {
+  const shutdown = async (signal: NodeJS.Signals) => {
+    nest.get(Logger).log(`${signal} received: draining`);
+    setTimeout(() => {
+      process.stderr.write(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS} ms\n`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    await nest.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', (signal) => void shutdown(signal));
+  process.once('SIGINT', (signal) => void shutdown(signal));
 }
 
 /**
@@ -42,6 +64,7 @@ export async function runApp(app: AppName, rootModuleFor: (config: RekeyConfig) 
   try {
     const config = loadConfig(app);
     const nest = await createApp(rootModuleFor(config));
+    closeOnSignals(nest);
     await nest.listen(config.port, '0.0.0.0');
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
