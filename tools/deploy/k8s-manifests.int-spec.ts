@@ -17,6 +17,12 @@ interface Container {
   startupProbe: { httpGet: { path: string } };
 }
 
+interface PodSpec {
+  securityContext: { runAsNonRoot: boolean };
+  containers: Container[];
+  volumes: { name: string; secret?: { secretName: string } }[];
+}
+
 const root = join(__dirname, '..', '..');
 const kustomize = execFileSync(process.execPath, [join(root, 'tools', 'infra', 'cli.mjs'), 'kustomize'], { encoding: 'utf8' }).trim();
 
@@ -53,11 +59,7 @@ describe.each(['dev', 'prod'])('the %s overlay', (overlay) => {
 
   it.each(apps)('runs %s with probes, limits, a locked-down security context and secrets as files', (app) => {
     const deployment = byKind('Deployment').find((o) => o.metadata.name === `rekey-${app}`)!;
-    const pod = (deployment.spec as { template: { spec: Record<string, never> } }).template.spec as {
-      securityContext: { runAsNonRoot: boolean };
-      containers: Container[];
-      volumes: { name: string; secret?: { secretName: string } }[];
-    };
+    const pod = (deployment.spec as { template: { spec: PodSpec } }).template.spec;
     const [container] = pod.containers;
     expect(container.livenessProbe.httpGet.path).toBe('/health/live');
     expect(container.readinessProbe.httpGet.path).toBe('/health/ready');

@@ -4,3 +4,4 @@ export * from './test-environment';
 export * from './describe-app-infrastructure';
 export * from './local-kafka';
 export * from './aws-clients';
+export * from './production-app';
