@@ -5,6 +5,8 @@ import { AppName } from '@rekey/contracts';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { ConfigError, loadConfig, RekeyConfig } from './config/rekey-config';
+import { instrumentHttp } from './metrics/http-metrics';
+import { METRICS_REGISTRY } from './metrics/metrics';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -29,6 +31,7 @@ export async function createApp(rootModule: DynamicModule): Promise<NestFastifyA
     { bufferLogs: true, rawBody: true, abortOnError: false },
   );
   app.useLogger(app.get(Logger));
+  instrumentHttp(app.getHttpAdapter().getInstance(), app.get(METRICS_REGISTRY));
   return app;
 }
 

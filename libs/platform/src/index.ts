@@ -6,3 +6,5 @@ export * from './logging/logger.options';
 export * from './platform.module';
 export * from './metrics/metrics';
 export * from './public-route';
+export * from './metrics/http-metrics';
+export * from './metrics/token-metrics';

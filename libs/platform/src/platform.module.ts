@@ -7,6 +7,7 @@ import { HealthModule } from './health/health.module';
 import { createKafka, KAFKA } from './kafka/kafka.client';
 import { loggerOptions } from './logging/logger.options';
 import { createMetricsRegistry, METRICS_REGISTRY, MetricsController } from './metrics/metrics';
+import { TokenMetrics } from './metrics/token-metrics';
 
 /** What every Rekey app runs on: config, JSON logs, its MongoDB database, Kafka, health probes and metrics. */
 @Global()
@@ -25,9 +26,10 @@ export class PlatformModule {
         { provide: REKEY_CONFIG, useValue: config },
         { provide: KAFKA, useFactory: () => createKafka(config) },
         { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry(config.app) },
+        TokenMetrics,
       ],
       controllers: [MetricsController],
-      exports: [REKEY_CONFIG, KAFKA, METRICS_REGISTRY],
+      exports: [REKEY_CONFIG, KAFKA, METRICS_REGISTRY, TokenMetrics],
     };
   }
 }

@@ -32,6 +32,17 @@ export function describeAppOnRealInfrastructure(app: AppName, rootModuleFor: (co
       expect(body.info.kafka.status).toBe('up');
     });
 
+    it('counts requests per operation and status in /metrics', async () => {
+      const liveCount = async () => {
+        const text = await (await fetch(`${testApp.url}/metrics`)).text();
+        const line = text.split('\n').find((l) => l.startsWith('rekey_http_requests_total{') && l.includes('operation="GET /health/live",status="200"'));
+        return line === undefined ? 0 : Number(line.split(' ').at(-1));
+      };
+      const before = await liveCount();
+      await Promise.all([1, 2, 3].map(() => fetch(`${testApp.url}/health/live`)));
+      expect(await liveCount()).toBe(before + 3);
+    });
+
     it('writes and reads a document through its own mongoose connection and database', async () => {
       const connection = testApp.nest.get<Connection>(getConnectionToken());
       expect(connection.db?.databaseName).toBe(new URL(testApp.config.mongoUri).pathname.slice(1));

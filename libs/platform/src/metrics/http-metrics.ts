@@ -1,0 +1,43 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Counter, Histogram, Registry } from 'prom-client';
+
+const OPERATION = Symbol('rekey.operation');
+type LabelledRequest = FastifyRequest & { [OPERATION]?: string };
+
+/**
+ * Names the operation a request performs, for metrics and logs, where the route alone does not
+ * (awsJson1_1 serves every operation on `POST /`). Only ever a name from a fixed set.
+ */
+export function labelOperation(request: FastifyRequest, operation: string): void {
+  (request as LabelledRequest)[OPERATION] = operation;
+}
+
+/** The operation label: the one set by {@link labelOperation}, else the route pattern (bounded). */
+function operationOf(request: FastifyRequest): string {
+  const labelled = (request as LabelledRequest)[OPERATION];
+  if (labelled) return labelled;
+  const route = request.routeOptions?.url;
+  return route ? `${request.method} ${route}` : 'unmatched';
+}
+
+/** Request count and latency per operation and status, recorded when the response is sent. */
+export function instrumentHttp(fastify: FastifyInstance, registry: Registry): void {
+  const requests = new Counter({
+    name: 'rekey_http_requests_total',
+    help: 'HTTP requests answered, by operation and status code',
+    labelNames: ['operation', 'status'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'rekey_http_request_duration_seconds',
+    help: 'Time from request received to response sent, by operation and status code',
+    labelNames: ['operation', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const labels = { operation: operationOf(request), status: String(reply.statusCode) };
+    requests.inc(labels);
+    latency.observe(labels, reply.elapsedTime / 1000);
+  });
+}
