@@ -14,7 +14,8 @@ export function loggerOptions(config: RekeyConfig): Params {
       // Fastify assigns the id (see bootstrap.ts) and its middleware layer copies it to the raw request.
       genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id: string }).id,
       redact: ['req.headers.authorization', 'req.headers["x-amz-security-token"]', 'req.headers.cookie'],
-      autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') === true || req.url === '/metrics' },
+      // Probes and scrapes would drown the request logs. (The middleware layer may rewrite `url`.)
+      autoLogging: { ignore: (req: IncomingMessage & { originalUrl?: string }) => /^\/(health|metrics)\b/.test(req.originalUrl ?? req.url ?? '') },
     },
   };
 }
