@@ -1,20 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry } from 'prom-client';
+import { operationLabel } from '../logging/request-labels';
 
-const OPERATION = Symbol('rekey.operation');
-type LabelledRequest = FastifyRequest & { [OPERATION]?: string };
-
-/**
- * Names the operation a request performs, for metrics and logs, where the route alone does not
- * (awsJson1_1 serves every operation on `POST /`). Only ever a name from a fixed set.
- */
-export function labelOperation(request: FastifyRequest, operation: string): void {
-  (request as LabelledRequest)[OPERATION] = operation;
-}
-
-/** The operation label: the one set by {@link labelOperation}, else the route pattern (bounded). */
+/** The operation label: the one set by labelOperation, else the route pattern (bounded). */
 function operationOf(request: FastifyRequest): string {
-  const labelled = (request as LabelledRequest)[OPERATION];
+  const labelled = operationLabel(request.raw);
   if (labelled) return labelled;
   const route = request.routeOptions?.url;
   return route ? `${request.method} ${route}` : 'unmatched';
