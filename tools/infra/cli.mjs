@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // tools/infra command line:
 //   node tools/infra/cli.mjs up [--kafka-port 9092] [--mongo-port 27017] [--json]
-//   node tools/infra/cli.mjs down [kafka-9092 ferretdb-27017 ...]   (default: both default ports)
+//   node tools/infra/cli.mjs down [kafka-9092 mongo-27017 ...]   (default: both default ports)
 //   node tools/infra/cli.mjs kustomize                               (prints the cached binary's path)
 import { parseArgs } from 'node:util';
 import { down, up } from './infra.mjs';
@@ -25,7 +25,7 @@ try {
     const result = await up({ kafkaPort, mongoPort });
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `MONGO_URI base ${result.mongoUrl}\nKAFKA_BROKERS ${result.kafkaBrokers}\n`);
   } else if (command === 'down') {
-    await down(names.length > 0 ? names : [`kafka-${kafkaPort}`, `ferretdb-${mongoPort}`]);
+    await down(names.length > 0 ? names : [`kafka-${kafkaPort}`, `mongo-${mongoPort}`]);
   } else if (command === 'kustomize') {
     process.stdout.write(`${ensureKustomize()}\n`);
   } else {

@@ -2,12 +2,23 @@
 import { FERRETDB_MARKER, startFerretdb } from './ferretdb.mjs';
 import { KAFKA_MARKER, startKafka } from './kafka.mjs';
 import { InfraError, step } from './log.mjs';
+import { MONGO_JAVA_SERVER_MARKER, startMongoJavaServer } from './mongo-java-server.mjs';
 import { kafkaAnswers, mongoAnswers, portInUse } from './probes.mjs';
 import { recordedPid, stopRecorded } from './processes.mjs';
 
+/** MongoDB-wire servers tools/infra can run; REKEY_MONGO_SERVER picks one (see README). */
+const mongoServers = {
+  'mongo-java-server': { marker: MONGO_JAVA_SERVER_MARKER, start: startMongoJavaServer },
+  ferretdb: { marker: FERRETDB_MARKER, start: startFerretdb },
+};
+const mongoServerName = process.env.REKEY_MONGO_SERVER ?? 'mongo-java-server';
+if (!mongoServers[mongoServerName]) {
+  throw new InfraError(`REKEY_MONGO_SERVER must be one of ${Object.keys(mongoServers).join(', ')}`);
+}
+
 const servers = {
   kafka: { marker: KAFKA_MARKER, answers: kafkaAnswers, start: startKafka, protocol: 'Kafka' },
-  ferretdb: { marker: FERRETDB_MARKER, answers: mongoAnswers, start: startFerretdb, protocol: 'MongoDB' },
+  mongo: { ...mongoServers[mongoServerName], answers: mongoAnswers, protocol: 'MongoDB' },
 };
 
 async function ensureServer(kind, port) {
@@ -31,7 +42,7 @@ async function ensureServer(kind, port) {
  * `started` names the servers this call started, which the caller should stop with `down`.
  */
 export async function up({ kafkaPort = 9092, mongoPort = 27017 } = {}) {
-  const results = await Promise.all([ensureServer('kafka', kafkaPort), ensureServer('ferretdb', mongoPort)]);
+  const results = await Promise.all([ensureServer('kafka', kafkaPort), ensureServer('mongo', mongoPort)]);
   return {
     mongoUrl: `mongodb://127.0.0.1:${mongoPort}`,
     kafkaBrokers: `127.0.0.1:${kafkaPort}`,
@@ -40,11 +51,11 @@ export async function up({ kafkaPort = 9092, mongoPort = 27017 } = {}) {
   };
 }
 
-/** Stops the named servers (e.g. `kafka-9092`) if tools/infra started them; others are left alone. */
+/** Stops the named servers (e.g. `kafka-9092`, `mongo-27017`) if tools/infra started them; others are left alone. */
 export async function down(names) {
   for (const name of names) {
     const kind = name.split('-')[0];
-    if (!servers[kind]) throw new InfraError(`unknown server '${name}' (expected kafka-<port> or ferretdb-<port>)`);
+    if (!servers[kind]) throw new InfraError(`unknown server '${name}' (expected kafka-<port> or mongo-<port>)`);
     const stopped = await stopRecorded(name, servers[kind].marker);
     if (!stopped) step(`${name}: not started by tools/infra, nothing to stop`);
   }

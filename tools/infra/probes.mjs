@@ -39,15 +39,15 @@ export async function kafkaAnswers(port) {
   return response !== null && response.length >= 12 && response.readInt32BE(8) >= 1;
 }
 
-function bsonHello() {
-  const hello = Buffer.from('hello\0');
+function bsonPing() {
+  const ping = Buffer.from('ping\0');
   const dbKey = Buffer.from('$db\0');
   const dbValue = Buffer.from('admin\0');
-  const length = 4 + (1 + hello.length + 4) + (1 + dbKey.length + 4 + dbValue.length) + 1;
+  const length = 4 + (1 + ping.length + 4) + (1 + dbKey.length + 4 + dbValue.length) + 1;
   const doc = Buffer.alloc(length);
   let offset = doc.writeInt32LE(length, 0);
   offset = doc.writeUInt8(0x10, offset);
-  offset += hello.copy(doc, offset);
+  offset += ping.copy(doc, offset);
   offset = doc.writeInt32LE(1, offset);
   offset = doc.writeUInt8(0x02, offset);
   offset += dbKey.copy(doc, offset);
@@ -56,9 +56,9 @@ function bsonHello() {
   return doc;
 }
 
-/** True when a MongoDB-wire server on the port answers `hello` with ok: 1. */
+/** True when a MongoDB-wire server on the port answers `ping` with ok: 1. */
 export async function mongoAnswers(port) {
-  const doc = bsonHello();
+  const doc = bsonPing();
   const header = Buffer.alloc(16 + 4 + 1);
   header.writeInt32LE(header.length + doc.length, 0);
   header.writeInt32LE(1, 4); // request id

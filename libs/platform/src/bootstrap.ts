@@ -39,9 +39,9 @@ export async function createApp(rootModule: DynamicModule): Promise<NestFastifyA
 const SHUTDOWN_DEADLINE_MS = 20_000;
 
 /**
- * SIGTERM / SIGINT: stop accepting, let in-flight requests finish, run the shutdown hooks
- * (outbox flush, Kafka and MongoDB disconnects all happen in onApplicationShutdown, after the
- * HTTP server has closed), then exit 0. Nest's own enableShutdownHooks re-raises the signal
+ * SIGTERM / SIGINT: stop accepting, let in-flight requests finish, then run the shutdown hooks
+ * (outbox flush in beforeApplicationShutdown; Kafka and MongoDB disconnects in
+ * onApplicationShutdown), then exit 0. Nest's own enableShutdownHooks re-raises the signal
  * afterwards, which would end the process with 143 instead.
  */
 function closeOnSignals(nest: NestFastifyApplication): void {
@@ -51,6 +51,8 @@ function closeOnSignals(nest: NestFastifyApplication): void {
       process.stderr.write(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS} ms\n`);
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
+    // HTTP first, so that no request records an event after the outbox's final flush.
+    await nest.getHttpAdapter().close();
     await nest.close();
     process.exit(0);
   };

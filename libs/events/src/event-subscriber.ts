@@ -1,0 +1,124 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import { KAFKA } from '@rekey/platform';
+import { Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Connection } from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fromKafkaMessage, MalformedEventError, ReceivedEvent } from './envelope';
+
+export interface SubscriptionOptions {
+  groupId: string;
+  topics: string[];
+  /** Every replica sees every event: the group id gets a per-instance suffix. */
+  broadcast?: boolean;
+  fromBeginning?: boolean;
+  /** Attempts before an event goes to the dead-letter topic (default 5). */
+  maxAttempts?: number;
+  handle(event: ReceivedEvent): Promise<void>;
+}
+
+export interface Subscription {
+  stop(): Promise<void>;
+}
+
+/** Where events that keep failing go: `<topic>.dlq`, with the group and error in headers. */
+export const deadLetterTopic = (topic: string) => `${topic}.dlq`;
+
+const PROCESSED = 'processed_events';
+
+/**
+ * Consumes Rekey events with at-least-once delivery: parses the envelope, skips events this group
+ * already handled (by `ce_id`, recorded in the app's own database), retries a failing handler with
+ * exponential back-off, then dead-letters the event so the partition moves on. Offsets are
+ * committed by kafkajs only for messages whose `eachMessage` returned, i.e. after the handler
+ * succeeded or the event was dead-lettered.
+ */
+@Injectable()
+export class EventSubscriber implements OnApplicationShutdown {
+  private readonly logger = new Logger(EventSubscriber.name);
+  private readonly subscriptions = new Set<Subscription>();
+  private deadLetters?: Producer;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @InjectConnection() private readonly connection: Connection,
+  ) {}
+
+  async subscribe(options: SubscriptionOptions): Promise<Subscription> {
+    const groupId = options.broadcast ? `${options.groupId}.${hostname()}.${randomUUID().slice(0, 8)}` : options.groupId;
+    const consumer = this.kafka.consumer({ groupId });
+    await consumer.connect();
+    await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false });
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        await this.process(options, groupId, topic, partition, message, heartbeat);
+      },
+    });
+    const subscription = {
+      stop: async () => {
+        this.subscriptions.delete(subscription);
+        await consumer.disconnect();
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.deadLetters?.disconnect();
+  }
+
+  private async process(
+    options: SubscriptionOptions,
+    groupId: string,
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    let event: ReceivedEvent;
+    try {
+      event = fromKafkaMessage(topic, partition, message);
+    } catch (error) {
+      if (!(error instanceof MalformedEventError)) throw error;
+      return this.deadLetter(topic, groupId, message, error, 0);
+    }
+    const processedId = `${options.groupId}:${event.id}`;
+    const processed = this.connection.collection<{ _id: string; at: Date }>(PROCESSED);
+    if (await processed.findOne({ _id: processedId }, { projection: { _id: 1 } })) return;
+    const maxAttempts = options.maxAttempts ?? 5;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await options.handle(event);
+        await processed.updateOne({ _id: processedId }, { $set: { at: new Date() } }, { upsert: true });
+        return;
+      } catch (error) {
+        if (attempt >= maxAttempts) return this.deadLetter(topic, groupId, message, error as Error, attempt);
+        await sleep(100 * 2 ** (attempt - 1));
+        await heartbeat();
+      }
+    }
+  }
+
+  private async deadLetter(topic: string, groupId: string, message: KafkaMessage, error: Error, attempts: number): Promise<void> {
+    this.logger.warn(`dead-lettering an event of ${topic} for ${groupId} after ${attempts} attempts: ${error.message}`);
+    if (!this.deadLetters) {
+      this.deadLetters = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await this.deadLetters.connect();
+    }
+    await this.deadLetters.send({
+      topic: deadLetterTopic(topic),
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: { ...message.headers, rekey_dlq_group: groupId, rekey_dlq_error: error.message.slice(0, 500), rekey_dlq_attempts: String(attempts) },
+        },
+      ],
+    });
+  }
+}

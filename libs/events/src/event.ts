@@ -1,0 +1,24 @@
+import { AppName, EVENT_SOURCES } from '@rekey/contracts';
+import { randomUUID } from 'node:crypto';
+
+/** A CloudEvent as recorded in the outbox and as published (binary mode, message key = `key`). */
+export interface RekeyEvent<T = unknown> {
+  /** `ce_id`: UUID, the same on every redelivery. */
+  id: string;
+  type: string;
+  source: string;
+  /** `ce_subject`: resource ARN or path. */
+  subject: string;
+  /** `ce_tenant`: 12-digit account. */
+  tenant: string;
+  /** Kafka message key (resource id; room ARN for chat): events of one key stay in order. */
+  key: string;
+  /** ISO 8601 `ce_time`. */
+  time: string;
+  data: T;
+}
+
+/** Builds an event of this app, with a fresh id, its source and the current time. */
+export function newEvent<T>(app: AppName, init: { type: string; subject: string; tenant: string; key: string; data: T }): RekeyEvent<T> {
+  return { id: randomUUID(), source: EVENT_SOURCES[app], time: new Date().toISOString(), ...init };
+}

@@ -1,0 +1,191 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { EVENT_TYPES } from '@rekey/contracts';
+import { PlatformModule, RekeyConfig } from '@rekey/platform';
+import { LocalKafka, startTestApp, TestApp, testKafkaBrokers, uniqueMongoUri, uniqueName } from '@rekey/testing';
+import { Kafka, KafkaMessage } from 'kafkajs';
+import { Connection, Model, Schema } from 'mongoose';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EventProducer } from './event-producer';
+import { deadLetterTopic, EventSubscriber } from './event-subscriber';
+import { newEvent, RekeyEvent } from './event';
+import { EventsModule } from './events.module';
+import { outboxForCreate, recordEvents, withOutbox } from './outbox';
+import { OutboxRelay } from './outbox-relay';
+
+/** A resource with a counter, changed together with its events as the apps do. */
+const counterSchema = withOutbox(new Schema({ _id: String, value: Number }));
+
+function counterModel(connection: Connection): Model<{ _id: string; value: number }> {
+  return (connection.models.Counter as Model<{ _id: string; value: number }>) ?? connection.model('Counter', counterSchema);
+}
+
+function eventsModule(topic: string) {
+  @Module({})
+  class EventsTestModule {
+    static register(config: RekeyConfig): DynamicModule {
+      return { module: EventsTestModule, imports: [PlatformModule.forRoot(config), EventsModule.forRoot({ app: 'bots', topic })] };
+    }
+  }
+  return (config: RekeyConfig) => EventsTestModule.register(config);
+}
+
+async function startRelayApp(topic: string, env: NodeJS.ProcessEnv = {}): Promise<{ app: TestApp; counters: Model<{ _id: string; value: number }>; relay: OutboxRelay }> {
+  const app = await startTestApp("bots", eventsModule(topic), env);
+  const counters = counterModel(app.nest.get<Connection>(getConnectionToken()));
+  const relay = app.nest.get(OutboxRelay);
+  relay.watch(counters);
+  return { app, counters, relay };
+}
+
+const counted = (key: string, value: number): RekeyEvent =>
+  newEvent('bots', { type: EVENT_TYPES.bots.BotUpdated, subject: `/counters/${key}`, tenant: '111111111111', key, data: { value } });
+
+/** Collects every message of a topic (created if need be) from the beginning. */
+async function collect(kafka: Kafka, topic: string) {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  await admin.disconnect();
+  const messages: KafkaMessage[] = [];
+  const consumer = kafka.consumer({ groupId: uniqueName('collector') });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+  return {
+    messages,
+    async until(predicate: () => boolean, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate() && Date.now() < deadline) await sleep(50);
+      return predicate();
+    },
+    stop: () => consumer.disconnect(),
+  };
+}
+
+const idOf = (m: KafkaMessage) => String(m.headers?.ce_id);
+
+describe('outbox relay and subscriber on real Kafka and FerretDB', () => {
+  const kafka = new Kafka({ clientId: 'events-test', brokers: [testKafkaBrokers()], logLevel: 0 });
+
+  it('publishes a change and its event recorded in one write, as a CloudEvent, exactly once after de-duplication', async () => {
+    const topic = uniqueName('outbox-atomic');
+    const mongoUri = uniqueMongoUri('rekey_events');
+    // Written while no relay runs: as if the relay died between the write and the publish.
+    const first = await startRelayApp(topic, { MONGO_URI: mongoUri });
+    await first.app.close();
+    const writer = await startTestApp('bots', eventsModule(topic), { MONGO_URI: mongoUri });
+    const counters = counterModel(writer.nest.get<Connection>(getConnectionToken()));
+    const created = counted('c1', 1);
+    await counters.create({ _id: 'c1', value: 1, ...outboxForCreate(created) });
+    const updated = counted('c1', 2);
+    await counters.updateOne({ _id: 'c1' }, recordEvents({ $set: { value: 2 } }, updated));
+    const stored = await counters.findById('c1').lean();
+    expect(stored?.value).toBe(2);
+    expect((stored as unknown as { _outbox: RekeyEvent[] })._outbox.map((e) => e.id)).toEqual([created.id, updated.id]);
+
+    const handled: RekeyEvent[] = [];
+    const subscriber = writer.nest.get(EventSubscriber);
+    const subscription = await subscriber.subscribe({ groupId: uniqueName('atomic'), topics: [topic], fromBeginning: true, handle: async (e) => void handled.push(e) });
+    const relay = writer.nest.get(OutboxRelay);
+    relay.watch(counters);
+    await relay.flush();
+    // A second publication of the same events (a replica that crashed before removing them).
+    await writer.nest.get(EventProducer).send(topic, [created]);
+    const deadline = Date.now() + 15_000;
+    while (handled.length < 2 && Date.now() < deadline) await sleep(50);
+    await sleep(500);
+    expect(handled.map((e) => e.id)).toEqual([created.id, updated.id]);
+    expect(handled[1]).toMatchObject({ type: EVENT_TYPES.bots.BotUpdated, source: '/rekey/bots', subject: '/counters/c1', tenant: '111111111111', key: 'c1', data: { value: 2 } });
+    expect(await counters.findById('c1').lean()).toMatchObject({ value: 2, _outboxPending: false, _outbox: [] });
+    await subscription.stop();
+    await writer.close();
+  });
+
+  it('keeps accepting writes while Kafka is down and delivers their events in order once it is back', async () => {
+    const localKafka = new LocalKafka(19292);
+    await localKafka.start();
+    const topic = uniqueName('outbox-outage');
+    const { app, counters, relay } = await startRelayApp(topic, { KAFKA_BROKERS: localKafka.brokers });
+    try {
+      await counters.create({ _id: 'k', value: 0 });
+      await localKafka.stop();
+      const written: RekeyEvent[] = [];
+      for (let value = 1; value <= 5; value += 1) {
+        const event = counted('k', value);
+        await counters.updateOne({ _id: 'k' }, recordEvents({ $set: { value } }, event));
+        relay.wake();
+        written.push(event);
+      }
+      expect((await counters.findById('k').lean())?.value).toBe(5);
+      await localKafka.start();
+      const collector = await collect(new Kafka({ brokers: [localKafka.brokers], logLevel: 0 }), topic);
+      expect(await collector.until(() => collector.messages.length >= 5, 40_000)).toBe(true);
+      expect(collector.messages.map(idOf)).toEqual(written.map((e) => e.id));
+      await collector.stop();
+    } finally {
+      await app.close();
+      await localKafka.stop();
+    }
+  }, 120_000);
+
+  it('lets two relays share one collection: every event published, duplicates only with the same id', async () => {
+    const topic = uniqueName('outbox-replicas');
+    const mongoUri = uniqueMongoUri('rekey_events');
+    const [a, b] = await Promise.all([startRelayApp(topic, { MONGO_URI: mongoUri }), startRelayApp(topic, { MONGO_URI: mongoUri })]);
+    const collector = await collect(kafka, topic);
+    const written: RekeyEvent[] = [];
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, doc) => {
+        const writer = doc % 2 === 0 ? a : b;
+        await writer.counters.create({ _id: `d${doc}`, value: 0 });
+        for (let value = 1; value <= 5; value += 1) {
+          const event = counted(`d${doc}`, value);
+          written.push(event);
+          await writer.counters.updateOne({ _id: `d${doc}` }, recordEvents({ $set: { value } }, event));
+          writer.relay.wake();
+        }
+      }),
+    );
+    const ids = new Set(written.map((e) => e.id));
+    expect(await collector.until(() => ids.size === new Set(collector.messages.map(idOf)).size)).toBe(true);
+    expect(new Set(collector.messages.map(idOf))).toEqual(ids);
+    for (const key of ['d0', 'd7', 'd19']) {
+      const order = collector.messages.filter((m) => String(m.key) === key).map((m) => JSON.parse(String(m.value)).value);
+      expect(order.filter((v, i) => order.indexOf(v) === i)).toEqual([1, 2, 3, 4, 5]);
+    }
+    await collector.stop();
+    await Promise.all([a.app.close(), b.app.close()]);
+  });
+
+  it('retries a failing handler, then dead-letters the event without blocking the partition', async () => {
+    const topic = uniqueName('subscriber-dlq');
+    const { app, counters, relay } = await startRelayApp(topic);
+    const poison = counted('p', 1);
+    const healthy = counted('p', 2);
+    await counters.create({ _id: 'p', value: 2, ...outboxForCreate(poison, healthy) });
+    relay.wake();
+    const attempts: string[] = [];
+    const handled: string[] = [];
+    const subscription = await app.nest.get(EventSubscriber).subscribe({
+      groupId: uniqueName('dlq'),
+      topics: [topic],
+      fromBeginning: true,
+      maxAttempts: 3,
+      handle: async (event) => {
+        attempts.push(event.id);
+        if (event.id === poison.id) throw new Error('cannot handle this one');
+        handled.push(event.id);
+      },
+    });
+    const deadLetters = await collect(kafka, deadLetterTopic(topic));
+    expect(await deadLetters.until(() => deadLetters.messages.length === 1 && handled.length === 1, 30_000)).toBe(true);
+    expect(attempts.filter((id) => id === poison.id)).toHaveLength(3);
+    expect(handled).toEqual([healthy.id]);
+    expect(idOf(deadLetters.messages[0])).toBe(poison.id);
+    expect(String(deadLetters.messages[0].headers?.rekey_dlq_error)).toBe('cannot handle this one');
+    await deadLetters.stop();
+    await subscription.stop();
+    await app.close();
+  });
+});

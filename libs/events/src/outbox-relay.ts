@@ -1,0 +1,168 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { METRICS_REGISTRY } from '@rekey/platform';
+import type { Collection, Document, UpdateFilter } from 'mongodb';
+import type { Model } from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { EVENTS_TOPIC } from './events.tokens';
+import { EventProducer } from './event-producer';
+import { RekeyEvent } from './event';
+import { OUTBOX } from './outbox';
+
+const BATCH_SIZE = 200;
+/** A claim outlives a slow publish; a crashed replica's claims expire after it. */
+const LEASE_MS = 30_000;
+const POLL_MS = 1_000;
+const MAX_BACKOFF_MS = 5_000;
+
+const eventsOf = (doc: Document) => (doc[OUTBOX.events] ?? []) as RekeyEvent[];
+
+/**
+ * Publishes the events recorded in the watched collections' in-document outboxes, in order per
+ * document, then removes them. Woken right after each write, with a slow poll as the safety net.
+ * Replicas claim documents with expiring leases, so several can run; a crash between publish and
+ * removal republishes the same events with the same ids, which subscribers de-duplicate.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly collections: Collection[] = [];
+  private draining?: Promise<void>;
+  private wakeRequested = false;
+  private backoffMs = 0;
+  private poll?: NodeJS.Timeout;
+  private retry?: NodeJS.Timeout;
+  private readonly publishLatency: Histogram;
+  private readonly publishErrors: Counter;
+
+  constructor(
+    private readonly producer: EventProducer,
+    @Inject(EVENTS_TOPIC) private readonly topic: string,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.publishLatency = new Histogram({
+      name: 'rekey_outbox_publish_latency_seconds',
+      help: 'From an event being recorded to Kafka acknowledging it',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    });
+    this.publishErrors = new Counter({ name: 'rekey_outbox_publish_errors_total', help: 'Failed attempts to publish outbox events', registers: [registry] });
+    const collections = this.collections;
+    new Gauge({
+      name: 'rekey_outbox_backlog_documents',
+      help: 'Documents holding events not yet published',
+      registers: [registry],
+      async collect() {
+        const counts = await Promise.all(collections.map((c) => c.countDocuments({ [OUTBOX.pending]: true })));
+        this.set(counts.reduce((sum, n) => sum + n, 0));
+      },
+    });
+  }
+
+  /** Relays the outbox of this model's collection. Call from the feature module's onModuleInit. */
+  watch(model: Pick<Model<unknown>, 'collection'>): void {
+    this.collections.push(model.collection as unknown as Collection);
+  }
+
+  /** Called after a write: publish now rather than at the next poll. */
+  wake(): void {
+    this.wakeRequested = true;
+    this.draining ??= this.drain().finally(() => {
+      this.draining = undefined;
+      // A wake that came after the last pass but before this callback must not wait for the poll.
+      if (this.wakeRequested) this.wake();
+    });
+  }
+
+  /** Resolves once nothing recorded so far remains unpublished, or rejects after the timeout. */
+  async flush(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      this.wake();
+      await this.draining;
+      const pending = await Promise.all(this.collections.map((c) => c.countDocuments({ [OUTBOX.pending]: true })));
+      if (pending.every((n) => n === 0)) return;
+      if (Date.now() > deadline) throw new Error(`outbox not drained within ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  }
+
+  onApplicationBootstrap(): void {
+    this.poll = setInterval(() => this.wake(), POLL_MS);
+    this.poll.unref();
+    this.wake();
+  }
+
+  /** Runs after the HTTP server stopped taking requests (see runApp) and before MongoDB closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.poll);
+    await this.flush(5_000).catch((error: Error) => this.logger.warn(`shutting down with events left in the outbox: ${error.message}`));
+    clearTimeout(this.retry);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.close();
+  }
+
+  private async drain(): Promise<void> {
+    while (this.wakeRequested) {
+      this.wakeRequested = false;
+      try {
+        let published: number;
+        do {
+          published = 0;
+          for (const collection of this.collections) published += await this.relayBatch(collection);
+        } while (published > 0);
+        this.backoffMs = 0;
+      } catch (error) {
+        this.publishErrors.inc();
+        this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(100, this.backoffMs * 2));
+        this.logger.warn(`outbox relay failed, retrying in ${this.backoffMs} ms: ${(error as Error).message}`);
+        this.retry = setTimeout(() => this.wake(), this.backoffMs);
+        this.retry.unref();
+        return;
+      }
+    }
+  }
+
+  /** Claims up to a batch of documents, publishes their events, removes exactly those. */
+  private async relayBatch(collection: Collection): Promise<number> {
+    const now = new Date();
+    const claimable = {
+      [OUTBOX.pending]: true,
+      $or: [{ [OUTBOX.claimUntil]: { $exists: false } }, { [OUTBOX.claimUntil]: { $lt: now } }],
+    };
+    const candidates = await collection.find(claimable, { projection: { _id: 1 } }).limit(BATCH_SIZE).toArray();
+    if (candidates.length === 0) return 0;
+    const ids = candidates.map((c) => c._id);
+    const claim = randomUUID();
+    await collection.updateMany(
+      { _id: { $in: ids }, ...claimable },
+      { $set: { [OUTBOX.claimedBy]: claim, [OUTBOX.claimUntil]: new Date(now.getTime() + LEASE_MS) } },
+    );
+    const claimed = await collection.find({ [OUTBOX.claimedBy]: claim }, { projection: { [OUTBOX.events]: 1 } }).toArray();
+    const events = claimed.flatMap(eventsOf);
+    try {
+      await this.producer.send(this.topic, events);
+    } catch (error) {
+      await collection.updateMany({ [OUTBOX.claimedBy]: claim }, { $unset: { [OUTBOX.claimedBy]: '', [OUTBOX.claimUntil]: '' } });
+      throw error;
+    }
+    const ackedAt = Date.now();
+    for (const event of events) this.publishLatency.observe((ackedAt - Date.parse(event.time)) / 1000);
+    // $pullAll of the exact entries read: entries appended meanwhile stay (FerretDB ignores $pull conditions).
+    await collection.bulkWrite(
+      claimed.map((doc) => ({
+        updateOne: {
+          filter: { _id: doc._id, [OUTBOX.claimedBy]: claim },
+          update: { $pullAll: { [OUTBOX.events]: eventsOf(doc) }, $unset: { [OUTBOX.claimedBy]: '', [OUTBOX.claimUntil]: '' } } as unknown as UpdateFilter<Document>,
+        },
+      })),
+    );
+    const drained = { _id: { $in: ids }, [OUTBOX.events]: { $size: 0 } };
+    await collection.updateMany(drained, { $set: { [OUTBOX.pending]: false } });
+    await collection.deleteMany({ ...drained, [OUTBOX.deletedAt]: { $exists: true } });
+    return events.length;
+  }
+}
