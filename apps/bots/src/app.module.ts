@@ -1,9 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { EventsModule } from '@rekey/events';
 import { PlatformModule, RekeyConfig } from '@rekey/platform';
+import { TokensModule } from '@rekey/tokens';
 
 @Module({})
 export class BotsAppModule {
   static register(config: RekeyConfig): DynamicModule {
-    return { module: BotsAppModule, imports: [PlatformModule.forRoot(config)] };
+    return { module: BotsAppModule, imports: [PlatformModule.forRoot(config), TokensModule, EventsModule.forRoot({ app: 'bots' })] };
   }
 }

@@ -27,8 +27,9 @@ export async function createApp(rootModule: DynamicModule): Promise<NestFastifyA
     rootModule,
     createAdapter(),
     // rawBody: SigV4 signs the exact bytes of the payload.
-    // abortOnError false: a start-up failure throws (and a ConfigError becomes one line) instead of aborting.
-    { bufferLogs: true, rawBody: true, abortOnError: false },
+    // Start-up failures throw instead of aborting and are not logged by Nest: runApp prints a
+    // ConfigError as one line, anything else with its stack. Logs go to pino once created.
+    { logger: false, rawBody: true, abortOnError: false },
   );
   app.useLogger(app.get(Logger));
   instrumentHttp(app.getHttpAdapter().getInstance(), app.get(METRICS_REGISTRY));
