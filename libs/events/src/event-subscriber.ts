@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { InjectConnection } from '@nestjs/mongoose';
 import { KAFKA } from '@rekey/platform';
 import { Kafka, KafkaMessage, Producer } from 'kafkajs';
-import type { Connection } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fromKafkaMessage, MalformedEventError, ReceivedEvent } from './envelope';
+import { PROCESSED_EVENTS, ProcessedEvents } from './processed-events';
 
 export interface SubscriptionOptions {
   groupId: string;
@@ -26,11 +25,9 @@ export interface Subscription {
 /** Where events that keep failing go: `<topic>.dlq`, with the group and error in headers. */
 export const deadLetterTopic = (topic: string) => `${topic}.dlq`;
 
-const PROCESSED = 'processed_events';
-
 /**
  * Consumes Rekey events with at-least-once delivery: parses the envelope, skips events this group
- * already handled (by `ce_id`, recorded in the app's own database), retries a failing handler with
+ * already handled (by `ce_id`, in a {@link ProcessedEvents} store), retries a failing handler with
  * exponential back-off, then dead-letters the event so the partition moves on. Offsets are
  * committed by kafkajs only for messages whose `eachMessage` returned, i.e. after the handler
  * succeeded or the event was dead-lettered.
@@ -43,7 +40,7 @@ export class EventSubscriber implements OnApplicationShutdown {
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
-    @InjectConnection() private readonly connection: Connection,
+    @Inject(PROCESSED_EVENTS) private readonly processed: ProcessedEvents,
   ) {}
 
   async subscribe(options: SubscriptionOptions): Promise<Subscription> {
@@ -86,14 +83,12 @@ export class EventSubscriber implements OnApplicationShutdown {
       if (!(error instanceof MalformedEventError)) throw error;
       return this.deadLetter(topic, groupId, message, error, 0);
     }
-    const processedId = `${options.groupId}:${event.id}`;
-    const processed = this.connection.collection<{ _id: string; at: Date }>(PROCESSED);
-    if (await processed.findOne({ _id: processedId }, { projection: { _id: 1 } })) return;
+    if (await this.processed.has(options.groupId, event.id)) return;
     const maxAttempts = options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt += 1) {
       try {
         await options.handle(event);
-        await processed.updateOne({ _id: processedId }, { $set: { at: new Date() } }, { upsert: true });
+        await this.processed.add(options.groupId, event.id);
         return;
       } catch (error) {
         if (attempt >= maxAttempts) return this.deadLetter(topic, groupId, message, error as Error, attempt);

@@ -1,13 +1,16 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { AppName, TOPICS } from '@rekey/contracts';
 import { KAFKA, REKEY_CONFIG, RekeyConfig } from '@rekey/platform';
+import { getConnectionToken } from '@nestjs/mongoose';
 import { Kafka } from 'kafkajs';
+import type { Connection } from 'mongoose';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventProducer } from './event-producer';
 import { EventPublisher } from './event-publisher';
 import { EventSubscriber } from './event-subscriber';
 import { EVENTS_TOPIC } from './events.tokens';
 import { OutboxRelay } from './outbox-relay';
+import { MongoProcessedEvents, PROCESSED_EVENTS } from './processed-events';
 
 /** Creates the app's topic at start-up (idempotent), retrying in the background while Kafka is away. */
 @Injectable()
@@ -59,6 +62,7 @@ export class EventsModule {
         EventPublisher,
         EventSubscriber,
         TopicInitializer,
+        { provide: PROCESSED_EVENTS, inject: [getConnectionToken()], useFactory: (connection: Connection) => new MongoProcessedEvents(connection) },
       ],
       exports: [OutboxRelay, EventPublisher, EventSubscriber, EVENTS_TOPIC],
     };

@@ -6,3 +6,4 @@ export * from './events.module';
 export * from './events.tokens';
 export * from './outbox';
 export * from './outbox-relay';
+export * from './processed-events';
