@@ -1,5 +1,10 @@
-// API of @rekey/aws-protocol (consumers code against this; implementation: issue #4).
+// @rekey/aws-protocol. Implemented: SigV4 verification and the credential store. Declared only
+// (the agreed API, implementation pending in issue #4): the module, Tenant(), errors, validation,
+// pagination tokens.
 import type { DynamicModule } from '@nestjs/common';
+
+export * from './sigv4/credential-store';
+export * from './sigv4/sigv4-verifier';
 
 /** Which AWS wire dialect an app speaks; picks error shapes, statuses and auth errors. */
 export type AwsApi = 'chime' | 'iotsecuretunneling' | 'ivschat';
