@@ -1,16 +1,6 @@
 import { GenericContainer, getContainerRuntimeClient, Wait } from 'testcontainers';
-import { createServer } from 'node:net';
 import type { Infrastructure } from './infrastructure';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
+import { freePort } from './production-app';
 
 /**
  * Official `mongo` and `apache/kafka` images, as docker-compose.yml uses. Kafka advertises a
