@@ -33,6 +33,7 @@ function eventsModule(topic: string) {
 async function startRelayApp(topic: string, env: NodeJS.ProcessEnv = {}): Promise<{ app: TestApp; counters: Model<{ _id: string; value: number }>; relay: OutboxRelay }> {
   const app = await startTestApp("bots", eventsModule(topic), env);
   const counters = counterModel(app.nest.get<Connection>(getConnectionToken()));
+  await counters.init();
   const relay = app.nest.get(OutboxRelay);
   relay.watch(counters);
   return { app, counters, relay };
@@ -65,7 +66,7 @@ async function collect(kafka: Kafka, topic: string) {
 
 const idOf = (m: KafkaMessage) => String(m.headers?.ce_id);
 
-describe('outbox relay and subscriber on real Kafka and FerretDB', () => {
+describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', () => {
   const kafka = new Kafka({ clientId: 'events-test', brokers: [testKafkaBrokers()], logLevel: 0 });
 
   it('publishes a change and its event recorded in one write, as a CloudEvent, exactly once after de-duplication', async () => {
@@ -76,6 +77,7 @@ describe('outbox relay and subscriber on real Kafka and FerretDB', () => {
     await first.app.close();
     const writer = await startTestApp('bots', eventsModule(topic), { MONGO_URI: mongoUri });
     const counters = counterModel(writer.nest.get<Connection>(getConnectionToken()));
+    await counters.init();
     const created = counted('c1', 1);
     await counters.create({ _id: 'c1', value: 1, ...outboxForCreate(created) });
     const updated = counted('c1', 2);

@@ -1,0 +1,116 @@
+import { ChimeClient, GetBotCommand } from '@aws-sdk/client-chime';
+import { DescribeTunnelCommand, IoTSecureTunnelingClient } from '@aws-sdk/client-iotsecuretunneling';
+import { CreateChatTokenCommand, IvschatClient } from '@aws-sdk/client-ivschat';
+import { Body, Controller, DynamicModule, Get, Headers, HttpCode, Module, Param, Post } from '@nestjs/common';
+import { AppName } from '@rekey/contracts';
+import { PlatformModule, RekeyConfig } from '@rekey/platform';
+import { awsClientConfig, startTestApp, TestApp } from '@rekey/testing';
+import { AwsProtocolModule, Tenant } from './aws-protocol.module';
+import { AwsApi } from './errors/error-renderers';
+import { ServiceError } from './errors/service-error';
+
+/** Minimal stand-ins for one operation of each API, to drive the protocol layer with the real SDKs. */
+@Controller()
+class ChimeProbeController {
+  @Get('accounts/:accountId/bots/:botId')
+  getBot(@Param('botId') botId: string, @Tenant() tenant: string) {
+    if (botId === 'missing') throw new ServiceError('NotFound', `Bot ${botId} not found`);
+    return { Bot: { BotId: botId, DisplayName: tenant } };
+  }
+}
+
+@Controller()
+class TunnelsProbeController {
+  @Post()
+  @HttpCode(200)
+  dispatch(@Headers('x-amz-target') target: string, @Body() body: { tunnelId?: string }, @Tenant() tenant: string) {
+    if (target !== 'IoTSecuredTunneling.DescribeTunnel') throw new ServiceError('UnknownOperation', `Unknown operation ${target}`);
+    if (body.tunnelId === 'missing') throw new ServiceError('NotFound', 'Tunnel not found');
+    return { tunnel: { tunnelId: body.tunnelId, description: tenant, status: 'OPEN' } };
+  }
+}
+
+@Controller()
+class IvschatProbeController {
+  @Post('CreateChatToken')
+  @HttpCode(200)
+  create(@Body() body: { userId?: string }) {
+    if (!body.userId) throw new ServiceError('Validation', 'userId is required', { fieldList: [{ name: 'userId', message: 'is required' }] });
+    if (body.userId === 'boom') throw new Error('a bug with a secret: hunter2');
+    return { token: 'sealed', tokenExpirationTime: '2026-11-22T10:00:00.000Z', sessionExpirationTime: '2026-11-22T11:00:00.000Z' };
+  }
+}
+
+const controllers = { chime: ChimeProbeController, iotsecuretunneling: TunnelsProbeController, ivschat: IvschatProbeController };
+
+function probeApp(api: AwsApi) {
+  @Module({})
+  class ProbeModule {
+    static register(config: RekeyConfig): DynamicModule {
+      return { module: ProbeModule, imports: [PlatformModule.forRoot(config), AwsProtocolModule.forRoot({ api })], controllers: [controllers[api]] };
+    }
+  }
+  return (config: RekeyConfig) => ProbeModule.register(config);
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<{ name: string; status?: number; message: string; body?: unknown }> {
+  try {
+    await promise;
+    return { name: 'none', message: '' };
+  } catch (error) {
+    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message, body: error };
+  }
+}
+
+const apps: Array<[AwsApi, AppName]> = [['chime', 'bots'], ['iotsecuretunneling', 'tunnels'], ['ivschat', 'chat']];
+
+describe('AWS protocol layer driven by the official SDK clients', () => {
+  const running: Partial<Record<AwsApi, TestApp>> = {};
+  beforeAll(async () => {
+    for (const [api, app] of apps) running[api] = await startTestApp(app, probeApp(api));
+  });
+  afterAll(async () => Promise.all(Object.values(running).map((app) => app.close())));
+
+  it('Chime: signed requests pass with their tenant; errors are the Chime exceptions', async () => {
+    const url = running.chime!.url;
+    const bot = await new ChimeClient(awsClientConfig(url, 'B')).send(new GetBotCommand({ AccountId: 'acc', BotId: 'b1' }));
+    expect(bot.Bot).toEqual({ BotId: 'b1', DisplayName: '222222222222' });
+    expect(await errorOf(new ChimeClient(awsClientConfig(url)).send(new GetBotCommand({ AccountId: 'acc', BotId: 'missing' })))).toMatchObject({ name: 'NotFoundException', status: 404, message: 'Bot missing not found' });
+    const wrongSecret = { ...awsClientConfig(url), credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wrong-secret-wrong-secret' } };
+    expect(await errorOf(new ChimeClient(wrongSecret).send(new GetBotCommand({ AccountId: 'acc', BotId: 'b1' })))).toMatchObject({ name: 'UnauthorizedClientException', status: 401 });
+    const unknownRoute = await fetch(`${url}/no/such/route`);
+    expect(unknownRoute.status).toBe(404);
+    expect(unknownRoute.headers.get('x-amzn-errortype')).toBe('NotFoundException');
+    expect(await unknownRoute.json()).toEqual({ Code: 'NotFound', Message: 'Unknown operation' });
+    expect((await fetch(`${url}/health/live`)).status).toBe(200);
+  });
+
+  it('IoT Secure Tunneling: awsJson1_1 bodies, 400 ResourceNotFoundException, 403 signature errors', async () => {
+    const url = running.iotsecuretunneling!.url;
+    const described = await new IoTSecureTunnelingClient(awsClientConfig(url)).send(new DescribeTunnelCommand({ tunnelId: 't1' }));
+    expect(described.tunnel).toMatchObject({ tunnelId: 't1', description: '111111111111', status: 'OPEN' });
+    expect(await errorOf(new IoTSecureTunnelingClient(awsClientConfig(url)).send(new DescribeTunnelCommand({ tunnelId: 'missing' })))).toMatchObject({ name: 'ResourceNotFoundException', status: 400 });
+    const unknownKey = { ...awsClientConfig(url), credentials: { accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'whatever-whatever' } };
+    expect(await errorOf(new IoTSecureTunnelingClient(unknownKey).send(new DescribeTunnelCommand({ tunnelId: 't1' })))).toMatchObject({ name: 'UnrecognizedClientException', status: 403 });
+    const malformed = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'IoTSecuredTunneling.DescribeTunnel' }, body: '{"tunnelId":' });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ __type: 'ValidationException' });
+  });
+
+  it('IVS Chat: ValidationException with reason and fieldList; an unexpected error is a 500 with the request id and no secret', async () => {
+    const url = running.ivschat!.url;
+    const client = new IvschatClient(awsClientConfig(url));
+    const room = 'arn:aws:ivschat:us-east-1:111111111111:room/abcdefghijkl';
+    expect((await client.send(new CreateChatTokenCommand({ roomIdentifier: room, userId: 'u1' }))).token).toBe('sealed');
+    const invalid = await errorOf(client.send(new CreateChatTokenCommand({ roomIdentifier: room, userId: '' })));
+    expect(invalid).toMatchObject({ name: 'ValidationException', status: 400, body: { reason: 'FIELD_VALIDATION_FAILED', fieldList: [{ name: 'userId', message: 'is required' }] } });
+    const bug = await errorOf(client.send(new CreateChatTokenCommand({ roomIdentifier: room, userId: 'boom' })));
+    expect(bug).toMatchObject({ name: 'InternalServerException', status: 500 });
+    expect(bug.message).toMatch(/request id [0-9a-f-]{36}/);
+    expect(bug.message).not.toContain('hunter2');
+    const oversized = await fetch(`${url}/CreateChatToken`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'x'.repeat(2 * 1024 * 1024) }) });
+    expect(oversized.status).toBe(400);
+    expect(oversized.headers.get('x-amzn-errortype')).toBe('ValidationException');
+  });
+});

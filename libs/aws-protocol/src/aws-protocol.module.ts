@@ -1,0 +1,174 @@
+import {
+  ArgumentsHost,
+  CanActivate,
+  Catch,
+  createParamDecorator,
+  DynamicModule,
+  ExceptionFilter,
+  ExecutionContext,
+  Global,
+  HttpException,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnModuleInit,
+} from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, HttpAdapterHost, Reflector } from '@nestjs/core';
+import { ConfigError, labelTenant, PUBLIC_ROUTE, REKEY_CONFIG, RekeyConfig } from '@rekey/platform';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AwsApi, renderError } from './errors/error-renderers';
+import { ServiceError, ServiceErrorKind } from './errors/service-error';
+import { CredentialsFormatError, CredentialStore, DEV_CREDENTIALS } from './sigv4/credential-store';
+import { AuthError, SigV4Verifier } from './sigv4/sigv4-verifier';
+
+const AWS_API = Symbol('AWS_API');
+const TENANT = Symbol('rekey.tenant');
+
+/** SigV4 signing name of each API (botocore models). */
+export const SIGNING_NAMES: Record<AwsApi, string> = { chime: 'chime', iotsecuretunneling: 'IoTSecuredTunneling', ivschat: 'ivschat' };
+
+type TenantRequest = FastifyRequest & { [TENANT]?: string; rawBody?: Buffer };
+
+/** Param decorator: the 12-digit account (tenant) the request's access key belongs to. */
+export const Tenant = createParamDecorator((_: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<TenantRequest>()[TENANT]);
+
+function loadCredentials(config: RekeyConfig): CredentialStore {
+  if (config.credentialsFile === undefined) return new CredentialStore(DEV_CREDENTIALS);
+  try {
+    return CredentialStore.fromFile(config.credentialsFile);
+  } catch (error) {
+    if (error instanceof CredentialsFormatError) throw new ConfigError(`REKEY_CREDENTIALS_FILE: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Refuses any request not correctly SigV4-signed, before any other work; routes marked Public() excepted. */
+@Injectable()
+class SigV4Guard implements CanActivate {
+  constructor(
+    private readonly verifier: SigV4Verifier,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<TenantRequest>();
+    const url = new URL(request.raw.url ?? '/', 'http://localhost');
+    const query: Record<string, string | string[]> = {};
+    for (const key of new Set(url.searchParams.keys())) {
+      const values = url.searchParams.getAll(key);
+      query[key] = values.length === 1 ? values[0] : values;
+    }
+    const tenant = await this.verifier.verify({
+      method: request.method,
+      path: (request.raw.url ?? '/').split('?')[0],
+      query,
+      headers: request.headers,
+      body: request.rawBody,
+    });
+    request[TENANT] = tenant;
+    labelTenant(request, tenant);
+    return true;
+  }
+}
+
+function statusOf(exception: unknown): number | undefined {
+  if (exception instanceof HttpException) return exception.getStatus();
+  const status = (exception as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** Kind of a framework-level HTTP error: unknown route, bad or oversized body, wrong media type. */
+function kindOfStatus(status: number): ServiceErrorKind {
+  if (status === 404 || status === 405) return 'UnknownOperation';
+  return status < 500 ? 'Validation' : 'Internal';
+}
+
+/** Renders every error in the API's AWS shape; an unexpected one is a 500 with the request id, logged once. */
+@Catch()
+class AwsExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('AwsExceptionFilter');
+
+  constructor(@Inject(AWS_API) private readonly api: AwsApi) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    this.send(host.switchToHttp().getResponse<FastifyReply>(), this.problemOf(exception, request.id));
+  }
+
+  /** Also used for errors Fastify raises before Nest routes the request (body parsing). */
+  send(reply: FastifyReply, problem: Parameters<typeof renderError>[1]): void {
+    const rendered = renderError(this.api, problem);
+    void reply
+      .status(rendered.status)
+      .header('x-amzn-ErrorType', rendered.shape)
+      .header('content-type', this.api === 'iotsecuretunneling' ? 'application/x-amz-json-1.1' : 'application/json')
+      .send(rendered.body);
+  }
+
+  problemOf(exception: unknown, requestId: string): Parameters<typeof renderError>[1] {
+    if (exception instanceof ServiceError) return { kind: exception.kind, message: exception.message, details: exception.details };
+    if (exception instanceof AuthError) return { auth: exception.failure, message: exception.message };
+    const status = statusOf(exception);
+    if (status !== undefined && status < 500) {
+      const message = status === 413 ? 'Request body is too large' : status === 404 ? 'Unknown operation' : (exception as Error).message;
+      return { kind: kindOfStatus(status), message };
+    }
+    this.logger.error({ err: exception, requestId }, 'unexpected error');
+    return { kind: 'Internal', message: `An internal error occurred (request id ${requestId})` };
+  }
+}
+
+/** Parses the awsJson1_1 media type and renders Fastify's own parse errors in the API's shape. */
+@Injectable()
+class FastifyWireSetup implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly filter: AwsExceptionFilter,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    if (!fastify.hasContentTypeParser('application/x-amz-json-1.1')) {
+      // Keeps the raw bytes, as Nest's rawBody option does for application/json: SigV4 signs them.
+      fastify.addContentTypeParser('application/x-amz-json-1.1', { parseAs: 'buffer' }, (request, body, done) => {
+        (request as TenantRequest).rawBody = body as Buffer;
+        try {
+          done(null, body.length === 0 ? {} : JSON.parse(body.toString()));
+        } catch {
+          done(Object.assign(new Error('The request body is not valid JSON'), { statusCode: 400 }), undefined);
+        }
+      });
+    }
+    fastify.setErrorHandler((error, request, reply) => this.filter.send(reply, this.filter.problemOf(error, request.id)));
+  }
+}
+
+/**
+ * Global module for an app speaking one AWS API: SigV4 on every route not marked Public(), the
+ * API's error shapes for every error, awsJson1_1 body parsing.
+ */
+@Global()
+@Module({})
+export class AwsProtocolModule {
+  static forRoot(options: { api: AwsApi }): DynamicModule {
+    return {
+      module: AwsProtocolModule,
+      providers: [
+        { provide: AWS_API, useValue: options.api },
+        { provide: CredentialStore, inject: [REKEY_CONFIG], useFactory: loadCredentials },
+        {
+          provide: SigV4Verifier,
+          inject: [CredentialStore, REKEY_CONFIG],
+          useFactory: (store: CredentialStore, config: RekeyConfig) => new SigV4Verifier(store, SIGNING_NAMES[options.api], config.awsRegion),
+        },
+        AwsExceptionFilter,
+        FastifyWireSetup,
+        { provide: APP_GUARD, useClass: SigV4Guard },
+        { provide: APP_FILTER, useExisting: AwsExceptionFilter },
+      ],
+      exports: [CredentialStore],
+    };
+  }
+}
