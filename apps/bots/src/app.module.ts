@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AwsProtocolModule } from '@rekey/aws-protocol';
 import { EventsModule } from '@rekey/events';
 import { PlatformModule, RekeyConfig } from '@rekey/platform';
 import { TokensModule } from '@rekey/tokens';
@@ -6,6 +7,9 @@ import { TokensModule } from '@rekey/tokens';
 @Module({})
 export class BotsAppModule {
   static register(config: RekeyConfig): DynamicModule {
-    return { module: BotsAppModule, imports: [PlatformModule.forRoot(config), TokensModule, EventsModule.forRoot({ app: 'bots' })] };
+    return {
+      module: BotsAppModule,
+      imports: [PlatformModule.forRoot(config), AwsProtocolModule.forRoot({ api: 'chime' }), TokensModule, EventsModule.forRoot({ app: 'bots' })],
+    };
   }
 }

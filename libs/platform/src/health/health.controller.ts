@@ -1,10 +1,23 @@
-import { Controller, Get } from '@nestjs/common';
+import { ArgumentsHost, Catch, Controller, ExceptionFilter, Get, HttpException, UseFilters } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { HealthCheck, HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../public-route';
 import { KafkaHealthIndicator } from './kafka.health';
 
+/**
+ * Probes answer in terminus's own format (503 with the failing dependency), whatever global filter
+ * renders an app's API errors.
+ */
+@Catch(HttpException)
+class ProbeExceptionFilter implements ExceptionFilter {
+  catch(exception: HttpException, host: ArgumentsHost): void {
+    void host.switchToHttp().getResponse<FastifyReply>().status(exception.getStatus()).send(exception.getResponse());
+  }
+}
+
 /** Kubernetes probes: liveness never touches dependencies, readiness checks both for real. */
 @Public()
+@UseFilters(ProbeExceptionFilter)
 @Controller('health')
 export class HealthController {
   constructor(
