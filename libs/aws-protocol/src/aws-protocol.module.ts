@@ -16,9 +16,11 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, HttpAdapterHost, Reflector } from '@nestjs/core';
 import { ConfigError, labelTenant, PUBLIC_ROUTE, REKEY_CONFIG, RekeyConfig } from '@rekey/platform';
+import { TokensModule } from '@rekey/tokens';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AwsApi, renderError } from './errors/error-renderers';
 import { ServiceError, ServiceErrorKind } from './errors/service-error';
+import { PaginationTokens } from './input/pagination-tokens';
 import { CredentialsFormatError, CredentialStore, DEV_CREDENTIALS } from './sigv4/credential-store';
 import { AuthError, SigV4Verifier } from './sigv4/sigv4-verifier';
 
@@ -155,6 +157,7 @@ export class AwsProtocolModule {
   static forRoot(options: { api: AwsApi }): DynamicModule {
     return {
       module: AwsProtocolModule,
+      imports: [TokensModule],
       providers: [
         { provide: AWS_API, useValue: options.api },
         { provide: CredentialStore, inject: [REKEY_CONFIG], useFactory: loadCredentials },
@@ -165,10 +168,11 @@ export class AwsProtocolModule {
         },
         AwsExceptionFilter,
         FastifyWireSetup,
+        PaginationTokens,
         { provide: APP_GUARD, useClass: SigV4Guard },
         { provide: APP_FILTER, useExisting: AwsExceptionFilter },
       ],
-      exports: [CredentialStore],
+      exports: [CredentialStore, PaginationTokens],
     };
   }
 }
