@@ -190,4 +190,32 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
     await subscription.stop();
     await app.close();
   });
+
+  it('broadcast mode delivers every event to every replica; a dead replica\'s claim expires; the backlog metric counts what is left', async () => {
+    const topic = uniqueName('broadcast');
+    const { app, counters, relay } = await startRelayApp(topic);
+    const subscriber = app.nest.get(EventSubscriber);
+    const seenBy: Record<string, string[]> = { first: [], second: [] };
+    const subscriptions = await Promise.all(
+      Object.keys(seenBy).map((replica) =>
+        subscriber.subscribe({ groupId: 'rooms-cache', topics: [topic], broadcast: true, fromBeginning: true, handle: async (event) => void seenBy[replica].push(event.id) }),
+      ),
+    );
+    const event = counted('b', 1);
+    // Recorded under the live claim of a replica that then died: nothing is published until it expires.
+    await counters.create({ _id: 'b', value: 1, ...outboxForCreate(event), _outboxClaimedBy: 'dead', _outboxClaimUntil: new Date(Date.now() + 60_000) });
+    const scrape = async () => (await (await fetch(`${app.url}/metrics`)).text()).match(/^rekey_outbox_backlog_documents\{[^}]*\} (\d+)$/m)?.[1];
+    relay.wake();
+    await sleep(300);
+    expect(await scrape()).toBe('1');
+    expect(seenBy).toEqual({ first: [], second: [] });
+    await counters.updateOne({ _id: 'b' }, { $set: { _outboxClaimUntil: new Date(0) } });
+    relay.wake();
+    const deadline = Date.now() + 20_000;
+    while ((seenBy.first.length === 0 || seenBy.second.length === 0) && Date.now() < deadline) await sleep(50);
+    expect(seenBy).toEqual({ first: [event.id], second: [event.id] });
+    expect(await scrape()).toBe('0');
+    await Promise.all(subscriptions.map((s) => s.stop()));
+    await app.close();
+  });
 });
