@@ -142,6 +142,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       { $set: { [OUTBOX.claimedBy]: claim, [OUTBOX.claimUntil]: new Date(now.getTime() + LEASE_MS) } },
     );
     const claimed = await collection.find({ [OUTBOX.claimedBy]: claim }, { projection: { [OUTBOX.events]: 1 } }).toArray();
+    // Another replica may have claimed every candidate between the two queries.
+    if (claimed.length === 0) return 0;
     const events = claimed.flatMap(eventsOf);
     try {
       await this.producer.send(this.topic, events);
