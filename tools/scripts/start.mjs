@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: install if needed, bring Kafka and FerretDB up, build and run the three apps, wait
+// `npm start`: install if needed, bring Kafka and the MongoDB stand-in up, build and run the three apps, wait
 // until each is ready and print its URL. Ctrl-C stops the apps and the servers this run started.
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -4,7 +4,7 @@ import { RekeyEvent } from './event';
 /**
  * The in-document outbox: events travel inside the document whose change they describe, in the
  * same single-document write, so state and events are atomic without transactions (which
- * FerretDB lacks). Field names start with `_outbox` so they never clash with the resource's own.
+ * FerretDB and mongo-java-server lack). Field names start with `_outbox` so they never clash with the resource's own.
  */
 export const OUTBOX = {
   events: '_outbox',
