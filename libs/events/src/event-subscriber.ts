@@ -83,12 +83,13 @@ export class EventSubscriber implements OnApplicationShutdown {
       if (!(error instanceof MalformedEventError)) throw error;
       return this.deadLetter(topic, groupId, message, error, 0);
     }
-    if (await this.processed.has(options.groupId, event.id)) return;
+    // Keyed by the effective group: broadcast replicas share a database but must each handle every event.
+    if (await this.processed.has(groupId, event.id)) return;
     const maxAttempts = options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt += 1) {
       try {
         await options.handle(event);
-        await this.processed.add(options.groupId, event.id);
+        await this.processed.add(groupId, event.id);
         return;
       } catch (error) {
         if (attempt >= maxAttempts) return this.deadLetter(topic, groupId, message, error as Error, attempt);
