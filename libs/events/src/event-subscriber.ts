@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { KAFKA } from '@rekey/platform';
+import { KAFKA, subscribePatiently } from '@rekey/platform';
 import { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -47,7 +47,7 @@ export class EventSubscriber implements OnApplicationShutdown {
     const groupId = options.broadcast ? `${options.groupId}.${hostname()}.${randomUUID().slice(0, 8)}` : options.groupId;
     const consumer = this.kafka.consumer({ groupId });
     await consumer.connect();
-    await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false });
+    await subscribePatiently(consumer, options.topics, options.fromBeginning ?? false);
     await consumer.run({
       eachMessage: async ({ topic, partition, message, heartbeat }) => {
         await this.process(options, groupId, topic, partition, message, heartbeat);

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { EVENT_TYPES } from '@rekey/contracts';
-import { PlatformModule, RekeyConfig } from '@rekey/platform';
+import { PlatformModule, RekeyConfig, subscribePatiently } from '@rekey/platform';
 import { LocalKafka, startTestApp, TestApp, testKafkaBrokers, uniqueMongoUri, uniqueName } from '@rekey/testing';
 import { Kafka, KafkaMessage } from 'kafkajs';
 import { Connection, Model, Schema } from 'mongoose';
@@ -51,7 +51,7 @@ async function collect(kafka: Kafka, topic: string) {
   const messages: KafkaMessage[] = [];
   const consumer = kafka.consumer({ groupId: uniqueName('collector') });
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await subscribePatiently(consumer, [topic], true);
   await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
   return {
     messages,

@@ -2,6 +2,7 @@ export * from './bootstrap';
 export * from './config/config.tokens';
 export * from './config/rekey-config';
 export * from './kafka/kafka.client';
+export * from './kafka/subscribe-patiently';
 export * from './logging/logger.options';
 export * from './logging/request-labels';
 export * from './platform.module';

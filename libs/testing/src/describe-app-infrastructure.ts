@@ -1,7 +1,7 @@
 import { DynamicModule } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { AppName } from '@rekey/contracts';
-import { KAFKA, RekeyConfig } from '@rekey/platform';
+import { KAFKA, RekeyConfig, subscribePatiently } from '@rekey/platform';
 import { Kafka } from 'kafkajs';
 import { Connection, Schema } from 'mongoose';
 import { startTestApp, TestApp } from './test-app';
@@ -61,7 +61,7 @@ export function describeAppOnRealInfrastructure(app: AppName, rootModuleFor: (co
       await admin.disconnect();
       const consumer = kafka.consumer({ groupId: uniqueName('probe') });
       await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
+      await subscribePatiently(consumer, [topic], true);
       const received = new Promise<string>((resolve) => {
         void consumer.run({ eachMessage: async ({ message }) => resolve(String(message.value)) });
       });
