@@ -114,3 +114,43 @@ describe('AWS protocol layer driven by the official SDK clients', () => {
     expect(oversized.headers.get('x-amzn-errortype')).toBe('ValidationException');
   });
 });
+
+describe('throttling per tenant and operation, as each API answers it', () => {
+  const running: Partial<Record<AwsApi, TestApp>> = {};
+  beforeAll(async () => {
+    for (const [api, app] of apps) running[api] = await startTestApp(app, probeApp(api), { REKEY_THROTTLE_RPS: '3' });
+  });
+  afterAll(async () => Promise.all(Object.values(running).map((app) => app.close())));
+
+  /** Calls until the first refusal; three per second are allowed, so it comes by the 7th call even across a window boundary. */
+  async function firstRefusal(call: () => Promise<unknown>) {
+    for (let calls = 1; calls <= 7; calls += 1) {
+      const error = await errorOf(call());
+      if (error.name !== 'none') return { calls, ...error };
+    }
+    return { calls: Infinity, name: 'none' };
+  }
+
+  it('Chime: 429 ThrottledClientException, and the other tenant is not throttled', async () => {
+    const url = running.chime!.url;
+    const refusal = await firstRefusal(() => new ChimeClient(awsClientConfig(url)).send(new GetBotCommand({ AccountId: 'acc', BotId: 'b1' })));
+    expect(refusal).toMatchObject({ name: 'ThrottledClientException', status: 429 });
+    expect(refusal.calls).toBeGreaterThan(3);
+    await expect(new ChimeClient(awsClientConfig(url, 'B')).send(new GetBotCommand({ AccountId: 'acc', BotId: 'b1' }))).resolves.toBeDefined();
+  });
+
+  it('IoT Secure Tunneling: ThrottlingException with HTTP 400', async () => {
+    const url = running.iotsecuretunneling!.url;
+    const refusal = await firstRefusal(() => new IoTSecureTunnelingClient(awsClientConfig(url)).send(new DescribeTunnelCommand({ tunnelId: 't1' })));
+    expect(refusal).toMatchObject({ name: 'ThrottlingException', status: 400 });
+  });
+
+  it('IVS Chat: 429 ThrottlingException with its limit; the metric counts the refusal', async () => {
+    const url = running.ivschat!.url;
+    const room = 'arn:aws:ivschat:us-east-1:111111111111:room/abcdefghijkl';
+    const refusal = await firstRefusal(() => new IvschatClient(awsClientConfig(url)).send(new CreateChatTokenCommand({ roomIdentifier: room, userId: 'u1' })));
+    expect(refusal).toMatchObject({ name: 'ThrottlingException', status: 429, body: { limit: 3 } });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/^rekey_throttled_requests_total\{operation="Create",app="rekey-chat"\} [1-9]/m);
+  });
+});

@@ -15,6 +15,8 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, HttpAdapterHost, Reflector } from '@nestjs/core';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
 import { ConfigError, labelTenant, PUBLIC_ROUTE, REKEY_CONFIG, RekeyConfig } from '@rekey/platform';
 import { TokensModule } from '@rekey/tokens';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -23,6 +25,9 @@ import { ServiceError, ServiceErrorKind } from './errors/service-error';
 import { PaginationTokens } from './input/pagination-tokens';
 import { CredentialsFormatError, CredentialStore, DEV_CREDENTIALS } from './sigv4/credential-store';
 import { AuthError, SigV4Verifier } from './sigv4/sigv4-verifier';
+import { MongoThrottleCounters } from './throttling/mongo-throttle-counters';
+import { RequestThrottle } from './throttling/request-throttle';
+import { ThrottleGuard } from './throttling/throttle.guard';
 
 const AWS_API = Symbol('AWS_API');
 const TENANT = Symbol('rekey.tenant');
@@ -148,8 +153,8 @@ class FastifyWireSetup implements OnModuleInit {
 }
 
 /**
- * Global module for an app speaking one AWS API: SigV4 on every route not marked Public(), the
- * API's error shapes for every error, awsJson1_1 body parsing.
+ * Global module for an app speaking one AWS API: SigV4 on every route not marked Public(), then
+ * per-tenant, per-operation throttling, the API's error shapes for every error, awsJson1_1 body parsing.
  */
 @Global()
 @Module({})
@@ -169,7 +174,15 @@ export class AwsProtocolModule {
         AwsExceptionFilter,
         FastifyWireSetup,
         PaginationTokens,
+        {
+          provide: RequestThrottle,
+          inject: [REKEY_CONFIG, getConnectionToken()],
+          useFactory: (config: RekeyConfig, connection: Connection) => new RequestThrottle(config.throttle, new MongoThrottleCounters(connection)),
+        },
+        ThrottleGuard,
+        // In this order: the throttle counts per tenant, which SigV4 establishes.
         { provide: APP_GUARD, useClass: SigV4Guard },
+        { provide: APP_GUARD, useExisting: ThrottleGuard },
         { provide: APP_FILTER, useExisting: AwsExceptionFilter },
       ],
       exports: [CredentialStore, PaginationTokens],

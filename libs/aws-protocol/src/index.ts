@@ -1,5 +1,4 @@
 // @rekey/aws-protocol: what makes an app look like the AWS service it stands in for.
-// Not yet built (issue #4): per-tenant throttling.
 export * from './aws-protocol.module';
 export * from './errors/error-renderers';
 export * from './errors/service-error';
@@ -7,3 +6,4 @@ export * from './sigv4/credential-store';
 export * from './sigv4/sigv4-verifier';
 export * from './input/pagination-tokens';
 export * from './input/validate-input';
+export * from './throttling/request-throttle';

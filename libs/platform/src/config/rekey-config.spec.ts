@@ -20,6 +20,12 @@ describe('loadConfig', () => {
     expect(config.awsRegion).toBe('eu-west-1');
   });
 
+  it('reads throttling limits: a default and per-operation overrides', () => {
+    expect(loadConfig('chat', {}).throttle).toEqual({ defaultPerSecond: 5000, perOperation: {} });
+    const config = loadConfig('chat', { REKEY_THROTTLE_RPS: '300', REKEY_THROTTLE_OPERATION_RPS: 'CreateRoom=5,CreateChatToken=200' });
+    expect(config.throttle).toEqual({ defaultPerSecond: 300, perOperation: { CreateRoom: 5, CreateChatToken: 200 } });
+  });
+
   it('refuses to fall back to dev defaults in production, naming the first missing setting', () => {
     expect(() => loadConfig('bots', { NODE_ENV: 'production' })).toThrow(new ConfigError('MONGO_URI is missing'));
   });
@@ -37,6 +43,8 @@ describe('loadConfig', () => {
     [{ KAFKA_BROKERS: 'no-port' }, 'KAFKA_BROKERS must be comma-separated host:port pairs'],
     [{ MONGO_URI: 'postgres://x' }, 'MONGO_URI must be a mongodb:// connection string'],
     [{ AWS_REGION: 'moon' }, 'AWS_REGION must be an AWS region such as us-east-1'],
+    [{ REKEY_THROTTLE_RPS: '0' }, 'REKEY_THROTTLE_RPS must not be less than 1'],
+    [{ REKEY_THROTTLE_OPERATION_RPS: 'CreateRoom:5' }, 'REKEY_THROTTLE_OPERATION_RPS must be comma-separated Operation=requestsPerSecond pairs'],
   ])('names the malformed setting %j', (env, message) => {
     expect(() => loadConfig('bots', env)).toThrow(message);
   });

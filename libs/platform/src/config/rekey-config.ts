@@ -17,6 +17,15 @@ export interface RekeyConfig {
   readonly keyringFile?: string;
   readonly topicPartitions: number;
   readonly logLevel: string;
+  /** Requests per second allowed per tenant and operation, across all replicas of the app. */
+  readonly throttle: ThrottleLimits;
+}
+
+export interface ThrottleLimits {
+  /** Limit of every operation not named in `perOperation`. */
+  readonly defaultPerSecond: number;
+  /** By AWS operation name, e.g. `{ CreateRoom: 5 }`. */
+  readonly perOperation: Readonly<Record<string, number>>;
 }
 
 /** A missing or malformed setting; its message is the one line printed before the app exits. */
@@ -58,6 +67,20 @@ class RekeyEnvironment {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL!: string;
+
+  @IsInt()
+  @Min(1)
+  REKEY_THROTTLE_RPS!: number;
+
+  @Matches(/^([A-Za-z]+=\d+(,[A-Za-z]+=\d+)*)?$/, { message: '$property must be comma-separated Operation=requestsPerSecond pairs' })
+  REKEY_THROTTLE_OPERATION_RPS!: string;
+}
+
+function perOperationLimits(setting: string): Record<string, number> {
+  return Object.fromEntries(setting.split(',').filter(Boolean).map((pair) => {
+    const [operation, limit] = pair.split('=');
+    return [operation, Number(limit)];
+  }));
 }
 
 function devDefaults(app: AppName): Partial<Record<keyof RekeyEnvironment, string>> {
@@ -88,6 +111,9 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     PORT: String(DEFAULT_PORTS[app]),
     KAFKA_TOPIC_PARTITIONS: '6',
     LOG_LEVEL: 'info',
+    // Generous: the limits are a guard against runaway clients, not AWS's own quotas.
+    REKEY_THROTTLE_RPS: '5000',
+    REKEY_THROTTLE_OPERATION_RPS: '',
     ...(production ? {} : devDefaults(app)),
     ...given,
   };
@@ -95,6 +121,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     ...raw,
     PORT: Number(raw.PORT),
     KAFKA_TOPIC_PARTITIONS: Number(raw.KAFKA_TOPIC_PARTITIONS),
+    REKEY_THROTTLE_RPS: Number(raw.REKEY_THROTTLE_RPS),
   });
   const [failure] = validateSync(parsed);
   if (failure) {
@@ -114,5 +141,6 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     keyringFile: parsed.REKEY_KEYRING_FILE,
     topicPartitions: parsed.KAFKA_TOPIC_PARTITIONS,
     logLevel: parsed.LOG_LEVEL,
+    throttle: { defaultPerSecond: parsed.REKEY_THROTTLE_RPS, perOperation: perOperationLimits(parsed.REKEY_THROTTLE_OPERATION_RPS) },
   };
 }

@@ -11,7 +11,9 @@ function consumerFailingWith(...errors: Error[]): { consumer: Consumer; calls: (
   return { consumer: { subscribe } as unknown as Consumer, calls: () => calls };
 }
 
-const unknownTopic = () => new KafkaJSProtocolError({ type: 'UNKNOWN_TOPIC_OR_PARTITION', code: 3, retriable: true, message: 'This server does not host this topic-partition' });
+// As kafkajs builds it from the broker's error code 3 (its types hide the protocol-error argument).
+const unknownTopic = () =>
+  new KafkaJSProtocolError(Object.assign(new Error('This server does not host this topic-partition'), { type: 'UNKNOWN_TOPIC_OR_PARTITION', code: 3, retriable: true }));
 
 describe('subscribePatiently', () => {
   it('retries while the topic metadata is not there yet', async () => {

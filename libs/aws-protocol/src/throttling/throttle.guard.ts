@@ -1,0 +1,80 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { METRICS_REGISTRY, PUBLIC_ROUTE, tenantLabel } from '@rekey/platform';
+import type { FastifyRequest } from 'fastify';
+import { Counter, Registry } from 'prom-client';
+import { ServiceError } from '../errors/service-error';
+import { RequestThrottle } from './request-throttle';
+
+const RECONCILE_MS = 250;
+const TARGET = /^[A-Za-z0-9]+\.([A-Za-z]{1,64})$/;
+
+const pascalCase = (name: string) => name.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
+
+/**
+ * The AWS operation a request calls: the `X-Amz-Target` operation (awsJson1_1), the `operation`
+ * query selector (Chime, e.g. `?operation=regenerate-security-token`), else the handler's name.
+ * Always from a bounded set: unknown targets are refused later, and only after passing here once.
+ */
+export function operationOf(request: FastifyRequest, handlerName: string): string {
+  const target = TARGET.exec(String(request.headers['x-amz-target'] ?? ''));
+  if (target) return target[1];
+  const selector = (request.query as Record<string, unknown> | undefined)?.operation;
+  return pascalCase(typeof selector === 'string' && /^[a-z-]{1,64}$/.test(selector) ? selector : handlerName);
+}
+
+/** Refuses a tenant's request beyond its operation's rate with the API's throttling error. Runs after SigV4. */
+@Injectable()
+export class ThrottleGuard implements CanActivate, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ThrottleGuard.name);
+  private readonly throttled: Counter<'operation'>;
+  private timer?: NodeJS.Timeout;
+  private reconciling = false;
+  private storeFailing = false;
+
+  constructor(
+    private readonly throttle: RequestThrottle,
+    private readonly reflector: Reflector,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.throttled = new Counter({ name: 'rekey_throttled_requests_total', help: 'Requests refused by throttling, by operation', labelNames: ['operation'], registers: [registry] });
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const tenant = tenantLabel(request.raw);
+    if (tenant === undefined) return true;
+    const operation = operationOf(request, context.getHandler().name);
+    const { admitted, limit } = this.throttle.admit(tenant, operation);
+    if (admitted) return true;
+    this.throttled.inc({ operation });
+    // IVS Chat's ThrottlingException requires a resource id and type; the other APIs ignore them.
+    throw new ServiceError('Throttled', `Rate exceeded for ${operation}: at most ${limit} requests per second`, { limit, resourceId: operation, resourceType: 'ROOM' });
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.reconcile(), RECONCILE_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private async reconcile(): Promise<void> {
+    if (this.reconciling) return;
+    this.reconciling = true;
+    try {
+      await this.throttle.reconcile();
+      if (this.storeFailing) this.logger.log('throttle counters reachable again');
+      this.storeFailing = false;
+    } catch (error) {
+      // Limits keep holding per replica meanwhile; say so once, not four times a second.
+      if (!this.storeFailing) this.logger.warn(`cannot share throttle counters, limiting per replica: ${(error as Error).message}`);
+      this.storeFailing = true;
+    } finally {
+      this.reconciling = false;
+    }
+  }
+}
