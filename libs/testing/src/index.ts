@@ -5,3 +5,4 @@ export * from './describe-app-infrastructure';
 export * from './local-kafka';
 export * from './aws-clients';
 export * from './production-app';
+export * from './fuzz-requests';
