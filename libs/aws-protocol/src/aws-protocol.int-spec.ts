@@ -4,7 +4,8 @@ import { CreateChatTokenCommand, IvschatClient } from '@aws-sdk/client-ivschat';
 import { Body, Controller, DynamicModule, Get, Headers, HttpCode, Module, Param, Post } from '@nestjs/common';
 import { AppName } from '@rekey/contracts';
 import { PlatformModule, RekeyConfig } from '@rekey/platform';
-import { awsClientConfig, startTestApp, TestApp } from '@rekey/testing';
+import { awsClientConfig, startTestApp, TestApp, uniqueMongoUri } from '@rekey/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AwsProtocolModule, Tenant } from './aws-protocol.module';
 import { AwsApi } from './errors/error-renderers';
 import { ServiceError } from './errors/service-error';
@@ -153,4 +154,37 @@ describe('throttling per tenant and operation, as each API answers it', () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/^rekey_throttled_requests_total\{operation="Create",app="rekey-chat"\} [1-9]/m);
   });
+});
+
+describe('throttling across two instances of one app sharing its database', () => {
+  const instances: TestApp[] = [];
+  beforeAll(async () => {
+    const env = { REKEY_THROTTLE_RPS: '10', MONGO_URI: uniqueMongoUri('rekey_bots') };
+    instances.push(await startTestApp('bots', probeApp('chime'), env), await startTestApp('bots', probeApp('chime'), env));
+  });
+  afterAll(async () => Promise.all(instances.map((app) => app.close())));
+
+  const getBot = (app: TestApp, botId: string) => errorOf(new ChimeClient(awsClientConfig(app.url)).send(new GetBotCommand({ AccountId: 'acc', BotId: botId })));
+
+  /**
+   * Within one one-second window: the first instance uses the whole limit, both reconcile, and the
+   * second refuses. The limit is per window, so a run the clock carried into the next second
+   * proves nothing and is repeated.
+   */
+  it('refuses on one instance what the other already used up', async () => {
+    for (let run = 0; run < 5; run += 1) {
+      await sleep(1000 - (Date.now() % 1000) + 5);
+      const window = Math.floor(Date.now() / 1000);
+      const first = await Promise.all(Array.from({ length: 10 }, (_, i) => getBot(instances[0], `run${run}-${i}`)));
+      const warmUp = await getBot(instances[1], 'warm-up'); // the second instance learns a key's count once it serves it
+      await sleep(600);
+      const second = await getBot(instances[1], 'after');
+      if (Math.floor(Date.now() / 1000) !== window) continue;
+      expect(first.map((answer) => answer.name)).toEqual(Array(10).fill('none'));
+      expect(warmUp.name).toBe('none');
+      expect(second).toMatchObject({ name: 'ThrottledClientException', status: 429 });
+      return;
+    }
+    throw new Error('no run fitted in one second: the machine is too loaded for this test');
+  }, 30_000);
 });
