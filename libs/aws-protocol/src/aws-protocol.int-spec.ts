@@ -4,7 +4,7 @@ import { CreateChatTokenCommand, IvschatClient } from '@aws-sdk/client-ivschat';
 import { Body, Controller, DynamicModule, Get, Headers, HttpCode, Module, Param, Post } from '@nestjs/common';
 import { AppName } from '@rekey/contracts';
 import { PlatformModule, RekeyConfig } from '@rekey/platform';
-import { awsClientConfig, startTestApp, TestApp, uniqueMongoUri } from '@rekey/testing';
+import { awsClientConfig, sigV4Refusals, startTestApp, TestApp, uniqueMongoUri } from '@rekey/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AwsProtocolModule, Tenant } from './aws-protocol.module';
 import { AwsApi } from './errors/error-renderers';
@@ -97,6 +97,21 @@ describe('AWS protocol layer driven by the official SDK clients', () => {
     const malformed = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'IoTSecuredTunneling.DescribeTunnel' }, body: '{"tunnelId":' });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ __type: 'ValidationException' });
+  });
+
+  it('refuses, through each official SDK, a wrong secret, an unknown key, a body changed after signing and a request dated 20 minutes off', async () => {
+    const chime = await sigV4Refusals(running.chime!.url, (config) => new ChimeClient(config), () => new GetBotCommand({ AccountId: 'acc', BotId: 'b1' }));
+    for (const refusal of Object.values(chime)) expect(refusal).toEqual({ name: 'UnauthorizedClientException', status: 401 });
+    const tunnels = await sigV4Refusals(running.iotsecuretunneling!.url, (config) => new IoTSecureTunnelingClient(config), () => new DescribeTunnelCommand({ tunnelId: 't1' }));
+    const chat = await sigV4Refusals(running.ivschat!.url, (config) => new IvschatClient(config), () => new CreateChatTokenCommand({ roomIdentifier: 'arn:aws:ivschat:us-east-1:111111111111:room/abcdefghijkl', userId: 'u1' }));
+    for (const refusals of [tunnels, chat]) {
+      expect(refusals).toEqual({
+        wrongSecret: { name: 'InvalidSignatureException', status: 403 },
+        unknownKey: { name: 'UnrecognizedClientException', status: 403 },
+        bodyChangedAfterSigning: { name: 'InvalidSignatureException', status: 403 },
+        dated20MinutesOff: { name: 'InvalidSignatureException', status: 403 },
+      });
+    }
   });
 
   it('IVS Chat: ValidationException with reason and fieldList; an unexpected error is a 500 with the request id and no secret', async () => {

@@ -6,3 +6,4 @@ export * from './local-kafka';
 export * from './aws-clients';
 export * from './production-app';
 export * from './fuzz-requests';
+export * from './sigv4-refusals';
