@@ -1,6 +1,12 @@
 import { awsClientConfig } from './aws-clients';
 
-type ClientConfig = ReturnType<typeof awsClientConfig> & { systemClockOffset?: number };
+interface ClientConfig {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  maxAttempts: number;
+  systemClockOffset?: number;
+}
 
 interface SdkClient {
   send(command: never): Promise<unknown>;
@@ -29,7 +35,7 @@ const tamperAfterSigning = (next: (args: { request: { body?: unknown; query: Rec
  * and dated 20 minutes away from the server's clock. Returns how each was refused.
  */
 export async function sigV4Refusals(url: string, clientFor: (config: ClientConfig) => SdkClient, command: () => unknown): Promise<Record<SigV4Case, Refusal>> {
-  const valid = awsClientConfig(url);
+  const valid: ClientConfig = awsClientConfig(url);
   const clients: Record<SigV4Case, SdkClient> = {
     wrongSecret: clientFor({ ...valid, credentials: { ...valid.credentials, secretAccessKey: 'not-the-secret-of-this-key-0000000000000' } }),
     unknownKey: clientFor({ ...valid, credentials: { accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: valid.credentials.secretAccessKey } }),
