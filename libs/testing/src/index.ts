@@ -7,3 +7,5 @@ export * from './aws-clients';
 export * from './production-app';
 export * from './fuzz-requests';
 export * from './sigv4-refusals';
+export * from './eventually';
+export * from './topic-tail';
