@@ -201,6 +201,19 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
     },
   );
 
+  it('RotateTunnelAccessToken DESTINATION with a DestinationConfig gives the tunnel its destination and seals the new token for it', async () => {
+    const tunnel = await open();
+    const thingName = uniqueName('late-thing');
+    const answer = await a.send(new RotateTunnelAccessTokenCommand({ tunnelId: tunnel.tunnelId, clientMode: 'DESTINATION', destinationConfig: { thingName, services: ['VNC'] } }));
+    expect((await a.send(new DescribeTunnelCommand({ tunnelId: tunnel.tunnelId }))).tunnel?.destinationConfig).toEqual({ thingName, services: ['VNC'] });
+    const [event] = await events.waitFor(tunnel.tunnelId, EVENT_TYPES.tunnels.TokenRotated);
+    expect(event.data).toMatchObject({ clientMode: 'DESTINATION', thingName, generation: 2 });
+    const sealed = keyring.open<SealedDestinationToken>(String(event.data.sealedDestinationAccessToken), DESTINATION_TOKEN_SEAL_PURPOSE);
+    expect(sealed).toEqual({ tunnelId: tunnel.tunnelId, destinationAccessToken: answer.destinationAccessToken });
+    const listed = await a.send(new ListTunnelsCommand({ thingName }));
+    expect(listed.tunnelSummaries?.map((t) => t.tunnelId)).toEqual([tunnel.tunnelId]);
+  });
+
   it('gives every one of concurrent rotations its own generation, carried by its own event; only the last tokens verify', async () => {
     const tunnel = await open();
     const answers = await Promise.all(Array.from({ length: 6 }, () => a.send(new RotateTunnelAccessTokenCommand({ tunnelId: tunnel.tunnelId, clientMode: 'ALL' }))));
