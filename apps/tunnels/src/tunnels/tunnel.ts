@@ -60,6 +60,9 @@ export function statusAt(tunnel: Pick<TunnelRecord, 'state' | 'expiresAt'>, now:
   return tunnel.state === 'OPEN' && now.getTime() < tunnel.expiresAt.getTime() ? 'OPEN' : 'CLOSED';
 }
 
+/** The token kind of each mode, as events and metrics name it. */
+export const TOKEN_KINDS = { SOURCE: 'SourceAccessToken', DESTINATION: 'DestinationAccessToken' } as const satisfies Record<AccessMode, string>;
+
 /** The access modes whose tokens a rotation of `clientMode` replaces. */
 export function modesOf(clientMode: ClientMode): AccessMode[] {
   return clientMode === 'ALL' ? ['SOURCE', 'DESTINATION'] : [clientMode];

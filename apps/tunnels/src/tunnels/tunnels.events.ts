@@ -12,12 +12,10 @@ import {
 } from '@rekey/contracts';
 import { newEvent, RekeyEvent } from '@rekey/events';
 import { Keyring, KEYRING } from '@rekey/tokens';
-import { AccessMode, TunnelRecord } from './tunnel';
+import { AccessMode, TOKEN_KINDS, TunnelRecord } from './tunnel';
 
 /** Tokens just issued, by mode; they exist only in memory and in the caller's response. */
 export type IssuedTokens = Partial<Record<AccessMode, string>>;
-
-const KINDS: Record<AccessMode, RotatedToken['kind']> = { SOURCE: 'SourceAccessToken', DESTINATION: 'DestinationAccessToken' };
 
 /** Builds the events of rekey.tunnels.v1: key = tunnel id, subject = tunnel ARN. Tokens appear only as fingerprints, or sealed. */
 @Injectable()
@@ -80,7 +78,7 @@ export class TunnelEvents {
   private rotatedTokens(tunnel: TunnelRecord, tokens: IssuedTokens): RotatedToken[] {
     return (['SOURCE', 'DESTINATION'] as const)
       .filter((mode) => tokens[mode] !== undefined)
-      .map((mode) => ({ kind: KINDS[mode], fingerprint: fingerprint(tokens[mode]!), expiresAt: tunnel.expiresAt.toISOString() }));
+      .map((mode) => ({ kind: TOKEN_KINDS[mode], fingerprint: fingerprint(tokens[mode]!), expiresAt: tunnel.expiresAt.toISOString() }));
   }
 
   /** The new destination token, sealed for the device notifier, when there is a thing to deliver it to. */

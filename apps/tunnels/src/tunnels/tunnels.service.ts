@@ -16,7 +16,7 @@ import { REKEY_CONFIG, RekeyConfig, TokenMetrics } from '@rekey/platform';
 import { generateToken, sha256Hex } from '@rekey/tokens';
 import { randomUUID } from 'node:crypto';
 import { Clock } from './clock';
-import { AccessMode, mergeTags, modesOf, parseTunnelArn, statusAt, tunnelArn, TunnelRecord } from './tunnel';
+import { AccessMode, mergeTags, modesOf, parseTunnelArn, statusAt, TOKEN_KINDS, tunnelArn, TunnelRecord } from './tunnel';
 import { IssuedTokens, TunnelEvents } from './tunnels.events';
 import { TunnelCursor, TunnelsRepository } from './tunnels.repository';
 import { TunnelsSettings } from './tunnels.settings';
@@ -38,8 +38,6 @@ export interface RotatedTunnel {
   tunnel: TunnelRecord;
   tokens: IssuedTokens;
 }
-
-const TOKEN_KINDS = { SOURCE: 'SourceAccessToken', DESTINATION: 'DestinationAccessToken' } as const;
 
 /** Fresh CSPRNG tokens for the given modes, distinct from one another. */
 function issueTokens(modes: AccessMode[]): IssuedTokens {
