@@ -12,8 +12,8 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-iotsecuretunneling';
 import { getConnectionToken } from '@nestjs/mongoose';
-import { DESTINATION_TOKEN_SEAL_PURPOSE, EVENT_TYPES, fingerprint, SealedDestinationToken } from '@rekey/contracts';
-import { awsClientConfig, startTestApp, TestApp, uniqueName } from '@rekey/testing';
+import { DESTINATION_TOKEN_SEAL_PURPOSE, EVENT_TYPES, fingerprint, SealedDestinationToken, TOPICS } from '@rekey/contracts';
+import { awsClientConfig, ofType, startTestApp, TestApp, TopicTail, uniqueName } from '@rekey/testing';
 import { Keyring, KEYRING, sha256Hex } from '@rekey/tokens';
 import type { Connection } from 'mongoose';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,7 +21,6 @@ import { TunnelsAppModule } from '../src/app.module';
 import { Clock } from '../src/tunnels/clock';
 import { TunnelAccessVerifier } from '../src/tunnels/tunnel-access-verifier';
 import { TunnelSweeper } from '../src/tunnels/tunnel-sweeper';
-import { TunnelEventsCollector } from './tunnel-events';
 
 const TENANT_A = '111111111111';
 const MINUTE_MS = 60_000;
@@ -43,7 +42,7 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
   let verifier: TunnelAccessVerifier;
   let clock: Clock;
   let keyring: Keyring;
-  const events = new TunnelEventsCollector();
+  let events: TopicTail;
 
   const storedTunnel = (tunnelId: string) => app.nest.get<Connection>(getConnectionToken()).collection('tunnels').findOne({ _id: tunnelId as never });
   /** Moves the app's clock by `ms` from the real time, until {@link realTime}. */
@@ -55,7 +54,7 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
   };
 
   beforeAll(async () => {
-    await events.start();
+    events = await TopicTail.start(TOPICS.tunnels);
     app = await startTestApp('tunnels', (config) => TunnelsAppModule.register(config));
     a = new IoTSecureTunnelingClient(awsClientConfig(app.url, 'A'));
     b = new IoTSecureTunnelingClient(awsClientConfig(app.url, 'B'));
@@ -110,7 +109,7 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
     expect(await verifier.verifyAccessToken(tunnel.tunnelId, 'SOURCE', tunnel.destination)).toBe(false);
     expect(await verifier.verifyAccessToken(tunnel.tunnelId, 'DESTINATION', tunnel.source)).toBe(false);
 
-    const [opened] = await events.waitFor(tunnel.tunnelId, EVENT_TYPES.tunnels.TunnelOpened);
+    const [opened] = await events.waitFor(ofType(EVENT_TYPES.tunnels.TunnelOpened, tunnel.tunnelId));
     const expiresAt = new Date(described.createdAt!.getTime() + 30 * MINUTE_MS).toISOString();
     expect(opened.headers).toMatchObject({ ce_source: '/rekey/tunnels', ce_subject: tunnel.tunnelArn, ce_tenant: TENANT_A, 'content-type': 'application/json' });
     expect(opened.data).toMatchObject({
@@ -130,7 +129,7 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
     const sealed = keyring.open<SealedDestinationToken>(String(opened.data.sealedDestinationAccessToken), DESTINATION_TOKEN_SEAL_PURPOSE);
     expect(sealed).toEqual({ tunnelId: tunnel.tunnelId, destinationAccessToken: tunnel.destination });
     for (const token of [tunnel.source, tunnel.destination]) {
-      expect(opened.text).not.toContain(token);
+      expect(opened.raw).not.toContain(token);
       expect(JSON.stringify(opened.headers)).not.toContain(token);
     }
   });
@@ -165,7 +164,7 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
       expect(described.status).toBe('OPEN');
       expect(described.timeoutConfig).toEqual({ maxLifetimeTimeoutMinutes: 60 });
 
-      const [event] = await events.waitFor(tunnel.tunnelId, EVENT_TYPES.tunnels.TokenRotated);
+      const [event] = await events.waitFor(ofType(EVENT_TYPES.tunnels.TokenRotated, tunnel.tunnelId));
       const expiresAt = new Date(createdAt.getTime() + 60 * MINUTE_MS).toISOString();
       expect(event.key).toBe(tunnel.tunnelId);
       expect(event.headers).toEqual({
@@ -192,7 +191,7 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
       expect(Date.parse(String(event.data.rotatedAt))).toBeGreaterThan(createdAt.getTime() + 19 * MINUTE_MS);
       expect('sealedDestinationAccessToken' in event.data).toBe(rotated.includes('DESTINATION' as never));
       for (const token of [...Object.values(old), ...Object.values(fresh)].filter((t): t is string => t !== undefined)) {
-        expect(event.text).not.toContain(token);
+        expect(event.raw).not.toContain(token);
         expect(JSON.stringify(event.headers)).not.toContain(token);
       }
       const stored = await storedTunnel(tunnel.tunnelId);
@@ -206,7 +205,7 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
     const thingName = uniqueName('late-thing');
     const answer = await a.send(new RotateTunnelAccessTokenCommand({ tunnelId: tunnel.tunnelId, clientMode: 'DESTINATION', destinationConfig: { thingName, services: ['VNC'] } }));
     expect((await a.send(new DescribeTunnelCommand({ tunnelId: tunnel.tunnelId }))).tunnel?.destinationConfig).toEqual({ thingName, services: ['VNC'] });
-    const [event] = await events.waitFor(tunnel.tunnelId, EVENT_TYPES.tunnels.TokenRotated);
+    const [event] = await events.waitFor(ofType(EVENT_TYPES.tunnels.TokenRotated, tunnel.tunnelId));
     expect(event.data).toMatchObject({ clientMode: 'DESTINATION', thingName, generation: 2 });
     const sealed = keyring.open<SealedDestinationToken>(String(event.data.sealedDestinationAccessToken), DESTINATION_TOKEN_SEAL_PURPOSE);
     expect(sealed).toEqual({ tunnelId: tunnel.tunnelId, destinationAccessToken: answer.destinationAccessToken });
@@ -217,7 +216,7 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
   it('gives every one of concurrent rotations its own generation, carried by its own event; only the last tokens verify', async () => {
     const tunnel = await open();
     const answers = await Promise.all(Array.from({ length: 6 }, () => a.send(new RotateTunnelAccessTokenCommand({ tunnelId: tunnel.tunnelId, clientMode: 'ALL' }))));
-    const rotations = await events.waitFor(tunnel.tunnelId, EVENT_TYPES.tunnels.TokenRotated, 6);
+    const rotations = await events.waitFor(ofType(EVENT_TYPES.tunnels.TokenRotated, tunnel.tunnelId), 6);
     expect(rotations.map((e) => e.data.generation).sort()).toEqual([2, 3, 4, 5, 6, 7]);
     expect((await storedTunnel(tunnel.tunnelId))?.generation).toBe(7);
     const latest = rotations.find((e) => e.data.generation === 7)!;
@@ -293,11 +292,11 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
     expect(sweeps[0]).toBeGreaterThanOrEqual(1);
     expect(await sweeper.sweep()).toBe(0);
     await a.send(new CloseTunnelCommand({ tunnelId: tunnel.tunnelId }));
-    const [closed] = await events.waitFor(tunnel.tunnelId, EVENT_TYPES.tunnels.TunnelClosed);
+    const [closed] = await events.waitFor(ofType(EVENT_TYPES.tunnels.TunnelClosed, tunnel.tunnelId));
     const createdAt = (await storedTunnel(tunnel.tunnelId))!.createdAt as Date;
     expect(closed.data).toMatchObject({ tunnelId: tunnel.tunnelId, reason: 'EXPIRED', deleted: false, closedAt: new Date(createdAt.getTime() + MINUTE_MS).toISOString() });
     await sleep(500);
-    expect(events.of(tunnel.tunnelId, EVENT_TYPES.tunnels.TunnelClosed)).toHaveLength(1);
+    expect(events.events.filter(ofType(EVENT_TYPES.tunnels.TunnelClosed, tunnel.tunnelId))).toHaveLength(1);
     expect(await storedTunnel(tunnel.tunnelId)).toMatchObject({ state: 'CLOSED', closeReason: 'EXPIRED' });
   });
 
@@ -308,13 +307,13 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
     expect(await verifier.verifyAccessToken(tunnel.tunnelId, 'SOURCE', tunnel.source)).toBe(false);
     expect(await verifier.verifyAccessToken(tunnel.tunnelId, 'DESTINATION', tunnel.destination)).toBe(false);
     await a.send(new CloseTunnelCommand({ tunnelId: tunnel.tunnelId }));
-    const [closed] = await events.waitFor(tunnel.tunnelId, EVENT_TYPES.tunnels.TunnelClosed);
+    const [closed] = await events.waitFor(ofType(EVENT_TYPES.tunnels.TunnelClosed, tunnel.tunnelId));
     expect(closed.headers.ce_subject).toBe(tunnel.tunnelArn);
     expect(closed.data).toMatchObject({ tenant: TENANT_A, tunnelId: tunnel.tunnelId, tunnelArn: tunnel.tunnelArn, reason: 'CLOSED', deleted: false });
 
     await a.send(new CloseTunnelCommand({ tunnelId: tunnel.tunnelId, delete: true }));
     expect(await errorOf(a.send(new DescribeTunnelCommand({ tunnelId: tunnel.tunnelId })))).toMatchObject({ name: 'ResourceNotFoundException' });
-    const both = await events.waitFor(tunnel.tunnelId, EVENT_TYPES.tunnels.TunnelClosed, 2);
+    const both = await events.waitFor(ofType(EVENT_TYPES.tunnels.TunnelClosed, tunnel.tunnelId), 2);
     expect(both.map((e) => e.data.deleted)).toEqual([false, true]);
     const deadline = Date.now() + 10_000;
     while ((await storedTunnel(tunnel.tunnelId)) !== null && Date.now() < deadline) await sleep(100);
@@ -324,7 +323,7 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
     await a.send(new CloseTunnelCommand({ tunnelId: openDeleted.tunnelId, delete: true }));
     expect(await errorOf(a.send(new DescribeTunnelCommand({ tunnelId: openDeleted.tunnelId })))).toMatchObject({ name: 'ResourceNotFoundException' });
     expect(await verifier.verifyAccessToken(openDeleted.tunnelId, 'SOURCE', openDeleted.source)).toBe(false);
-    const [deletedEvent] = await events.waitFor(openDeleted.tunnelId, EVENT_TYPES.tunnels.TunnelClosed);
+    const [deletedEvent] = await events.waitFor(ofType(EVENT_TYPES.tunnels.TunnelClosed, openDeleted.tunnelId));
     expect(deletedEvent.data).toMatchObject({ reason: 'CLOSED', deleted: true });
   });
 

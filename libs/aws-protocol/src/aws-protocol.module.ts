@@ -17,7 +17,7 @@ import {
 import { APP_FILTER, APP_GUARD, HttpAdapterHost, Reflector } from '@nestjs/core';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { ConfigError, labelTenant, PUBLIC_ROUTE, REKEY_CONFIG, RekeyConfig } from '@rekey/platform';
+import { ConfigError, labelTenant, PUBLIC_ROUTE, REKEY_CONFIG, RekeyConfig, renderFrameworkErrors, REQUEST_ID_HEADER } from '@rekey/platform';
 import { TokensModule } from '@rekey/tokens';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AwsApi, renderError } from './errors/error-renderers';
@@ -149,6 +149,11 @@ class FastifyWireSetup implements OnModuleInit {
       });
     }
     fastify.setErrorHandler((error, request, reply) => this.filter.send(reply, this.filter.problemOf(error, request.id)));
+    renderFrameworkErrors(fastify, (error, request, reply) => {
+      // Raised before the onRequest hook that names the request: name it here.
+      reply.header(REQUEST_ID_HEADER, request.id);
+      this.filter.send(reply, this.filter.problemOf(error, request.id));
+    });
   }
 }
 

@@ -2,6 +2,7 @@ import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppName } from '@rekey/contracts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { ConfigError, loadConfig, RekeyConfig } from './config/rekey-config';
@@ -13,8 +14,28 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** The header AWS SDKs read the request id from; set on every response. */
 export const REQUEST_ID_HEADER = 'x-amzn-RequestId';
 
+type FrameworkErrorRenderer = (error: Error, request: FastifyRequest, reply: FastifyReply) => void;
+const frameworkErrorRenderers = new WeakMap<FastifyInstance, FrameworkErrorRenderer>();
+
+/**
+ * Renders the errors Fastify raises before routing (a URL it cannot decode, an over-long
+ * parameter): they bypass hooks and error handlers, so the protocol layer registers here to
+ * answer them in the API's own error shape.
+ */
+export function renderFrameworkErrors(fastify: FastifyInstance, render: FrameworkErrorRenderer): void {
+  frameworkErrorRenderers.set(fastify, render);
+}
+
 function createAdapter(): FastifyAdapter {
-  const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, genReqId: () => randomUUID() });
+  const adapter = new FastifyAdapter({
+    bodyLimit: MAX_BODY_BYTES,
+    genReqId: () => randomUUID(),
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const render = frameworkErrorRenderers.get(adapter.getInstance());
+      if (render) render(error, request, reply);
+      else void reply.code(400).send({ message: error.message });
+    },
+  });
   adapter.getInstance().addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });

@@ -1,7 +1,7 @@
 // class-transformer's @Type reads design-time types: importers of the contracts need not load this themselves.
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 
 // Constraints of botocore iotsecuretunneling/2018-10-05/service-2.json. The model's patterns are
 // matched against the whole value, as AWS does, hence the anchors.
@@ -87,11 +87,13 @@ export class OpenTunnelRequest {
   tags?: TagDto[];
 
   @IsOptional()
+  @IsObject() // ValidateNested alone lets an array through
   @ValidateNested()
   @Type(() => DestinationConfigDto)
   destinationConfig?: DestinationConfigDto;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => TimeoutConfigDto)
   timeoutConfig?: TimeoutConfigDto;
@@ -108,6 +110,7 @@ export class RotateTunnelAccessTokenRequest extends TunnelIdMember {
   clientMode!: ClientMode;
 
   @IsOptional()
+  @IsObject() // ValidateNested alone lets an array through
   @ValidateNested()
   @Type(() => DestinationConfigDto)
   destinationConfig?: DestinationConfigDto;

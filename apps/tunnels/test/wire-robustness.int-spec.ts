@@ -1,0 +1,45 @@
+import { IoTSecureTunnelingClient, ListTunnelsCommand, OpenTunnelCommand } from '@aws-sdk/client-iotsecuretunneling';
+import { awsClientConfig, fuzzRequests, hasAwsErrorShape, OperationTemplate, sigV4Refusals, startTestApp, TestApp } from '@rekey/testing';
+import { TunnelsAppModule } from '../src/app.module';
+
+describe('tunnels on the wire: refused signatures change nothing, malformed requests get 4xx', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp('tunnels', (config) => TunnelsAppModule.register(config));
+  });
+  afterAll(() => app?.close());
+
+  it('refuses a wrong secret, an unknown key, a body changed after signing and a request dated 20 minutes off, and opens no tunnel', async () => {
+    const refusals = await sigV4Refusals(app.url, (config) => new IoTSecureTunnelingClient(config), () => new OpenTunnelCommand({ description: 'should not open' }));
+    expect(refusals).toEqual({
+      wrongSecret: { name: 'InvalidSignatureException', status: 403 },
+      unknownKey: { name: 'UnrecognizedClientException', status: 403 },
+      bodyChangedAfterSigning: { name: 'InvalidSignatureException', status: 403 },
+      dated20MinutesOff: { name: 'InvalidSignatureException', status: 403 },
+    });
+    const listed = await new IoTSecureTunnelingClient(awsClientConfig(app.url)).send(new ListTunnelsCommand({}));
+    expect(listed.tunnelSummaries).toEqual([]);
+  });
+
+  it('answers 1,000 malformed requests each with a 4xx of its own shape within a second', async () => {
+    const { tunnelId, tunnelArn } = await new IoTSecureTunnelingClient(awsClientConfig(app.url)).send(
+      new OpenTunnelCommand({ destinationConfig: { thingName: 'thing-1', services: ['SSH'] }, tags: [{ key: 'k', value: 'v' }] }),
+    );
+    const call = (target: string, body: Record<string, unknown>): OperationTemplate => ({ method: 'POST', path: '/', target, body });
+    const templates = [
+      call('OpenTunnel', { description: 'd', destinationConfig: { thingName: 'thing-1', services: ['SSH'] }, timeoutConfig: { maxLifetimeTimeoutMinutes: 30 }, tags: [{ key: 'k', value: 'v' }] }),
+      call('RotateTunnelAccessToken', { tunnelId, clientMode: 'ALL', destinationConfig: { thingName: 'thing-1', services: ['SSH'] } }),
+      call('DescribeTunnel', { tunnelId }),
+      call('ListTunnels', { thingName: 'thing-1', maxResults: 10 }),
+      call('CloseTunnel', { tunnelId, delete: false }),
+      call('TagResource', { resourceArn: tunnelArn, tags: [{ key: 'k2', value: 'v2' }] }),
+      call('UntagResource', { resourceArn: tunnelArn, tagKeys: ['k'] }),
+      call('ListTagsForResource', { resourceArn: tunnelArn }),
+    ];
+    const answers = await fuzzRequests(app.url, 'iotsecuretunneling', templates);
+    expect(answers).toHaveLength(1000);
+    const wrong = answers.filter((answer) => answer.status < 400 || answer.status >= 500 || !hasAwsErrorShape('iotsecuretunneling', answer));
+    expect(wrong.map((w) => `${w.status} ${w.mutation}`.slice(0, 80))).toEqual([]);
+    expect(Math.max(...answers.map((answer) => answer.elapsedMs))).toBeLessThan(1000);
+  }, 120_000);
+});
