@@ -1,5 +1,5 @@
-import { IoTSecureTunnelingClient, ListTunnelsCommand, OpenTunnelCommand } from '@aws-sdk/client-iotsecuretunneling';
-import { awsClientConfig, fuzzRequests, hasAwsErrorShape, OperationTemplate, sigV4Refusals, startTestApp, TestApp } from '@rekey/testing';
+import { IoTSecureTunnelingClient, ListTunnelsCommand, OpenTunnelCommand, RotateTunnelAccessTokenCommand } from '@aws-sdk/client-iotsecuretunneling';
+import { awsClientConfig, fuzzRequests, hasAwsErrorShape, OperationTemplate, scrapeMetric, sigV4Refusals, startTestApp, TestApp } from '@rekey/testing';
 import { TunnelsAppModule } from '../src/app.module';
 
 describe('tunnels on the wire: refused signatures change nothing, malformed requests get 4xx', () => {
@@ -42,4 +42,36 @@ describe('tunnels on the wire: refused signatures change nothing, malformed requ
     expect(wrong.map((w) => `${w.status} ${w.mutation}`.slice(0, 80))).toEqual([]);
     expect(Math.max(...answers.map((answer) => answer.elapsedMs))).toBeLessThan(1000);
   }, 120_000);
+});
+
+describe('tunnels metrics after traffic', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp('tunnels', (config) => TunnelsAppModule.register(config));
+  });
+  afterAll(() => app?.close());
+
+  it('counts requests per operation and status, and tokens issued and rotated per kind', async () => {
+    const counts = () =>
+      Promise.all([
+        scrapeMetric(app.url, 'rekey_http_requests_total', { operation: 'OpenTunnel', status: '200' }),
+        scrapeMetric(app.url, 'rekey_http_requests_total', { operation: 'RotateTunnelAccessToken', status: '200' }),
+        scrapeMetric(app.url, 'rekey_tokens_total', { kind: 'SourceAccessToken', action: 'issued' }),
+        scrapeMetric(app.url, 'rekey_tokens_total', { kind: 'DestinationAccessToken', action: 'issued' }),
+        scrapeMetric(app.url, 'rekey_tokens_total', { kind: 'SourceAccessToken', action: 'rotated' }),
+        scrapeMetric(app.url, 'rekey_tokens_total', { kind: 'DestinationAccessToken', action: 'rotated' }),
+      ]);
+    const before = await counts();
+    const client = new IoTSecureTunnelingClient(awsClientConfig(app.url));
+    const opened = await Promise.all([1, 2, 3].map(() => client.send(new OpenTunnelCommand({}))));
+    await client.send(new RotateTunnelAccessTokenCommand({ tunnelId: opened[0].tunnelId, clientMode: 'ALL' }));
+    await client.send(new RotateTunnelAccessTokenCommand({ tunnelId: opened[1].tunnelId, clientMode: 'SOURCE' }));
+    const after = await counts();
+    expect(after.map((value, i) => value - before[i])).toEqual([3, 2, 3, 3, 2, 1]);
+    const text = await (await fetch(`${app.url}/metrics`)).text();
+    for (const { sourceAccessToken, tunnelId } of opened) {
+      expect(text).not.toContain(sourceAccessToken);
+      expect(text).not.toContain(tunnelId);
+    }
+  });
 });

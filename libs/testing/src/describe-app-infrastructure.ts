@@ -4,6 +4,7 @@ import { AppName } from '@rekey/contracts';
 import { KAFKA, RekeyConfig, subscribePatiently } from '@rekey/platform';
 import { Kafka } from 'kafkajs';
 import { Connection, Schema } from 'mongoose';
+import { scrapeMetric } from './metrics-scrape';
 import { startTestApp, TestApp } from './test-app';
 import { uniqueName } from './test-environment';
 
@@ -33,11 +34,7 @@ export function describeAppOnRealInfrastructure(app: AppName, rootModuleFor: (co
     });
 
     it('counts requests per operation and status in /metrics', async () => {
-      const liveCount = async () => {
-        const text = await (await fetch(`${testApp.url}/metrics`)).text();
-        const line = text.split('\n').find((l) => l.startsWith('rekey_http_requests_total{') && l.includes('operation="GET /health/live",status="200"'));
-        return line === undefined ? 0 : Number(line.split(' ').at(-1));
-      };
+      const liveCount = () => scrapeMetric(testApp.url, 'rekey_http_requests_total', { operation: 'GET /health/live', status: '200' });
       const before = await liveCount();
       await Promise.all([1, 2, 3].map(() => fetch(`${testApp.url}/health/live`)));
       expect(await liveCount()).toBe(before + 3);

@@ -9,3 +9,4 @@ export * from './fuzz-requests';
 export * from './sigv4-refusals';
 export * from './eventually';
 export * from './topic-tail';
+export * from './metrics-scrape';
