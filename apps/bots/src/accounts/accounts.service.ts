@@ -118,7 +118,8 @@ export class AccountsService implements OnApplicationBootstrap, OnApplicationShu
     await this.accounts.completeDeletion(tenant, id, accountDeleted({ tenant, id }, new Date()));
   }
 
-  private async finishInterruptedDeletions(): Promise<void> {
+  /** Finishes the deletions some replica began but did not finish (run at start-up and every 30 s). */
+  async finishInterruptedDeletions(): Promise<void> {
     try {
       for (const { tenant, id } of await this.accounts.interruptedDeletions(new Date(Date.now() - INTERRUPTED_AFTER_MS))) {
         await this.finishDeletion(tenant, id);
