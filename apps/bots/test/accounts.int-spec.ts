@@ -1,4 +1,5 @@
 import {
+  Bot,
   ChimeClient,
   CreateAccountCommand,
   CreateBotCommand,
@@ -114,7 +115,7 @@ describe('accounts API driven by @aws-sdk/client-chime', () => {
 
   it('deletes an account (204) with its bots: none readable afterwards, each with its event, documents purged', async () => {
     const account = (await a.send(new CreateAccountCommand({ Name: 'doomed' }))).Account!;
-    const bots = [];
+    const bots: Bot[] = [];
     for (const name of ['first', 'second']) bots.push((await a.send(new CreateBotCommand({ AccountId: account.AccountId, DisplayName: name }))).Bot!);
     const deleted = await a.send(new DeleteAccountCommand({ AccountId: account.AccountId }));
     expect(deleted.$metadata.httpStatusCode).toBe(204);

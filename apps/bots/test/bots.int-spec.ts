@@ -1,4 +1,5 @@
 import {
+  Bot,
   ChimeClient,
   CreateAccountCommand,
   CreateBotCommand,
@@ -84,7 +85,7 @@ describe('bots API driven by @aws-sdk/client-chime', () => {
   it('lists bots in pages (MaxResults, NextToken) and updates Disabled with a BotUpdated event', async () => {
     const own = await a.send(new CreateAccountCommand({ Name: 'paging' }));
     const pagingAccount = own.Account!.AccountId!;
-    const created = [];
+    const created: Bot[] = [];
     for (const name of ['one', 'two', 'three']) created.push((await a.send(new CreateBotCommand({ AccountId: pagingAccount, DisplayName: name }))).Bot!);
     expect(created[0].BotEmail).toBe('one-chimebot@rekey.invalid');
     const first = await a.send(new ListBotsCommand({ AccountId: pagingAccount, MaxResults: 2 }));

@@ -1,6 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { CHIME_NON_EMPTY } from './chime-patterns';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsNonEmptyString, QueryInteger } from './chime-patterns';
 
 /** `License` enum of the model. */
 export const CHIME_LICENSES = ['Basic', 'Plus', 'Pro', 'ProTrial'] as const;
@@ -15,19 +14,17 @@ export type ChimeAccountStatus = 'Active' | 'Suspended';
 /** `ProfileServiceMaxResults`: ListAccounts' page size, 1..200, 100 by default. */
 export const LIST_ACCOUNTS_LIMITS = { min: 1, max: 200, default: 100 };
 
+/** `AccountName`: 1..100 characters, `.*\S.*`. */
+const ACCOUNT_NAME_LENGTH = { min: 1, max: 100 };
+
 export class CreateAccountRequest {
-  /** `AccountName`: 1..100 characters, `.*\S.*`. */
-  @IsString()
-  @Length(1, 100)
-  @Matches(CHIME_NON_EMPTY, { message: 'must contain a non-blank character' })
+  @IsNonEmptyString(ACCOUNT_NAME_LENGTH)
   Name!: string;
 }
 
 export class UpdateAccountRequest {
   @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  @Matches(CHIME_NON_EMPTY, { message: 'must contain a non-blank character' })
+  @IsNonEmptyString(ACCOUNT_NAME_LENGTH)
   Name?: string;
 
   @IsOptional()
@@ -39,9 +36,7 @@ export class UpdateAccountRequest {
 export class ListAccountsRequest {
   /** An account name prefix. */
   @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  @Matches(CHIME_NON_EMPTY, { message: 'must contain a non-blank character' })
+  @IsNonEmptyString(ACCOUNT_NAME_LENGTH)
   Name?: string;
 
   /** `EmailAddress`: `.+@.+\..+`. */
@@ -55,7 +50,7 @@ export class ListAccountsRequest {
   NextToken?: string;
 
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(LIST_ACCOUNTS_LIMITS.min)
   @Max(LIST_ACCOUNTS_LIMITS.max)

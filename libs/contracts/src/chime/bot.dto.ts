@@ -1,6 +1,5 @@
-import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min } from 'class-validator';
-import { CHIME_NON_EMPTY } from './chime-patterns';
+import { QueryInteger } from './chime-patterns';
 
 /** `ResultMax`: ListBots' page size, 1..99, 10 by default. */
 export const LIST_BOTS_LIMITS = { min: 1, max: 99, default: 10 };
@@ -34,7 +33,7 @@ export class UpdateBotRequest {
 /** ListBots' query string (`max-results`, `next-token`). */
 export class ListBotsRequest {
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(LIST_BOTS_LIMITS.min)
   @Max(LIST_BOTS_LIMITS.max)
