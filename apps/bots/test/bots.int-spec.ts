@@ -95,12 +95,15 @@ describe('bots API driven by @aws-sdk/client-chime', () => {
     expect(second.Bots!.map((bot) => bot.BotId)).toEqual([created[2].BotId]);
     expect(second.NextToken).toBeUndefined();
 
+    // No member to change: the bot as it was, no event.
+    expect((await a.send(new UpdateBotCommand({ AccountId: pagingAccount, BotId: created[0].BotId }))).Bot).toEqual(created[0]);
     const disabled = (await a.send(new UpdateBotCommand({ AccountId: pagingAccount, BotId: created[1].BotId, Disabled: true }))).Bot!;
     expect(disabled).toMatchObject({ Disabled: true, SecurityToken: created[1].SecurityToken });
     expect(disabled.UpdatedTimestamp!.getTime()).toBeGreaterThanOrEqual(created[1].CreatedTimestamp!.getTime());
     const [updated] = await tail.waitFor(ofType(EVENT_TYPES.bots.BotUpdated, created[1].BotId!));
     expect(updated.data).toMatchObject({ botId: created[1].BotId, disabled: true, deleted: false, generation: 1 });
     expect((await a.send(new GetBotCommand({ AccountId: pagingAccount, BotId: created[1].BotId }))).Bot!.Disabled).toBe(true);
+    expect(tail.events.filter(ofType(EVENT_TYPES.bots.BotUpdated, created[0].BotId!))).toEqual([]);
   });
 
   it('RegenerateSecurityToken: a new token, returned by GetBot, stored only encrypted, announced by TokenRotated', async () => {
