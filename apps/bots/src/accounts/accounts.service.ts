@@ -57,15 +57,11 @@ export class AccountsService implements OnApplicationBootstrap, OnApplicationShu
     return accountView(account);
   }
 
+  /** NotFound also for another tenant's account and for one being deleted. */
   async get(tenant: string, id: string): Promise<AccountView> {
-    return accountView(await this.requireLive(tenant, id));
-  }
-
-  /** The account, or NotFound (also for another tenant's and for one being deleted). */
-  async requireLive(tenant: string, id: string): Promise<AccountRecord> {
     const account = await this.accounts.findLive(tenant, id);
     if (!account) throw accountNotFound(id);
-    return account;
+    return accountView(account);
   }
 
   /** `Name` filters by prefix; `UserEmail` finds the account of the bot user with that email (bots are this service's only users). */
