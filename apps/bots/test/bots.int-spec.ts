@@ -103,6 +103,7 @@ describe('bots API driven by @aws-sdk/client-chime', () => {
     const [updated] = await tail.waitFor(ofType(EVENT_TYPES.bots.BotUpdated, created[1].BotId!));
     expect(updated.data).toMatchObject({ botId: created[1].BotId, disabled: true, deleted: false, generation: 1 });
     expect((await a.send(new GetBotCommand({ AccountId: pagingAccount, BotId: created[1].BotId }))).Bot!.Disabled).toBe(true);
+    expect(await bots.findOne({ _id: created[0].BotId as never })).toMatchObject({ revision: 1, disabled: false });
     expect(tail.events.filter(ofType(EVENT_TYPES.bots.BotUpdated, created[0].BotId!))).toEqual([]);
   });
 
