@@ -13,14 +13,11 @@ import {
 } from '@aws-sdk/client-chime';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { EVENT_TYPES, TOPICS } from '@rekey/contracts';
-import { KAFKA } from '@rekey/platform';
-import { awsClientConfig, startTestApp, TestApp, uniqueName } from '@rekey/testing';
-import { Kafka } from 'kafkajs';
+import { awsClientConfig, ofType, startTestApp, TestApp, TopicTail, uniqueName } from '@rekey/testing';
 import { Connection } from 'mongoose';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BotsAppModule } from '../src/app.module';
 import { AccountsService } from '../src/accounts/accounts.service';
-import { ofType, TopicTail } from './topic-tail';
 
 /** The error of a call, created only when awaited (a rejected promise left waiting fails the test run). */
 async function failure(call: () => Promise<unknown>): Promise<{ name: string; status?: number }> {
@@ -52,7 +49,7 @@ describe('accounts API driven by @aws-sdk/client-chime', () => {
     app = await startTestApp('bots', (config) => BotsAppModule.register(config));
     a = new ChimeClient(awsClientConfig(app.url, 'A'));
     b = new ChimeClient(awsClientConfig(app.url, 'B'));
-    tail = await TopicTail.start(app.nest.get<Kafka>(KAFKA), TOPICS.bots);
+    tail = await TopicTail.start(TOPICS.bots);
     db = app.nest.get<Connection>(getConnectionToken());
   });
   afterAll(async () => {

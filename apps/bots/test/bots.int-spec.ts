@@ -13,10 +13,8 @@ import {
 } from '@aws-sdk/client-chime';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { EVENT_TYPES, fingerprint, TOPICS } from '@rekey/contracts';
-import { KAFKA } from '@rekey/platform';
-import { awsClientConfig, startTestApp, TestApp } from '@rekey/testing';
+import { awsClientConfig, ofType, startTestApp, TestApp, TopicTail } from '@rekey/testing';
 import { Keyring } from '@rekey/tokens';
-import { Kafka } from 'kafkajs';
 import { Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -24,7 +22,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BotsAppModule } from '../src/app.module';
 import { SecurityTokens } from '../src/bots/security-tokens';
-import { ofType, TopicTail } from './topic-tail';
 
 const BASE64_TOKEN = /^[A-Za-z0-9+/]{40}$/;
 
@@ -58,7 +55,7 @@ describe('bots API driven by @aws-sdk/client-chime', () => {
     app = await startTestApp('bots', (config) => BotsAppModule.register(config), { REKEY_KEYRING_FILE: keyringFile });
     a = new ChimeClient(awsClientConfig(app.url, 'A'));
     b = new ChimeClient(awsClientConfig(app.url, 'B'));
-    tail = await TopicTail.start(app.nest.get<Kafka>(KAFKA), TOPICS.bots);
+    tail = await TopicTail.start(TOPICS.bots);
     accountId = (await a.send(new CreateAccountCommand({ Name: 'bots-test' }))).Account!.AccountId!;
     bots = app.nest.get<Connection>(getConnectionToken()).collection('bots');
   });
