@@ -3,6 +3,7 @@ import { IoTSecureTunnelingClient, RotateTunnelAccessTokenCommand } from '@aws-s
 import { CreateChatTokenCommand, IvschatClient } from '@aws-sdk/client-ivschat';
 import type { HttpRequest } from '@smithy/protocol-http';
 import { CredentialStore, DEV_CREDENTIALS } from './credential-store';
+import botocoreSigned from './botocore-signed.fixture.json';
 import { AuthError, SignedRequest, SigV4Verifier } from './sigv4-verifier';
 
 const [tenantA] = DEV_CREDENTIALS;
@@ -47,6 +48,14 @@ async function failure(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('SigV4Verifier against requests signed by the official SDK clients', () => {
+  it.each(Object.entries(botocoreSigned))('accepts a %s request signed by botocore (boto3, the AWS CLI), which signs no payload-hash header', async (service, signed) => {
+    const request: SignedRequest = { ...signed, body: signed.body === null ? undefined : Buffer.from(signed.body) };
+    const signedAt = Date.parse(signed.headers['x-amz-date'].replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+    expect(await new SigV4Verifier(store, service, 'us-east-1').verify(request, signedAt)).toBe(tenantA.accountId);
+    const tampered = { ...request, query: { ...request.query, extra: '1' } };
+    expect(await failure(new SigV4Verifier(store, service, 'us-east-1').verify(tampered, signedAt))).toBe('SignatureDoesNotMatch');
+  });
+
   it('accepts the three APIs, each under its own signing name, and names the tenant', async () => {
     const chime = await signedBySdk(new ChimeClient(config()), new GetBotCommand({ AccountId: 'a b/c', BotId: 'b' }));
     expect(await new SigV4Verifier(store, 'chime', 'us-east-1').verify(chime)).toBe('111111111111');

@@ -97,7 +97,9 @@ export class SigV4Verifier {
   private signerFor(accessKeyId: string, secretAccessKey: string): SignatureV4 {
     let signer = this.signers.get(accessKeyId);
     if (!signer) {
-      signer = new SignatureV4({ service: this.service, region: this.region, credentials: { accessKeyId, secretAccessKey }, sha256: Sha256 });
+      // applyChecksum off: the signer would otherwise add and sign an x-amz-content-sha256 header,
+      // which botocore (boto3, the AWS CLI) neither sends nor signs.
+      signer = new SignatureV4({ service: this.service, region: this.region, credentials: { accessKeyId, secretAccessKey }, sha256: Sha256, applyChecksum: false });
       this.signers.set(accessKeyId, signer);
     }
     return signer;
