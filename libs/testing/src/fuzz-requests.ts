@@ -50,7 +50,8 @@ interface Draft {
 }
 
 const wrongTypes: unknown[] = [12345, -1.5, true, [], [1, 2], { nested: { deeper: 'x' } }, ''];
-const junkBodies = ['{', '[1,2', '"just a string"', '42', 'null', '[]', 'not json at all', '{"a":}', '\u0000\u0001'];
+// No `null`: services read it as an empty input, which is valid where every member is optional.
+const junkBodies = ['{', '[1,2', '"just a string"', '42', '[]', 'not json at all', '{"a":}', '\u0000\u0001'];
 // No `..`: clients normalise it away before sending.
 const junkSegments = ['%00', '%ZZ', ' ', 'x'.repeat(5000), '\u00e9\u00e8', '%F0%9F%92%A9', ';', '*'];
 
@@ -60,7 +61,14 @@ function mutate(template: OperationTemplate, random: () => number): Draft {
   const body = template.body ? { ...template.body } : undefined;
   const draft: Draft = { mutation: '', method: template.method, path: template.path, query: { ...template.query }, headers: {}, sign: true };
   const members = Object.keys(body ?? {});
-  const kind = pick(members.length > 0 ? ['wrong-type', 'huge-string', 'junk-body', 'bad-path', 'missing-header'] : ['junk-query', 'bad-path', 'missing-header']);
+  const queryMembers = Object.keys(template.query ?? {});
+  const kind = pick([
+    ...(members.length > 0 ? ['wrong-type', 'huge-string', 'junk-body'] : []),
+    // Only the query members the operation reads: services ignore unknown ones, as AWS does.
+    ...(queryMembers.length > 0 ? ['junk-query'] : []),
+    'bad-path',
+    'missing-header',
+  ]);
   switch (kind) {
     case 'wrong-type': {
       const member = pick(members);
@@ -75,7 +83,7 @@ function mutate(template: OperationTemplate, random: () => number): Draft {
       break;
     }
     case 'junk-query': {
-      const name = pick(['max-results', 'next-token', 'maxResults', 'operation']);
+      const name = pick(queryMembers);
       draft.query[name] = pick(['-1', '0', '100000', 'x'.repeat(5000), '%%%', 'NaN']);
       draft.mutation = `query ${name}=${draft.query[name].slice(0, 20)}`;
       break;
