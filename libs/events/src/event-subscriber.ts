@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { KAFKA, subscribePatiently } from '@rekey/platform';
-import { Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { KAFKA, METRICS_REGISTRY, subscribePatiently } from '@rekey/platform';
+import { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Gauge, Registry } from 'prom-client';
 import { fromKafkaMessage, MalformedEventError, ReceivedEvent } from './envelope';
 import { PROCESSED_EVENTS, ProcessedEvents } from './processed-events';
 
@@ -38,14 +39,35 @@ export class EventSubscriber implements OnApplicationShutdown {
   private readonly subscriptions = new Set<Subscription>();
   private deadLetters?: Producer;
 
+  private readonly lag?: Gauge<'topic' | 'partition' | 'group'>;
+
+  /** Without a registry (a script), no metrics. */
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(PROCESSED_EVENTS) private readonly processed: ProcessedEvents,
-  ) {}
+    @Optional() @Inject(METRICS_REGISTRY) registry?: Registry,
+  ) {
+    if (registry) {
+      this.lag = new Gauge({
+        name: 'rekey_consumer_lag_messages',
+        help: 'Messages of a partition not yet handled by a subscription, as of its last batch',
+        labelNames: ['topic', 'partition', 'group'],
+        registers: [registry],
+      });
+    }
+  }
+
+  /** Lag per partition after each batch; labelled by the configured group, which is bounded (broadcast suffixes are not). */
+  private measureLag(consumer: Consumer, group: string): void {
+    const lag = this.lag;
+    if (!lag) return;
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => lag.set({ topic: payload.topic, partition: String(payload.partition), group }, Number(payload.offsetLag)));
+  }
 
   async subscribe(options: SubscriptionOptions): Promise<Subscription> {
     const groupId = options.broadcast ? `${options.groupId}.${hostname()}.${randomUUID().slice(0, 8)}` : options.groupId;
     const consumer = this.kafka.consumer({ groupId });
+    this.measureLag(consumer, options.groupId);
     await consumer.connect();
     await subscribePatiently(consumer, options.topics, options.fromBeginning ?? false);
     await consumer.run({

@@ -88,7 +88,8 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
 
     const handled: RekeyEvent[] = [];
     const subscriber = writer.nest.get(EventSubscriber);
-    const subscription = await subscriber.subscribe({ groupId: uniqueName('atomic'), topics: [topic], fromBeginning: true, handle: async (e) => void handled.push(e) });
+    const group = uniqueName('atomic');
+    const subscription = await subscriber.subscribe({ groupId: group, topics: [topic], fromBeginning: true, handle: async (e) => void handled.push(e) });
     const relay = writer.nest.get(OutboxRelay);
     relay.watch(counters);
     await relay.flush();
@@ -100,6 +101,9 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
     expect(handled.map((e) => e.id)).toEqual([created.id, updated.id]);
     expect(handled[1]).toMatchObject({ type: EVENT_TYPES.bots.BotUpdated, source: '/rekey/bots', subject: '/counters/c1', tenant: '111111111111', key: 'c1', data: { value: 2 } });
     expect(await counters.findById('c1').lean()).toMatchObject({ value: 2, _outboxPending: false, _outbox: [] });
+    const lag = (await (await fetch(`${writer.url}/metrics`)).text()).split('\n').filter((line) => line.startsWith('rekey_consumer_lag_messages{') && line.includes(`group="${group}"`));
+    expect(lag.length).toBeGreaterThan(0);
+    expect(lag.filter((line) => !line.endsWith(' 0'))).toEqual([]);
     await subscription.stop();
     await writer.close();
   });
