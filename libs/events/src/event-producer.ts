@@ -1,18 +1,43 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { KAFKA } from '@rekey/platform';
-import { Kafka, Producer } from 'kafkajs';
+import { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { toKafkaMessage } from './envelope';
 import { RekeyEvent } from './event';
 
+/** Sends waiting together go out as one request, up to this many. */
+const MAX_SENDS_PER_REQUEST = 100;
+
+interface PendingSend {
+  topic: string;
+  messages: Message[];
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** Joins consecutive sends to the same topic, keeping their order. */
+function byTopic(sends: PendingSend[]): TopicMessages[] {
+  const batches: TopicMessages[] = [];
+  for (const { topic, messages } of sends) {
+    const last = batches.at(-1);
+    if (last?.topic === topic) last.messages.push(...messages);
+    else batches.push({ topic, messages: [...messages] });
+  }
+  return batches;
+}
+
 /**
  * The app's one Kafka producer: idempotent, acks from all in-sync replicas, one request in
- * flight so that retries cannot reorder events of a key. Connects on first use, so that the app
+ * flight so that retries cannot reorder events of a key. Sends that arrive while a request is in
+ * flight wait and then go out together in the next one, so that callers awaiting their own ack
+ * (chat tokens) are not served one round trip at a time. Connects on first use, so that the app
  * starts (and keeps recording events in the outbox) while Kafka is away.
  */
 @Injectable()
 export class EventProducer {
   private readonly producer: Producer;
   private connecting?: Promise<void>;
+  private readonly waiting: PendingSend[] = [];
+  private sending = false;
 
   constructor(@Inject(KAFKA) kafka: Kafka) {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 3, initialRetryTime: 100 } });
@@ -20,17 +45,39 @@ export class EventProducer {
   }
 
   /** Resolves once every event is acknowledged by Kafka (acks=all). */
-  async send(topic: string, events: RekeyEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    this.connecting ??= this.producer.connect().catch((error: unknown) => {
-      this.connecting = undefined;
-      throw error;
+  send(topic: string, events: RekeyEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ topic, messages: events.map(toKafkaMessage), resolve, reject });
+      void this.sendWaiting();
     });
-    await this.connecting;
-    await this.producer.send({ topic, acks: -1, messages: events.map(toKafkaMessage) });
   }
 
   async close(): Promise<void> {
     await this.producer.disconnect();
+  }
+
+  private async sendWaiting(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    while (this.waiting.length > 0) {
+      const sends = this.waiting.splice(0, MAX_SENDS_PER_REQUEST);
+      try {
+        await this.connect();
+        await this.producer.sendBatch({ acks: -1, topicMessages: byTopic(sends) });
+        for (const send of sends) send.resolve();
+      } catch (error) {
+        for (const send of sends) send.reject(error);
+      }
+    }
+    this.sending = false;
+  }
+
+  private connect(): Promise<void> {
+    this.connecting ??= this.producer.connect().catch((error: unknown) => {
+      this.connecting = undefined;
+      throw error;
+    });
+    return this.connecting;
   }
 }

@@ -7,6 +7,7 @@ import { Kafka, KafkaMessage } from 'kafkajs';
 import { Connection, Model, Schema } from 'mongoose';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventProducer } from './event-producer';
+import { EventPublisher } from './event-publisher';
 import { deadLetterTopic, EventSubscriber } from './event-subscriber';
 import { newEvent, RekeyEvent } from './event';
 import { EventsModule } from './events.module';
@@ -162,6 +163,23 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
     }
     await collector.stop();
     await Promise.all([a.app.close(), b.app.close()]);
+  });
+
+  it('acknowledges each of many concurrent direct publishes once Kafka has it, in call order per key', async () => {
+    const topic = uniqueName('publisher');
+    const { app } = await startRelayApp(topic);
+    const collector = await collect(kafka, topic);
+    const publisher = app.nest.get(EventPublisher);
+    const events = Array.from({ length: 300 }, (_, i) => counted(`k${i % 3}`, i));
+    const acked: string[] = [];
+    await Promise.all(events.map((event) => publisher.publish(event).then(() => void acked.push(event.id))));
+    expect(new Set(acked)).toEqual(new Set(events.map((e) => e.id)));
+    expect(await collector.until(() => collector.messages.length >= 300)).toBe(true);
+    for (const key of ['k0', 'k1', 'k2']) {
+      expect(collector.messages.filter((m) => String(m.key) === key).map(idOf)).toEqual(events.filter((e) => e.key === key).map((e) => e.id));
+    }
+    await collector.stop();
+    await app.close();
   });
 
   it('retries a failing handler, then dead-letters the event without blocking the partition', async () => {
