@@ -1,2 +1,3 @@
 export * from './apps';
 export * from './events';
+export * from './ivschat';
