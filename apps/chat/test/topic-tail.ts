@@ -28,9 +28,9 @@ export async function eventually<T>(read: () => T | undefined | Promise<T | unde
 
 /**
  * Everything published on the chat topic from now on: the consumer starts at the current end of
- * each partition, so that earlier runs' events are not read.
+ * each partition, so that earlier runs' events are not read (`fromBeginning` reads them all).
  */
-export async function tailChatTopic(brokers: string) {
+export async function tailChatTopic(brokers: string, fromBeginning = false) {
   const kafka = new Kafka({ clientId: 'chat-test', brokers: brokers.split(','), logLevel: 0 });
   const topic = TOPICS.chat;
   const admin = kafka.admin();
@@ -43,7 +43,7 @@ export async function tailChatTopic(brokers: string) {
   await consumer.connect();
   await consumer.subscribe({ topic });
   await consumer.run({ eachMessage: async ({ message }) => void events.push(parse(message)) });
-  for (const { partition, offset } of ends) consumer.seek({ topic, partition, offset });
+  if (!fromBeginning) for (const { partition, offset } of ends) consumer.seek({ topic, partition, offset });
   return {
     events,
     /** The first event of `type` about `subject` (the room ARN), waiting for it. */
