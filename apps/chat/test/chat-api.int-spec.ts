@@ -4,17 +4,7 @@ import { awsClientConfig, startTestApp, TestApp, testKafkaBrokers } from '@rekey
 import type { Connection } from 'mongoose';
 import { ChatAppModule } from '../src/app.module';
 import { RevocationsRepository } from '../src/revocations/revocations.repository';
-import { eventually, tailChatTopic } from './topic-tail';
-
-/** What the SDK rejected with, for assertions on the AWS error it parsed. */
-async function failureOf(call: Promise<unknown>): Promise<Record<string, unknown> & { name: string; $metadata: { httpStatusCode?: number } }> {
-  try {
-    await call;
-  } catch (error) {
-    return error as Record<string, unknown> & { name: string; $metadata: { httpStatusCode?: number } };
-  }
-  throw new Error('the call succeeded');
-}
+import { eventually, failureOf, tailChatTopic } from './chat-test-kit';
 
 const LAMBDA = 'arn:aws:lambda:us-east-1:111111111111:function:review';
 const LOGGING = 'arn:aws:ivschat:us-east-1:111111111111:logging-configuration/AbCdEf123456';

@@ -4,7 +4,7 @@ import { fingerprint } from '@rekey/contracts';
 import { awsClientConfig, LocalKafka, startTestApp, TestApp } from '@rekey/testing';
 import type { Connection } from 'mongoose';
 import { ChatAppModule } from '../src/app.module';
-import { eventually, tailChatTopic } from './topic-tail';
+import { eventually, tailChatTopic } from './chat-test-kit';
 
 describe('CreateChatToken while Kafka is down', () => {
   const kafka = new LocalKafka(19392);
@@ -34,6 +34,8 @@ describe('CreateChatToken while Kafka is down', () => {
     expect(await db.collection('pending_events').countDocuments({ _outboxPending: true })).toBe(2);
 
     await kafka.start();
+    // Published by the relay once Kafka is back, then purged from the outbox collection.
+    await eventually(async () => ((await db.collection('pending_events').countDocuments()) === 0 ? true : undefined), 60_000, 'pending_events to drain');
     const topic = await tailChatTopic(kafka.brokers, true);
     try {
       for (const answer of answers) {
@@ -41,12 +43,10 @@ describe('CreateChatToken while Kafka is down', () => {
         const event = await eventually(
           () => topic.events.find((e) => e.headers.ce_type === 'rekey.chat.ChatTokenCreated' && e.data.fingerprint === wanted),
           60_000,
-          'the held event',
+          'the held event on the topic',
         );
         expect(event.data).toMatchObject({ roomArn: room.arn, tokenExpirationTime: answer.tokenExpirationTime!.toISOString() });
       }
-      // Published, then purged from the outbox collection.
-      await eventually(async () => ((await db.collection('pending_events').countDocuments()) === 0 ? true : undefined), 30_000, 'pending_events to drain');
     } finally {
       await topic.stop();
     }

@@ -1,16 +1,8 @@
-import { FallbackResult, RoomSummaryView, RoomView } from '@rekey/contracts';
+import { RoomSummaryView, RoomView } from '@rekey/contracts';
 
-/** A room as the repository returns it: plain data, tags as a map. */
-export interface RoomRecord {
-  arn: string;
+/** A room as the repository returns it: the API's view with real dates, its tenant and revision. */
+export interface RoomRecord extends Omit<RoomView, 'createTime' | 'updateTime'> {
   tenant: string;
-  id: string;
-  name: string;
-  maximumMessageRatePerSecond: number;
-  maximumMessageLength: number;
-  messageReviewHandler?: { uri: string; fallbackResult: FallbackResult };
-  tags: Record<string, string>;
-  loggingConfigurationIdentifiers: string[];
   createTime: Date;
   updateTime: Date;
   revision: number;

@@ -1,25 +1,14 @@
-import { IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { IsRoomIdentifier } from './room.dto';
+import { IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ATTRIBUTES_LIMITS, RoomUserRequest } from './messaging.dto';
 import { IsStringMap } from './string-map';
 
 export const CHAT_TOKEN_CAPABILITIES = ['SEND_MESSAGE', 'DISCONNECT_USER', 'DELETE_MESSAGE'] as const;
 export type ChatTokenCapability = (typeof CHAT_TOKEN_CAPABILITIES)[number];
 
-/** "The maximum length of this field is 1 KB total": counted as UTF-8 bytes of all keys and values. */
-export const ATTRIBUTES_LIMITS = { maxTotalBytes: 1024 };
-
 /** `SessionDurationInMinutes` default. */
 export const DEFAULT_SESSION_DURATION_MINUTES = 60;
 
-export class CreateChatTokenRequest {
-  @IsRoomIdentifier()
-  roomIdentifier!: string;
-
-  /** `UserID`: any UTF-8 text of 1..128 characters. */
-  @IsString()
-  @Length(1, 128)
-  userId!: string;
-
+export class CreateChatTokenRequest extends RoomUserRequest {
   @IsOptional()
   @IsArray()
   @IsIn(CHAT_TOKEN_CAPABILITIES, { each: true })

@@ -1,16 +1,22 @@
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
-import { ATTRIBUTES_LIMITS } from './chat-token.dto';
 import { IsRoomIdentifier, IVSCHAT_ID_PATTERN } from './room.dto';
 import { IsStringMap } from './string-map';
 
-export class DisconnectUserRequest {
+/** "The maximum length of this field is 1 KB total": counted as UTF-8 bytes of all keys and values. */
+export const ATTRIBUTES_LIMITS = { maxTotalBytes: 1024 };
+
+/** A room and a user of it: CreateChatToken and DisconnectUser. */
+export class RoomUserRequest {
   @IsRoomIdentifier()
   roomIdentifier!: string;
 
+  /** `UserID`: any UTF-8 text of 1..128 characters. */
   @IsString()
   @Length(1, 128)
   userId!: string;
+}
 
+export class DisconnectUserRequest extends RoomUserRequest {
   @IsOptional()
   @IsString()
   @Length(1, 256)

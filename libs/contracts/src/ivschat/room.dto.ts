@@ -31,11 +31,27 @@ export function IsRoomIdentifier(): PropertyDecorator {
   };
 }
 
+/** `RoomName`: 0..128 of `[a-zA-Z0-9-_]`. */
+function IsRoomName(): PropertyDecorator {
+  return (target, property) => {
+    IsString()(target, property);
+    MaxLength(128)(target, property);
+    Matches(/^[a-zA-Z0-9-_]*$/, { message: '$property must contain only letters, digits, - and _' })(target, property);
+  };
+}
+
+/** `LambdaArn`: empty or a Lambda function ARN, at most 170 characters. */
+function IsLambdaArn(): PropertyDecorator {
+  return (target, property) => {
+    IsString()(target, property);
+    MaxLength(170)(target, property);
+    Matches(LAMBDA_ARN_PATTERN, { message: '$property must be empty or a Lambda function ARN' })(target, property);
+  };
+}
+
 export class MessageReviewHandlerDto {
   @IsOptional()
-  @IsString()
-  @MaxLength(170)
-  @Matches(LAMBDA_ARN_PATTERN, { message: '$property must be empty or a Lambda function ARN' })
+  @IsLambdaArn()
   uri?: string;
 
   @IsOptional()
@@ -46,9 +62,7 @@ export class MessageReviewHandlerDto {
 /** Members CreateRoom and UpdateRoom share. */
 class RoomSettingsDto {
   @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  @Matches(/^[a-zA-Z0-9-_]*$/, { message: '$property must contain only letters, digits, - and _' })
+  @IsRoomName()
   name?: string;
 
   @IsOptional()
@@ -97,9 +111,7 @@ export class RoomIdentifierRequest {
 
 export class ListRoomsRequest {
   @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  @Matches(/^[a-zA-Z0-9-_]*$/, { message: '$property must contain only letters, digits, - and _' })
+  @IsRoomName()
   name?: string;
 
   @IsOptional()
@@ -114,9 +126,7 @@ export class ListRoomsRequest {
   maxResults?: number;
 
   @IsOptional()
-  @IsString()
-  @MaxLength(170)
-  @Matches(LAMBDA_ARN_PATTERN, { message: '$property must be empty or a Lambda function ARN' })
+  @IsLambdaArn()
   messageReviewHandlerUri?: string;
 
   @IsOptional()

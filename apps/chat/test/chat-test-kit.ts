@@ -15,6 +15,16 @@ function parse(message: KafkaMessage): TailedEvent {
   return { key: String(message.key), headers, data: JSON.parse(String(message.value)) as Record<string, unknown> };
 }
 
+/** The error the SDK rejected with, for assertions on the AWS error it parsed; fails if the call succeeded. */
+export async function failureOf(call: Promise<unknown>): Promise<Record<string, unknown> & { name: string; $metadata: { httpStatusCode?: number } }> {
+  try {
+    await call;
+  } catch (error) {
+    return error as Record<string, unknown> & { name: string; $metadata: { httpStatusCode?: number } };
+  }
+  throw new Error('the call succeeded');
+}
+
 /** Polls `read` until it returns a value, or throws after `timeoutMs`. */
 export async function eventually<T>(read: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -41,7 +51,7 @@ export async function tailChatTopic(brokers: string, fromBeginning = false) {
   const events: TailedEvent[] = [];
   const consumer = kafka.consumer({ groupId: uniqueName('chat-test') });
   await consumer.connect();
-  await consumer.subscribe({ topic });
+  await consumer.subscribe({ topic, fromBeginning });
   await consumer.run({ eachMessage: async ({ message }) => void events.push(parse(message)) });
   if (!fromBeginning) for (const { partition, offset } of ends) consumer.seek({ topic, partition, offset });
   return {
