@@ -1,5 +1,5 @@
 import { ServiceError, validateInput } from '@rekey/aws-protocol';
-import { ListTunnelsRequest, OpenTunnelRequest, RotateTunnelAccessTokenRequest, TagResourceRequest, UntagResourceRequest } from '@rekey/contracts';
+import { ListTunnelsRequest, OpenTunnelRequest, RotateTunnelAccessTokenRequest, TagTunnelRequest, UntagTunnelRequest } from '@rekey/contracts';
 
 function fieldsOf(run: () => unknown): string[] {
   try {
@@ -23,8 +23,8 @@ describe('tunnel request rules (the botocore model constraints)', () => {
       timeoutConfig: { maxLifetimeTimeoutMinutes: 720 },
     };
     expect(fieldsOf(() => validateInput(OpenTunnelRequest, full))).toEqual([]);
-    expect(fieldsOf(() => validateInput(TagResourceRequest, { resourceArn: 'arn', tags: [{ key: 'ünïcode @/=+-.:_ 1', value: '' }] }))).toEqual([]);
-    expect(fieldsOf(() => validateInput(UntagResourceRequest, { resourceArn: 'arn', tagKeys: [] }))).toEqual([]);
+    expect(fieldsOf(() => validateInput(TagTunnelRequest, { resourceArn: 'arn', tags: [{ key: 'ünïcode @/=+-.:_ 1', value: '' }] }))).toEqual([]);
+    expect(fieldsOf(() => validateInput(UntagTunnelRequest, { resourceArn: 'arn', tagKeys: [] }))).toEqual([]);
     expect(fieldsOf(() => validateInput(ListTunnelsRequest, { maxResults: 100, nextToken: 'abc_-=' }))).toEqual([]);
   });
 
@@ -62,6 +62,6 @@ describe('tunnel request rules (the botocore model constraints)', () => {
     expect(fieldsOf(() => validateInput(ListTunnelsRequest, { maxResults: 0 }))).toEqual(['maxResults']);
     expect(fieldsOf(() => validateInput(ListTunnelsRequest, { nextToken: 'x'.repeat(4097) }))).toEqual(['nextToken']);
     expect(fieldsOf(() => validateInput(ListTunnelsRequest, { thingName: 'a/b' }))).toEqual(['thingName']);
-    expect(fieldsOf(() => validateInput(UntagResourceRequest, { resourceArn: '', tagKeys: [''] }))).toEqual(['resourceArn', 'tagKeys']);
+    expect(fieldsOf(() => validateInput(UntagTunnelRequest, { resourceArn: '', tagKeys: [''] }))).toEqual(['resourceArn', 'tagKeys']);
   });
 });

@@ -7,11 +7,11 @@ import {
   ListTunnelsRequest,
   OpenTunnelRequest,
   RotateTunnelAccessTokenRequest,
-  TagResourceRequest,
+  TagTunnelRequest,
   TUNNEL_OPERATIONS,
   TunnelOperation,
   TUNNELS_TARGET_PREFIX,
-  UntagResourceRequest,
+  UntagTunnelRequest,
 } from '@rekey/contracts';
 import { labelOperation } from '@rekey/platform';
 import type { FastifyRequest } from 'fastify';
@@ -56,11 +56,11 @@ export class TunnelsController {
       return {};
     },
     TagResource: async (tenant, body) => {
-      await this.service.tag(tenant, validateInput(TagResourceRequest, body));
+      await this.service.tag(tenant, validateInput(TagTunnelRequest, body));
       return {};
     },
     UntagResource: async (tenant, body) => {
-      await this.service.untag(tenant, validateInput(UntagResourceRequest, body));
+      await this.service.untag(tenant, validateInput(UntagTunnelRequest, body));
       return {};
     },
     ListTagsForResource: async (tenant, body) => ({ tags: await this.service.listTags(tenant, validateInput(ListTagsForResourceRequest, body).resourceArn) }),

@@ -8,8 +8,8 @@ import {
   OpenTunnelRequest,
   RotateTunnelAccessTokenRequest,
   TagDto,
-  TagResourceRequest,
-  UntagResourceRequest,
+  TagTunnelRequest,
+  UntagTunnelRequest,
 } from '@rekey/contracts';
 import { OutboxRelay } from '@rekey/events';
 import { REKEY_CONFIG, RekeyConfig, TokenMetrics } from '@rekey/platform';
@@ -199,11 +199,11 @@ export class TunnelsService {
     return (await this.byArn(tenant, resourceArn)).tags;
   }
 
-  async tag(tenant: string, input: TagResourceRequest): Promise<void> {
+  async tag(tenant: string, input: TagTunnelRequest): Promise<void> {
     await this.changeTags(tenant, input.resourceArn, (tags) => mergeTags(tags, input.tags));
   }
 
-  async untag(tenant: string, input: UntagResourceRequest): Promise<void> {
+  async untag(tenant: string, input: UntagTunnelRequest): Promise<void> {
     const removed = new Set(input.tagKeys);
     await this.changeTags(tenant, input.resourceArn, (tags) => tags.filter((tag) => !removed.has(tag.key)));
   }

@@ -151,12 +151,12 @@ class ResourceArnMember {
 
 export class ListTagsForResourceRequest extends ResourceArnMember {}
 
-export class TagResourceRequest extends ResourceArnMember {
+export class TagTunnelRequest extends ResourceArnMember {
   @IsTagList()
   tags!: TagDto[];
 }
 
-export class UntagResourceRequest extends ResourceArnMember {
+export class UntagTunnelRequest extends ResourceArnMember {
   @IsArray()
   @ArrayMaxSize(MAX_TUNNEL_TAGS)
   @IsString({ each: true })

@@ -1,0 +1,51 @@
+import { EventPublisher, newEvent, OutboxRelay, RekeyEvent } from '@rekey/events';
+import { DurablePublisher } from './durable-publisher';
+import { PendingEventsRepository } from './pending-events.repository';
+
+const event = () => newEvent('chat', { type: 'rekey.chat.ChatTokenCreated', subject: 'room', tenant: '111111111111', key: 'room', data: {} });
+
+function harness(publish: (event: RekeyEvent) => Promise<void>) {
+  const published: RekeyEvent[] = [];
+  const recorded: RekeyEvent[] = [];
+  let wakes = 0;
+  const publisher = { publish: async (e: RekeyEvent) => (await publish(e), void published.push(e)) } as unknown as EventPublisher;
+  const pending = { record: async (e: RekeyEvent) => void recorded.push(e) } as unknown as PendingEventsRepository;
+  const relay = { wake: () => void (wakes += 1) } as unknown as OutboxRelay;
+  return { durable: new DurablePublisher(publisher, pending, relay), published, recorded, wakes: () => wakes };
+}
+
+describe('DurablePublisher', () => {
+  it('publishes directly when Kafka acknowledges, writing nothing', async () => {
+    const h = harness(async () => undefined);
+    await h.durable.publish(event());
+    expect(h.published).toHaveLength(1);
+    expect(h.recorded).toHaveLength(0);
+  });
+
+  it('records the same event in the outbox and wakes the relay when the publish fails', async () => {
+    const h = harness(async () => {
+      throw new Error('broker down');
+    });
+    const e = event();
+    await h.durable.publish(e);
+    expect(h.recorded).toEqual([e]);
+    expect(h.wakes()).toBe(1);
+  });
+
+  it('falls back when Kafka does not answer within the timeout, then skips Kafka for a while', async () => {
+    let attempts = 0;
+    const h = harness(() => {
+      attempts += 1;
+      return new Promise<void>(() => undefined);
+    });
+    const started = Date.now();
+    await h.durable.publish(event());
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    const second = Date.now();
+    await h.durable.publish(event());
+    expect(Date.now() - second).toBeLessThan(200);
+    expect(attempts).toBe(1);
+    expect(h.recorded).toHaveLength(2);
+  });
+});
