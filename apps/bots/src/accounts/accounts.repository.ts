@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { markDeleted, NOT_DELETED, outboxForCreate, OutboxRelay, recordEvents, RekeyEvent } from '@rekey/events';
+import type { FilterQuery, Model } from 'mongoose';
+import { compareAndSet, Change } from '../shared/compare-and-set';
+import { afterCursor, KEYSET_SORT, KeysetCursor } from '../shared/keyset-pagination';
+import { ACCOUNT_MODEL, AccountDocument } from './account.schema';
+
+/** An account as the service sees it. */
+export type AccountRecord = Omit<AccountDocument, '_id' | 'deletingAt'> & { id: string };
+
+/** Fields an update may set. */
+export type AccountChange = Omit<Change, 'set'> & { set: Partial<Pick<AccountDocument, 'name' | 'defaultLicense' | 'updatedAt'>> };
+
+/** ListAccounts filters, combined with AND. */
+export interface AccountFilter {
+  namePrefix?: string;
+  /** Only these accounts (the user-email filter resolved to account ids). */
+  ids?: string[];
+}
+
+/** Neither deleted nor being deleted. */
+const LIVE = { ...NOT_DELETED, deletingAt: { $exists: false } };
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function toRecord(doc: AccountDocument): AccountRecord {
+  const { tenant, name, accountType, defaultLicense, supportedLicenses, accountStatus, createdAt, updatedAt, revision } = doc;
+  return { id: doc._id, tenant, name, accountType, defaultLicense, supportedLicenses, accountStatus, createdAt, updatedAt, revision };
+}
+
+/** The only code touching `accounts`. Every query is filtered by tenant, except the sweep for interrupted deletions. */
+@Injectable()
+export class AccountsRepository {
+  constructor(
+    @InjectModel(ACCOUNT_MODEL) readonly model: Model<AccountDocument>,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async create(account: AccountRecord, event: RekeyEvent): Promise<void> {
+    const { id, ...fields } = account;
+    await this.model.create({ _id: id, ...fields, ...outboxForCreate(event) });
+    this.relay.wake();
+  }
+
+  /** The account if it exists, belongs to the tenant and is not (being) deleted. */
+  async findLive(tenant: string, id: string): Promise<AccountRecord | null> {
+    const doc = await this.model.findOne({ _id: id, tenant, ...LIVE }).lean<AccountDocument>();
+    return doc ? toRecord(doc) : null;
+  }
+
+  /** One page of a tenant's live accounts in creation order; `limit + 1` are read to tell whether more follow. */
+  async list(tenant: string, filter: AccountFilter, after: KeysetCursor | undefined, limit: number): Promise<AccountRecord[]> {
+    const query: FilterQuery<AccountDocument> = { tenant, ...LIVE, ...afterCursor<AccountDocument>(after) };
+    if (filter.namePrefix !== undefined) query.name = { $regex: `^${escapeRegExp(filter.namePrefix)}` };
+    if (filter.ids !== undefined) query._id = { $in: filter.ids };
+    const docs = await this.model.find(query).sort(KEYSET_SORT).limit(limit + 1).lean<AccountDocument[]>();
+    return docs.map(toRecord);
+  }
+
+  /** Applies `decide` to the live account atomically with its events (see compareAndSet); null if there is none. */
+  async change(tenant: string, id: string, decide: (current: AccountRecord) => AccountChange | null): Promise<AccountRecord | null> {
+    const doc = await compareAndSet(this.model, { _id: id, tenant, deletingAt: { $exists: false } }, (current) => decide(toRecord(current)));
+    this.relay.wake();
+    return doc ? toRecord(doc) : null;
+  }
+
+  /**
+   * First step of a deletion: the account, and through it its bots, stop being visible. Returns
+   * false if there was no live account. No event yet: AccountDeleted is recorded by
+   * {@link completeDeletion}, once the bots are gone, and only then is the caller answered.
+   */
+  async markDeleting(tenant: string, id: string): Promise<boolean> {
+    const result = await this.model.updateOne({ _id: id, tenant, ...LIVE }, { $set: { deletingAt: new Date() } });
+    return result.modifiedCount === 1;
+  }
+
+  /** Last step of a deletion: AccountDeleted recorded, and the document purged once it is published. */
+  async completeDeletion(tenant: string, id: string, event: RekeyEvent): Promise<void> {
+    await this.model.updateOne({ _id: id, tenant, deletingAt: { $exists: true }, ...NOT_DELETED }, recordEvents({ $set: markDeleted() }, event));
+    this.relay.wake();
+  }
+
+  /** Deletions interrupted (crash, lost connection) before `startedBefore`, across tenants. */
+  async interruptedDeletions(startedBefore: Date): Promise<Array<{ tenant: string; id: string }>> {
+    const docs = await this.model.find({ deletingAt: { $lt: startedBefore }, ...NOT_DELETED }, { tenant: 1 }).limit(100).lean<AccountDocument[]>();
+    return docs.map((doc) => ({ tenant: doc.tenant, id: doc._id }));
+  }
+}

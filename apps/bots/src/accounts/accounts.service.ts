@@ -1,0 +1,130 @@
+import { forwardRef, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PaginationTokens, ServiceError } from '@rekey/aws-protocol';
+import { AccountView, CreateAccountRequest, LIST_ACCOUNTS_LIMITS, ListAccountsRequest, UpdateAccountRequest } from '@rekey/contracts';
+import { randomUUID } from 'node:crypto';
+import { BotsService } from '../bots/bots.service';
+import { nextToken, readCursor, toPage } from '../shared/keyset-pagination';
+import { accountNotFound } from './accounts.errors';
+import { accountCreated, accountDeleted, accountUpdated } from './accounts.events';
+import { AccountRecord, AccountsRepository } from './accounts.repository';
+
+/** A deletion left unfinished this long ago is presumed interrupted and finished by the sweep. */
+const INTERRUPTED_AFTER_MS = 60_000;
+const SWEEP_EVERY_MS = 30_000;
+
+/** The account's wire shape. */
+export function accountView(account: AccountRecord): AccountView {
+  return {
+    AwsAccountId: account.tenant,
+    AccountId: account.id,
+    Name: account.name,
+    AccountType: account.accountType,
+    CreatedTimestamp: account.createdAt.toISOString(),
+    DefaultLicense: account.defaultLicense,
+    SupportedLicenses: account.supportedLicenses,
+    AccountStatus: account.accountStatus,
+  };
+}
+
+/** Chime accounts: the rules of CreateAccount, GetAccount, ListAccounts, UpdateAccount and DeleteAccount. */
+@Injectable()
+export class AccountsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AccountsService.name);
+  private sweep?: NodeJS.Timeout;
+
+  constructor(
+    private readonly accounts: AccountsRepository,
+    @Inject(forwardRef(() => BotsService)) private readonly bots: BotsService,
+    private readonly paginationTokens: PaginationTokens,
+  ) {}
+
+  /** Team accounts only, as Chime's CreateAccount makes: Pro by default, Basic and Pro supported. */
+  async create(tenant: string, input: CreateAccountRequest): Promise<AccountView> {
+    const now = new Date();
+    const account: AccountRecord = {
+      id: randomUUID(),
+      tenant,
+      name: input.Name,
+      accountType: 'Team',
+      defaultLicense: 'Pro',
+      supportedLicenses: ['Basic', 'Pro'],
+      accountStatus: 'Active',
+      createdAt: now,
+      updatedAt: now,
+      revision: 1,
+    };
+    await this.accounts.create(account, accountCreated(account));
+    return accountView(account);
+  }
+
+  async get(tenant: string, id: string): Promise<AccountView> {
+    return accountView(await this.requireLive(tenant, id));
+  }
+
+  /** The account, or NotFound (also for another tenant's and for one being deleted). */
+  async requireLive(tenant: string, id: string): Promise<AccountRecord> {
+    const account = await this.accounts.findLive(tenant, id);
+    if (!account) throw accountNotFound(id);
+    return account;
+  }
+
+  /** `Name` filters by prefix; `UserEmail` finds the account of the bot user with that email (bots are this service's only users). */
+  async list(tenant: string, input: ListAccountsRequest): Promise<{ Accounts: AccountView[]; NextToken?: string }> {
+    const scope = `ListAccounts\0${input.Name ?? ''}\0${input.UserEmail?.toLowerCase() ?? ''}`;
+    const after = readCursor(this.paginationTokens, tenant, scope, input.NextToken);
+    const limit = input.MaxResults ?? LIST_ACCOUNTS_LIMITS.default;
+    const ids = input.UserEmail === undefined ? undefined : await this.bots.accountIdsOfBotEmail(tenant, input.UserEmail);
+    const page = toPage(await this.accounts.list(tenant, { namePrefix: input.Name, ids }, after, limit), limit);
+    return { Accounts: page.items.map(accountView), NextToken: nextToken(this.paginationTokens, tenant, scope, page) };
+  }
+
+  async update(tenant: string, id: string, input: UpdateAccountRequest): Promise<AccountView> {
+    const updated = await this.accounts.change(tenant, id, (current) => {
+      if (input.DefaultLicense !== undefined && !current.supportedLicenses.includes(input.DefaultLicense)) {
+        throw new ServiceError('Validation', `DefaultLicense ${input.DefaultLicense} is not supported by this account (${current.supportedLicenses.join(', ')})`);
+      }
+      const name = input.Name ?? current.name;
+      const defaultLicense = input.DefaultLicense ?? current.defaultLicense;
+      if (name === current.name && defaultLicense === current.defaultLicense) return null;
+      const next = { ...current, name, defaultLicense, updatedAt: new Date() };
+      return { set: { name, defaultLicense, updatedAt: next.updatedAt }, events: [accountUpdated(next)] };
+    });
+    if (!updated) throw accountNotFound(id);
+    return accountView(updated);
+  }
+
+  /**
+   * Hides the account (and so its bots) at once, deletes each bot with its own event, then
+   * records AccountDeleted. A crash in between leaves the account hidden, and the sweep
+   * ({@link onApplicationBootstrap}) finishes the deletion.
+   */
+  async delete(tenant: string, id: string): Promise<void> {
+    if (!(await this.accounts.markDeleting(tenant, id))) throw accountNotFound(id);
+    await this.finishDeletion(tenant, id);
+  }
+
+  onApplicationBootstrap(): void {
+    void this.finishInterruptedDeletions();
+    this.sweep = setInterval(() => void this.finishInterruptedDeletions(), SWEEP_EVERY_MS);
+    this.sweep.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweep);
+  }
+
+  private async finishDeletion(tenant: string, id: string): Promise<void> {
+    await this.bots.deleteAllOfAccount(tenant, id);
+    await this.accounts.completeDeletion(tenant, id, accountDeleted({ tenant, id }, new Date()));
+  }
+
+  private async finishInterruptedDeletions(): Promise<void> {
+    try {
+      for (const { tenant, id } of await this.accounts.interruptedDeletions(new Date(Date.now() - INTERRUPTED_AFTER_MS))) {
+        await this.finishDeletion(tenant, id);
+      }
+    } catch (error) {
+      this.logger.warn(`finishing interrupted account deletions failed, retrying later: ${(error as Error).message}`);
+    }
+  }
+}

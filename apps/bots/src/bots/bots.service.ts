@@ -1,0 +1,183 @@
+import { Injectable } from '@nestjs/common';
+import { PaginationTokens, ServiceError } from '@rekey/aws-protocol';
+import { BotPath, BotView, CreateBotRequest, EventsConfigurationView, LIST_BOTS_LIMITS, ListBotsRequest, PutEventsConfigurationRequest, UpdateBotRequest } from '@rekey/contracts';
+import { TokenMetrics } from '@rekey/platform';
+import { randomUUID } from 'node:crypto';
+import { accountNotFound } from '../accounts/accounts.errors';
+import { AccountsRepository } from '../accounts/accounts.repository';
+import { nextToken, readCursor, toPage } from '../shared/keyset-pagination';
+import { botDisplayName, botEmail } from './bot-email';
+import { StoredEventsConfiguration } from './bot.schema';
+import { botCreated, botDeleted, botUpdated, eventsConfigurationChanged, tokenRotated } from './bots.events';
+import { BotRecord, BotsRepository } from './bots.repository';
+import { SecurityTokens } from './security-tokens';
+
+const botNotFound = (id: string) => new ServiceError('NotFound', `The bot ${id} was not found`);
+
+const owner = (bot: Pick<BotRecord, 'tenant' | 'accountId' | 'id'>) => ({ tenant: bot.tenant, accountId: bot.accountId, botId: bot.id });
+
+/** Chime bots: creation, updates, security token rotation and the events configuration. A bot lives only in a live account of its tenant. */
+@Injectable()
+export class BotsService {
+  constructor(
+    private readonly bots: BotsRepository,
+    private readonly accounts: AccountsRepository,
+    private readonly tokens: SecurityTokens,
+    private readonly tokenMetrics: TokenMetrics,
+    private readonly paginationTokens: PaginationTokens,
+  ) {}
+
+  /** A new `ChatBot` with its own user id, Chime's email form and a first security token (generation 1). */
+  async create(tenant: string, accountId: string, input: CreateBotRequest): Promise<BotView> {
+    await this.requireAccount(tenant, accountId);
+    const now = new Date();
+    const id = randomUUID();
+    const token = this.tokens.issue();
+    const bot: BotRecord = {
+      id,
+      tenant,
+      accountId,
+      userId: randomUUID(),
+      displayName: botDisplayName(input.DisplayName),
+      botEmail: botEmail(input.DisplayName, input.Domain),
+      disabled: false,
+      securityToken: this.tokens.seal(token, { tenant, accountId, botId: id }),
+      generation: 1,
+      eventsConfiguration: null,
+      createdAt: now,
+      updatedAt: now,
+      revision: 1,
+    };
+    await this.bots.create(bot, botCreated(bot, token));
+    this.tokenMetrics.issued('SecurityToken');
+    // DeleteAccount may have swept the account's bots between the check above and the insert.
+    if (!(await this.accounts.findLive(tenant, accountId))) {
+      await this.bots.remove(tenant, accountId, id, (current) => botDeleted(current, new Date()));
+      throw accountNotFound(accountId);
+    }
+    return this.view(bot, token);
+  }
+
+  async get(tenant: string, path: BotPath): Promise<BotView> {
+    return this.view(await this.requireBot(tenant, path));
+  }
+
+  async list(tenant: string, accountId: string, input: ListBotsRequest): Promise<{ Bots: BotView[]; NextToken?: string }> {
+    await this.requireAccount(tenant, accountId);
+    const scope = `ListBots\0${accountId}`;
+    const after = readCursor(this.paginationTokens, tenant, scope, input.NextToken);
+    const limit = input.MaxResults ?? LIST_BOTS_LIMITS.default;
+    const page = toPage(await this.bots.list(tenant, accountId, after, limit), limit);
+    return { Bots: page.items.map((bot) => this.view(bot)), NextToken: nextToken(this.paginationTokens, tenant, scope, page) };
+  }
+
+  async update(tenant: string, path: BotPath, input: UpdateBotRequest): Promise<BotView> {
+    return this.view(
+      await this.change(tenant, path, (current) => {
+        if (input.Disabled === undefined || input.Disabled === current.disabled) return null;
+        const next = { ...current, disabled: input.Disabled, updatedAt: new Date() };
+        return { set: { disabled: next.disabled, updatedAt: next.updatedAt }, events: [botUpdated(next)] };
+      }),
+    );
+  }
+
+  /**
+   * A new token, its generation and UpdatedTimestamp in one conditional write with its
+   * TokenRotated event; concurrent rotations each get their own generation. A disabled bot can be
+   * rotated, as in Chime.
+   */
+  async regenerateSecurityToken(tenant: string, path: BotPath): Promise<BotView> {
+    const token = this.tokens.issue();
+    const securityToken = this.tokens.seal(token, { tenant, accountId: path.AccountId, botId: path.BotId });
+    const rotated = await this.change(tenant, path, (current) => {
+      const next = { ...current, securityToken, generation: current.generation + 1, updatedAt: new Date() };
+      return { set: { securityToken, generation: next.generation, updatedAt: next.updatedAt }, events: [tokenRotated(next, token)] };
+    });
+    this.tokenMetrics.rotated('SecurityToken');
+    return this.view(rotated, token);
+  }
+
+  /** Exactly one target: an HTTPS endpoint or a Lambda function ARN ("choose either", says the model). */
+  async putEventsConfiguration(tenant: string, path: BotPath, input: PutEventsConfigurationRequest): Promise<EventsConfigurationView> {
+    const { OutboundEventsHTTPSEndpoint: endpoint, LambdaFunctionArn: lambda } = input;
+    if ((endpoint === undefined) === (lambda === undefined)) {
+      throw new ServiceError('Validation', 'Give exactly one of OutboundEventsHTTPSEndpoint and LambdaFunctionArn');
+    }
+    const config: StoredEventsConfiguration = endpoint !== undefined ? { outboundEventsHTTPSEndpoint: endpoint } : { lambdaFunctionArn: lambda };
+    const bot = await this.setEventsConfiguration(tenant, path, config);
+    return eventsConfigurationView(bot);
+  }
+
+  async getEventsConfiguration(tenant: string, path: BotPath): Promise<EventsConfigurationView> {
+    const bot = await this.requireBot(tenant, path);
+    if (!bot.eventsConfiguration) throw new ServiceError('NotFound', `The bot ${path.BotId} has no events configuration`);
+    return eventsConfigurationView(bot);
+  }
+
+  /** Idempotent: a bot without a configuration answers 204 too, with no event. */
+  async deleteEventsConfiguration(tenant: string, path: BotPath): Promise<void> {
+    await this.setEventsConfiguration(tenant, path, null);
+  }
+
+  /** Deletes every bot of the account, each with its own last event (DeleteAccount). */
+  async deleteAllOfAccount(tenant: string, accountId: string): Promise<void> {
+    for (const id of await this.bots.idsOfAccount(tenant, accountId)) {
+      await this.bots.remove(tenant, accountId, id, (current) => botDeleted(current, new Date()));
+    }
+  }
+
+  /** Bots are this service's users: ListAccounts' user-email filter finds the accounts of bots with that email. */
+  accountIdsOfBotEmail(tenant: string, email: string): Promise<string[]> {
+    return this.bots.accountIdsOfEmail(tenant, email);
+  }
+
+  private async setEventsConfiguration(tenant: string, path: BotPath, config: StoredEventsConfiguration | null): Promise<BotRecord> {
+    return this.change(tenant, path, (current) => {
+      if (JSON.stringify(current.eventsConfiguration) === JSON.stringify(config)) return null;
+      const next = { ...current, eventsConfiguration: config };
+      return { set: { eventsConfiguration: config }, events: [eventsConfigurationChanged(next, new Date())] };
+    });
+  }
+
+  /** A change of a bot of a live account, or NotFound. */
+  private async change(tenant: string, path: BotPath, decide: Parameters<BotsRepository['change']>[3]): Promise<BotRecord> {
+    await this.requireAccount(tenant, path.AccountId);
+    const bot = await this.bots.change(tenant, path.AccountId, path.BotId, decide);
+    if (!bot) throw botNotFound(path.BotId);
+    return bot;
+  }
+
+  private async requireBot(tenant: string, path: BotPath): Promise<BotRecord> {
+    await this.requireAccount(tenant, path.AccountId);
+    const bot = await this.bots.find(tenant, path.AccountId, path.BotId);
+    if (!bot) throw botNotFound(path.BotId);
+    return bot;
+  }
+
+  private async requireAccount(tenant: string, accountId: string): Promise<void> {
+    if (!(await this.accounts.findLive(tenant, accountId))) throw accountNotFound(accountId);
+  }
+
+  /** The wire shape, with the token decrypted (or the one just issued). */
+  private view(bot: BotRecord, token = this.tokens.open(bot.securityToken, owner(bot))): BotView {
+    return {
+      BotId: bot.id,
+      UserId: bot.userId,
+      DisplayName: bot.displayName,
+      BotType: 'ChatBot',
+      Disabled: bot.disabled,
+      CreatedTimestamp: bot.createdAt.toISOString(),
+      UpdatedTimestamp: bot.updatedAt.toISOString(),
+      BotEmail: bot.botEmail,
+      SecurityToken: token,
+    };
+  }
+}
+
+function eventsConfigurationView(bot: BotRecord): EventsConfigurationView {
+  return {
+    BotId: bot.id,
+    ...(bot.eventsConfiguration?.outboundEventsHTTPSEndpoint ? { OutboundEventsHTTPSEndpoint: bot.eventsConfiguration.outboundEventsHTTPSEndpoint } : {}),
+    ...(bot.eventsConfiguration?.lambdaFunctionArn ? { LambdaFunctionArn: bot.eventsConfiguration.lambdaFunctionArn } : {}),
+  };
+}

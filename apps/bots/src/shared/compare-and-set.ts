@@ -1,0 +1,41 @@
+import { ServiceError } from '@rekey/aws-protocol';
+import { NOT_DELETED, recordEvents, RekeyEvent } from '@rekey/events';
+import type { FilterQuery, Model } from 'mongoose';
+
+/** A document that is changed by compare-and-set on its `revision` (+1 per change). */
+export interface Revisioned {
+  _id: string;
+  revision: number;
+}
+
+/** What to write, given the current state: fields to set and the events describing the result. */
+export interface Change {
+  set: Record<string, unknown>;
+  events: RekeyEvent[];
+}
+
+/** Under contention every round lets one writer through, so this bounds the wait of the last of 64. */
+const MAX_ATTEMPTS = 64;
+
+/**
+ * Applies `decide(current)` to one live document as a single atomic write that also records the
+ * change's events: read, decide, then `findOneAndUpdate` conditional on the revision read,
+ * retrying on conflict. So each event is built from exactly the state its write produced (e.g.
+ * the generation of a rotation), however many writers race. `decide` returning null means
+ * "nothing to change" and the current document is returned unwritten. Resolves to null when no
+ * live document matches `filter`.
+ */
+export async function compareAndSet<T extends Revisioned>(model: Model<T>, filter: FilterQuery<T>, decide: (current: T) => Change | null): Promise<T | null> {
+  const live = { ...filter, ...NOT_DELETED } as FilterQuery<T>;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    const current = await model.findOne(live).lean<T>();
+    if (!current) return null;
+    const change = decide(current);
+    if (!change) return current;
+    const update = recordEvents({ $set: { ...change.set, revision: current.revision + 1 } }, ...change.events);
+    const written = await model.findOneAndUpdate({ ...live, revision: current.revision } as FilterQuery<T>, update, { returnDocument: 'after' }).lean<T>();
+    if (written) return written;
+  }
+  // Only under pathological contention: the SDKs retry a throttling error.
+  throw new ServiceError('Throttled', 'Too many concurrent changes of this resource, retry');
+}

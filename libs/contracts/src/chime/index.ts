@@ -1,0 +1,4 @@
+export * from './account.dto';
+export * from './bot.dto';
+export * from './chime-events';
+export * from './chime-patterns';
