@@ -1,3 +1,4 @@
 export * from './apps';
 export * from './chime';
 export * from './events';
+export * from './tunnels';

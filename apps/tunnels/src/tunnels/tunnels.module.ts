@@ -1,0 +1,39 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { InjectModel, MongooseModule } from '@nestjs/mongoose';
+import { OutboxRelay } from '@rekey/events';
+import type { Model } from 'mongoose';
+import { Clock } from './clock';
+import { TunnelAccessVerifier } from './tunnel-access-verifier';
+import { TUNNEL_MODEL, TunnelSchema } from './tunnel.schema';
+import { TunnelSweeper } from './tunnel-sweeper';
+import { TunnelsController } from './tunnels.controller';
+import { TunnelEvents } from './tunnels.events';
+import { TunnelsRepository } from './tunnels.repository';
+import { TunnelsService } from './tunnels.service';
+import { TunnelsSettings } from './tunnels.settings';
+
+/** IoT Secure Tunneling: the API, the token verifier the relay uses, and the expiry sweeper. */
+@Module({
+  imports: [MongooseModule.forFeature([{ name: TUNNEL_MODEL, schema: TunnelSchema }])],
+  controllers: [TunnelsController],
+  providers: [
+    { provide: TunnelsSettings, useFactory: () => TunnelsSettings.fromEnv() },
+    Clock,
+    TunnelsRepository,
+    TunnelEvents,
+    TunnelsService,
+    TunnelAccessVerifier,
+    TunnelSweeper,
+  ],
+  exports: [TunnelAccessVerifier],
+})
+export class TunnelsModule implements OnModuleInit {
+  constructor(
+    private readonly relay: OutboxRelay,
+    @InjectModel(TUNNEL_MODEL) private readonly model: Model<unknown>,
+  ) {}
+
+  onModuleInit(): void {
+    this.relay.watch(this.model);
+  }
+}

@@ -1,0 +1,238 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PaginationTokens, ServiceError } from '@rekey/aws-protocol';
+import {
+  CloseTunnelRequest,
+  ListTunnelsRequest,
+  MAX_TUNNEL_LIFETIME_MINUTES,
+  MAX_TUNNEL_TAGS,
+  OpenTunnelRequest,
+  RotateTunnelAccessTokenRequest,
+  TagDto,
+  TagResourceRequest,
+  UntagResourceRequest,
+} from '@rekey/contracts';
+import { OutboxRelay } from '@rekey/events';
+import { REKEY_CONFIG, RekeyConfig, TokenMetrics } from '@rekey/platform';
+import { generateToken, sha256Hex } from '@rekey/tokens';
+import { randomUUID } from 'node:crypto';
+import { Clock } from './clock';
+import { AccessMode, mergeTags, modesOf, parseTunnelArn, statusAt, tunnelArn, TunnelRecord } from './tunnel';
+import { IssuedTokens, TunnelEvents } from './tunnels.events';
+import { TunnelCursor, TunnelsRepository } from './tunnels.repository';
+import { TunnelsSettings } from './tunnels.settings';
+
+/** A reservation older than this belongs to a request that died; it no longer counts against the limit. */
+export const RESERVATION_TTL_MS = 60_000;
+/** Optimistic writes (rotation, tags) retry this often under contention before answering ThrottlingException. */
+const MAX_ATTEMPTS = 32;
+const DEFAULT_PAGE_SIZE = 100;
+const MINUTE_MS = 60_000;
+
+export interface OpenedTunnel {
+  tunnel: TunnelRecord;
+  sourceAccessToken: string;
+  destinationAccessToken: string;
+}
+
+export interface RotatedTunnel {
+  tunnel: TunnelRecord;
+  tokens: IssuedTokens;
+}
+
+const TOKEN_KINDS = { SOURCE: 'SourceAccessToken', DESTINATION: 'DestinationAccessToken' } as const;
+
+/** Fresh CSPRNG tokens for the given modes, distinct from one another. */
+function issueTokens(modes: AccessMode[]): IssuedTokens {
+  const tokens: IssuedTokens = {};
+  for (const mode of modes) {
+    let token: string;
+    do token = generateToken();
+    while (Object.values(tokens).includes(token));
+    tokens[mode] = token;
+  }
+  return tokens;
+}
+
+const notFound = (tunnelId: string) => new ServiceError('NotFound', `Tunnel ${tunnelId} not found`);
+
+/** Runs an optimistic write until it applies; `attempt` returns undefined when it lost a race. */
+async function untilApplied<T>(what: string, attempt: () => Promise<T | undefined>): Promise<T> {
+  for (let round = 0; round < MAX_ATTEMPTS; round += 1) {
+    const result = await attempt();
+    if (result !== undefined) return result;
+  }
+  throw new ServiceError('Throttled', `Too many concurrent changes to ${what}; retry`);
+}
+
+/** The rules of IoT Secure Tunneling: lifecycle, token rotation, expiry, tags, the open-tunnel limit. */
+@Injectable()
+export class TunnelsService {
+  constructor(
+    private readonly tunnels: TunnelsRepository,
+    private readonly events: TunnelEvents,
+    private readonly relay: OutboxRelay,
+    private readonly clock: Clock,
+    private readonly settings: TunnelsSettings,
+    private readonly pagination: PaginationTokens,
+    private readonly metrics: TokenMetrics,
+    @Inject(REKEY_CONFIG) private readonly config: RekeyConfig,
+  ) {}
+
+  /**
+   * Reserve, count, then activate: the reservation is inserted before counting, so of any set of
+   * concurrent opens the last to count sees all the others, and the limit is never exceeded (at
+   * worst, opens racing for the last slot may all be refused). Only activation records the event.
+   */
+  async open(tenant: string, input: OpenTunnelRequest): Promise<OpenedTunnel> {
+    const now = this.clock.now();
+    const id = randomUUID();
+    const lifetimeMinutes = input.timeoutConfig?.maxLifetimeTimeoutMinutes ?? MAX_TUNNEL_LIFETIME_MINUTES;
+    const tokens = issueTokens(['SOURCE', 'DESTINATION']);
+    const disconnected = { status: 'DISCONNECTED' as const, lastUpdatedAt: now };
+    const tunnel: TunnelRecord = {
+      id,
+      tenant,
+      arn: tunnelArn(this.config.awsRegion, tenant, id),
+      state: 'OPEN',
+      description: input.description,
+      destinationConfig: input.destinationConfig && { thingName: input.destinationConfig.thingName, services: input.destinationConfig.services },
+      lifetimeMinutes,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + lifetimeMinutes * MINUTE_MS),
+      lastUpdatedAt: now,
+      tags: mergeTags([], input.tags ?? []),
+      tagsRevision: 0,
+      sourceTokenHash: sha256Hex(tokens.SOURCE!),
+      destinationTokenHash: sha256Hex(tokens.DESTINATION!),
+      generation: 1,
+      sourceConnectionState: disconnected,
+      destinationConnectionState: disconnected,
+    };
+    await this.tunnels.reserve(tunnel);
+    let activated = false;
+    try {
+      const counted = await this.tunnels.countOpenOrReserved(tenant, now, new Date(now.getTime() - RESERVATION_TTL_MS));
+      if (counted > this.settings.maxOpenTunnels) {
+        throw new ServiceError('LimitExceeded', `Account ${tenant} already has the maximum of ${this.settings.maxOpenTunnels} open tunnels`);
+      }
+      activated = await this.tunnels.activate(tenant, id, this.events.opened(tunnel, tokens));
+      if (!activated) throw new Error(`reservation of tunnel ${id} vanished before activation`);
+    } finally {
+      if (!activated) await this.tunnels.release(tenant, id);
+    }
+    this.relay.wake();
+    this.metrics.issued('SourceAccessToken');
+    this.metrics.issued('DestinationAccessToken');
+    return { tunnel, sourceAccessToken: tokens.SOURCE!, destinationAccessToken: tokens.DESTINATION! };
+  }
+
+  /**
+   * Replaces the verifiers of the rotated mode(s) atomically, so the old tokens stop verifying at
+   * once; the new tokens live only until the tunnel's existing end of life.
+   */
+  async rotate(tenant: string, input: RotateTunnelAccessTokenRequest): Promise<RotatedTunnel> {
+    if (input.clientMode === 'SOURCE' && input.destinationConfig !== undefined) {
+      throw new ServiceError('Validation', 'DestinationConfig cannot be used with clientMode SOURCE', {
+        fieldList: [{ name: 'destinationConfig', message: 'cannot be used with clientMode SOURCE' }],
+      });
+    }
+    const modes = modesOf(input.clientMode);
+    const rotated = await untilApplied(`tunnel ${input.tunnelId}`, async () => {
+      const current = await this.openTunnel(tenant, input.tunnelId);
+      const now = this.clock.now();
+      const tokens = issueTokens(modes);
+      const changes = {
+        ...(tokens.SOURCE !== undefined && { sourceTokenHash: sha256Hex(tokens.SOURCE) }),
+        ...(tokens.DESTINATION !== undefined && { destinationTokenHash: sha256Hex(tokens.DESTINATION) }),
+        ...(input.destinationConfig && { destinationConfig: { thingName: input.destinationConfig.thingName, services: input.destinationConfig.services } }),
+        generation: current.generation + 1,
+        lastUpdatedAt: now,
+      };
+      const tunnel = { ...current, ...changes };
+      const applied = await this.tunnels.rotate(tenant, tunnel.id, now, changes, this.events.tokenRotated(tunnel, input.clientMode, tokens, now));
+      return applied ? { tunnel, tokens } : undefined;
+    });
+    this.relay.wake();
+    for (const mode of modes) this.metrics.rotated(TOKEN_KINDS[mode]);
+    return rotated;
+  }
+
+  async describe(tenant: string, tunnelId: string): Promise<TunnelRecord> {
+    const tunnel = await this.tunnels.find(tenant, tunnelId);
+    if (!tunnel) throw notFound(tunnelId);
+    return tunnel;
+  }
+
+  async list(tenant: string, input: ListTunnelsRequest): Promise<{ tunnels: TunnelRecord[]; nextToken?: string }> {
+    const scope = `ListTunnels:${input.thingName ?? ''}`;
+    const after = input.nextToken === undefined ? undefined : this.pagination.read<TunnelCursor & Record<string, unknown>>(input.nextToken, tenant, scope);
+    const limit = input.maxResults ?? DEFAULT_PAGE_SIZE;
+    const found = await this.tunnels.list(tenant, { thingName: input.thingName, after, limit });
+    const tunnels = found.slice(0, limit);
+    const last = tunnels.at(-1);
+    const nextToken = found.length > limit && last ? this.pagination.issue(tenant, scope, { createdAt: last.createdAt.getTime(), id: last.id }) : undefined;
+    return { tunnels, nextToken };
+  }
+
+  /**
+   * Closes an open tunnel (its tokens die at once) and records TunnelClosed; closing a closed tunnel
+   * is a no-op, unless `delete` asks for its data to go, which records TunnelClosed with deleted.
+   */
+  async close(tenant: string, input: CloseTunnelRequest): Promise<void> {
+    const deleted = input.delete === true;
+    await untilApplied(`tunnel ${input.tunnelId}`, async () => {
+      const tunnel = await this.describe(tenant, input.tunnelId);
+      const now = this.clock.now();
+      if (tunnel.state === 'OPEN') {
+        const expired = statusAt(tunnel, now) === 'CLOSED';
+        const closedAt = expired ? tunnel.expiresAt : now;
+        const reason = expired ? ('EXPIRED' as const) : ('CLOSED' as const);
+        const event = this.events.closed(tunnel, { reason, deleted, closedAt });
+        return (await this.tunnels.close(tenant, tunnel.id, { closedAt, closeReason: reason, lastUpdatedAt: now, deleted }, event)) || undefined;
+      }
+      if (!deleted) return true;
+      const event = this.events.closed(tunnel, { reason: tunnel.closeReason ?? 'CLOSED', deleted, closedAt: tunnel.closedAt ?? tunnel.expiresAt });
+      return (await this.tunnels.deleteClosed(tenant, tunnel.id, event)) || undefined;
+    });
+    this.relay.wake();
+  }
+
+  async listTags(tenant: string, resourceArn: string): Promise<TagDto[]> {
+    return (await this.byArn(tenant, resourceArn)).tags;
+  }
+
+  async tag(tenant: string, input: TagResourceRequest): Promise<void> {
+    await this.changeTags(tenant, input.resourceArn, (tags) => mergeTags(tags, input.tags));
+  }
+
+  async untag(tenant: string, input: UntagResourceRequest): Promise<void> {
+    const removed = new Set(input.tagKeys);
+    await this.changeTags(tenant, input.resourceArn, (tags) => tags.filter((tag) => !removed.has(tag.key)));
+  }
+
+  private async changeTags(tenant: string, resourceArn: string, change: (tags: TagDto[]) => TagDto[]): Promise<void> {
+    await untilApplied(`the tags of ${resourceArn}`, async () => {
+      const tunnel = await this.byArn(tenant, resourceArn);
+      const tags = change(tunnel.tags);
+      if (tags.length > MAX_TUNNEL_TAGS) {
+        throw new ServiceError('Validation', `A tunnel can have at most ${MAX_TUNNEL_TAGS} tags`, { fieldList: [{ name: 'tags', message: `at most ${MAX_TUNNEL_TAGS} per tunnel` }] });
+      }
+      return (await this.tunnels.setTags(tenant, tunnel.id, tunnel.tagsRevision, tags, this.clock.now())) || undefined;
+    });
+  }
+
+  /** Another account's or another region's ARN answers as if the tunnel did not exist. */
+  private async byArn(tenant: string, resourceArn: string): Promise<TunnelRecord> {
+    const parsed = parseTunnelArn(resourceArn);
+    const tunnel = parsed && parsed.tenant === tenant && parsed.region === this.config.awsRegion ? await this.tunnels.find(tenant, parsed.tunnelId) : undefined;
+    if (!tunnel || tunnel.arn !== resourceArn) throw new ServiceError('NotFound', `Resource ${resourceArn} not found`);
+    return tunnel;
+  }
+
+  /** Rotation needs a tunnel that is still open: a closed or expired one has no tokens left to rotate. */
+  private async openTunnel(tenant: string, tunnelId: string): Promise<TunnelRecord> {
+    const tunnel = await this.describe(tenant, tunnelId);
+    if (statusAt(tunnel, this.clock.now()) === 'CLOSED') throw new ServiceError('NotFound', `Tunnel ${tunnelId} is closed`);
+    return tunnel;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './tunnels.requests';
+export * from './tunnel-events';
