@@ -1,4 +1,5 @@
 export * from './apps';
 export * from './chime';
 export * from './events';
+export * from './ivschat';
 export * from './tunnels';

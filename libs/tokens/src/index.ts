@@ -1,3 +1,4 @@
+export * from './chat-token';
 export * from './keyring';
 export * from './random-token';
 export * from './tokens.module';

@@ -1,0 +1,58 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EventPublisher, OutboxRelay, RekeyEvent } from '@rekey/events';
+import { PendingEventsRepository } from './pending-events.repository';
+
+/** How long a request waits for Kafka's acknowledgement before it falls back to the outbox. */
+const PUBLISH_TIMEOUT_MS = 1_000;
+/** After a failure, requests go straight to the outbox for this long instead of waiting again. */
+const FALLBACK_PERIOD_MS = 5_000;
+
+class PublishTimeout extends Error {}
+
+/**
+ * Publishes an event of a stateless path (chat tokens) before the caller gets its answer:
+ * directly to Kafka (acked by all in-sync replicas) when Kafka answers, else into the
+ * `pending_events` outbox, which the relay publishes once Kafka is back. A direct publish that
+ * times out may still land later: the outbox copy has the same `ce_id`, which subscribers
+ * de-duplicate on.
+ */
+@Injectable()
+export class DurablePublisher {
+  private readonly logger = new Logger(DurablePublisher.name);
+  private fallbackUntil = 0;
+
+  constructor(
+    private readonly publisher: EventPublisher,
+    private readonly pending: PendingEventsRepository,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async publish(event: RekeyEvent): Promise<void> {
+    if (Date.now() >= this.fallbackUntil) {
+      try {
+        await this.directly(event);
+        return;
+      } catch (error) {
+        this.fallbackUntil = Date.now() + FALLBACK_PERIOD_MS;
+        this.logger.warn(`Kafka did not acknowledge an event directly, using the outbox for ${FALLBACK_PERIOD_MS} ms: ${(error as Error).message}`);
+      }
+    }
+    await this.pending.record(event);
+    this.relay.wake();
+  }
+
+  private async directly(event: RekeyEvent): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new PublishTimeout(`no acknowledgement within ${PUBLISH_TIMEOUT_MS} ms`)), PUBLISH_TIMEOUT_MS);
+    });
+    const sent = this.publisher.publish(event);
+    // The losing promise's rejection must not go unhandled.
+    sent.catch(() => undefined);
+    try {
+      await Promise.race([sent, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { Ivschat } from '@aws-sdk/client-ivschat';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { fingerprint } from '@rekey/contracts';
+import { awsClientConfig, LocalKafka, startTestApp, TestApp } from '@rekey/testing';
+import type { Connection } from 'mongoose';
+import { ChatAppModule } from '../src/app.module';
+import { eventually, tailChatTopic } from './topic-tail';
+
+describe('CreateChatToken while Kafka is down', () => {
+  const kafka = new LocalKafka(19392);
+  let app: TestApp;
+  let client: Ivschat;
+
+  beforeAll(async () => {
+    await kafka.start();
+    app = await startTestApp('chat', (config) => ChatAppModule.register(config), { KAFKA_BROKERS: kafka.brokers });
+    client = new Ivschat(awsClientConfig(app.url, 'A'));
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    await kafka.stop();
+  }, 60_000);
+
+  it('keeps issuing tokens, holds their events in the outbox, and publishes them once Kafka is back', async () => {
+    const room = await client.createRoom({});
+    await client.createChatToken({ roomIdentifier: room.arn, userId: 'before' });
+    await kafka.stop();
+
+    const started = Date.now();
+    const answers = [];
+    for (const userId of ['during-1', 'during-2']) answers.push(await client.createChatToken({ roomIdentifier: room.arn, userId }));
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const db = app.nest.get<Connection>(getConnectionToken());
+    expect(await db.collection('pending_events').countDocuments({ _outboxPending: true })).toBe(2);
+
+    await kafka.start();
+    const topic = await tailChatTopic(kafka.brokers, true);
+    try {
+      for (const answer of answers) {
+        const wanted = fingerprint(answer.token!);
+        const event = await eventually(
+          () => topic.events.find((e) => e.headers.ce_type === 'rekey.chat.ChatTokenCreated' && e.data.fingerprint === wanted),
+          60_000,
+          'the held event',
+        );
+        expect(event.data).toMatchObject({ roomArn: room.arn, tokenExpirationTime: answer.tokenExpirationTime!.toISOString() });
+      }
+      // Published, then purged from the outbox collection.
+      await eventually(async () => ((await db.collection('pending_events').countDocuments()) === 0 ? true : undefined), 30_000, 'pending_events to drain');
+    } finally {
+      await topic.stop();
+    }
+  }, 180_000);
+});
