@@ -40,7 +40,9 @@ export function writeReport(facts: Record<string, string>, rows: Row[], sections
     'Absolute figures move from run to run on shared machines: read the ratios. Every row ran the same concurrency as the row it is compared with.',
     '',
   ];
-  for (const section of [...new Set(rows.map((row) => row.section))]) {
+  const order = ['Throughput', 'Event latency', 'Growth'];
+  const present = [...new Set(rows.map((row) => row.section))].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  for (const section of present) {
     lines.push(`## ${section}`, '');
     if (sections[section]) lines.push(sections[section], '');
     lines.push('| row | requests | req/s | p50 ms | p99 ms | p99.9 ms | errors | ratio | target |', '|---|---:|---:|---:|---:|---:|---:|---|---|');
