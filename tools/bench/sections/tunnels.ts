@@ -1,0 +1,78 @@
+import { EVENT_TYPES } from '@rekey/contracts';
+import { newEvent } from '@rekey/events';
+import { sha256Hex } from '@rekey/tokens';
+import { closedLoop, hammer } from '../lib/measure';
+import { startApp } from '../lib/processes';
+import { Row, throughputRatio } from '../lib/report';
+import { Call, RequestSigner } from '../lib/signed-requests';
+import { BenchContext, copyCollection, database, outboxDrained, ownedBy, TENANT } from './context';
+import { eventLatencyRows } from './events';
+
+const TUNNELS = 64;
+
+const operation = (name: string, body: object): Call => ({
+  method: 'POST',
+  path: '/',
+  headers: { 'x-amz-target': `IoTSecuredTunneling.${name}`, 'content-type': 'application/x-amz-json-1.1' },
+  body: JSON.stringify(body),
+});
+
+/** RotateTunnelAccessToken and DescribeTunnel against the raw driver's same single operation, then rotation → TokenRotated latency. */
+export async function tunnelsRows(context: BenchContext): Promise<Row[]> {
+  const db = database(context, 'tunnels');
+  const app = await startApp('tunnels', context.infra, db);
+  try {
+    const signer = new RequestSigner(app.url, 'IoTSecuredTunneling');
+    const tunnelIds: string[] = [];
+    for (let i = 0; i < TUNNELS; i += 1) {
+      const opened = await signer.expect<{ tunnelId: string }>(
+        operation('OpenTunnel', { destinationConfig: { thingName: `bench-thing-${i}`, services: ['SSH'] }, timeoutConfig: { maxLifetimeTimeoutMinutes: 720 } }),
+      );
+      tunnelIds.push(opened.tunnelId);
+    }
+    const rotations = await signer.signAll(tunnelIds.map((tunnelId) => operation('RotateTunnelAccessToken', { tunnelId, clientMode: 'ALL' })));
+    const describes = await signer.signAll(tunnelIds.map((tunnelId) => operation('DescribeTunnel', { tunnelId })));
+    const rotateRun = await hammer(app.url, rotations);
+    const describeRun = await hammer(app.url, describes);
+
+    await outboxDrained(context, db, 'tunnels');
+    const ceilingDb = database(context, 'tunnels_ceiling');
+    await copyCollection(context, db, ceilingDb, 'tunnels');
+    const tunnels = context.mongo.db(ceilingDb).collection<{ _id: string; generation: number }>('tunnels');
+    const generations = new Map((await tunnels.find({}).toArray()).map((doc) => [doc._id, doc.generation]));
+    const event = newEvent('tunnels', { type: EVENT_TYPES.tunnels.TokenRotated, subject: tunnelIds[0], tenant: TENANT, key: tunnelIds[0], data: { tenant: TENANT, resourceType: 'tunnel', resourceId: tunnelIds[0], generation: 2 } });
+    const hash = sha256Hex('bench');
+    // The app's rotation write is an updateOne conditional on the generation read (tunnels.repository.ts): the same here.
+    const rotateCeiling = await closedLoop(async (worker, i) => {
+      const id = ownedBy(tunnelIds, worker, i);
+      const generation = generations.get(id)!;
+      const now = new Date();
+      const result = await tunnels.updateOne(
+        { _id: id, tenant: TENANT, state: 'OPEN', expiresAt: { $gt: now }, generation, _deletedAt: { $exists: false } },
+        { $set: { sourceTokenHash: hash, destinationTokenHash: hash, generation: generation + 1, lastUpdatedAt: now, _outboxPending: true, _outbox: [event] } },
+      );
+      generations.set(id, generation + 1);
+      return result.matchedCount === 1;
+    });
+    const describeCeiling = await closedLoop(
+      async (worker, i) => (await tunnels.findOne({ _id: ownedBy(tunnelIds, worker, i), tenant: TENANT, state: { $in: ['OPEN', 'CLOSED'] }, _deletedAt: { $exists: false } })) !== null,
+    );
+
+    const events = await eventLatencyRows(context, {
+      label: 'RotateTunnelAccessToken',
+      topic: 'rekey.tunnels.v1',
+      url: app.url,
+      pool: rotations,
+      fingerprintOf: (body) => [String(body.sourceAccessToken)],
+    });
+    return [
+      { section: 'Throughput', name: 'RotateTunnelAccessToken (tunnels app)', measurement: rotateRun, ratio: throughputRatio(rotateRun, rotateCeiling, '≥ 0.7') },
+      { section: 'Throughput', name: 'ceiling: raw driver updateOne, same filter and write', measurement: rotateCeiling },
+      { section: 'Throughput', name: 'DescribeTunnel (tunnels app)', measurement: describeRun, ratio: throughputRatio(describeRun, describeCeiling) },
+      { section: 'Throughput', name: 'ceiling: raw driver findOne, same filter', measurement: describeCeiling },
+      ...events,
+    ];
+  } finally {
+    await app.stop();
+  }
+}
