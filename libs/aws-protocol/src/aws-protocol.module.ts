@@ -118,6 +118,7 @@ class AwsExceptionFilter implements ExceptionFilter {
     if (exception instanceof ServiceError) return { kind: exception.kind, message: exception.message, details: exception.details };
     if (exception instanceof AuthError) return { auth: exception.failure, message: exception.message };
     const status = statusOf(exception);
+    if (status === 503) return { kind: 'Unavailable', message: (exception as Error).message };
     if (status !== undefined && status < 500) {
       const message = status === 413 ? 'Request body is too large' : status === 404 ? 'Unknown operation' : (exception as Error).message;
       return { kind: kindOfStatus(status), message };

@@ -5,6 +5,7 @@ import { AppName } from '@rekey/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, loadConfig, RekeyConfig } from './config/rekey-config';
 import { instrumentHttp } from './metrics/http-metrics';
 import { METRICS_REGISTRY } from './metrics/metrics';
@@ -13,6 +14,9 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The header AWS SDKs read the request id from; set on every response. */
 export const REQUEST_ID_HEADER = 'x-amzn-RequestId';
+
+/** Servers shutting down: their answers close the connection. */
+const draining = new WeakSet<FastifyInstance>();
 
 type FrameworkErrorRenderer = (error: Error, request: FastifyRequest, reply: FastifyReply) => void;
 const frameworkErrorRenderers = new WeakMap<FastifyInstance, FrameworkErrorRenderer>();
@@ -30,6 +34,10 @@ function createAdapter(): FastifyAdapter {
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
     genReqId: () => randomUUID(),
+    // Shutdown is ours (closeOnSignals): Fastify's would destroy connections whose request is
+    // still unread in the socket, and answer 503 in its own shape rather than the API's.
+    forceCloseConnections: false,
+    return503OnClosing: false,
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       const render = frameworkErrorRenderers.get(adapter.getInstance());
       if (render) render(error, request, reply);
@@ -38,6 +46,12 @@ function createAdapter(): FastifyAdapter {
   });
   adapter.getInstance().addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  adapter.getInstance().addHook('onRequest', async () => {
+    if (draining.has(adapter.getInstance())) throw Object.assign(new Error('The service is shutting down; retry'), { statusCode: 503 });
+  });
+  adapter.getInstance().addHook('onSend', async (_request, reply) => {
+    if (draining.has(adapter.getInstance())) reply.header('connection', 'close');
   });
   return adapter;
 }
@@ -57,6 +71,9 @@ export async function createApp(rootModule: DynamicModule): Promise<NestFastifyA
   return app;
 }
 
+/** How long a shutting-down server keeps its connections to answer what is already on them. */
+const DRAIN_GRACE_MS = 1_000;
+
 /** How long a graceful shutdown may take before the process gives up (Kubernetes grants 30 s). */
 const SHUTDOWN_DEADLINE_MS = 20_000;
 
@@ -73,7 +90,12 @@ function closeOnSignals(nest: NestFastifyApplication): void {
       process.stderr.write(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS} ms\n`);
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
-    // HTTP first, so that no request records an event after the outbox's final flush.
+    // HTTP first, so that no request records an event after the outbox's final flush. For a
+    // grace period requests in flight finish and new ones get a 503 (nothing done, the SDKs
+    // retry), each answer closing its connection; only then does the server close, with the idle
+    // connections left: closing them at once could drop a request the server had not read yet.
+    draining.add(nest.getHttpAdapter().getInstance());
+    await sleep(DRAIN_GRACE_MS);
     await nest.getHttpAdapter().close();
     await nest.close();
     process.exit(0);

@@ -55,7 +55,8 @@ const ivschat: Record<ServiceErrorKind, [number, string]> = {
   AccessDenied: [403, 'AccessDeniedException'],
   PendingVerification: [403, 'PendingVerification'],
   Throttled: [429, 'ThrottlingException'],
-  Unavailable: [500, 'InternalServerException'],
+  // IVS Chat has no 503 shape: a refusal while unavailable is its internal error with the honest status.
+  Unavailable: [503, 'InternalServerException'],
   Internal: [500, 'InternalServerException'],
 };
 
