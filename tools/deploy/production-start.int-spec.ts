@@ -1,10 +1,15 @@
-import { buildApps, spawnProductionApp, waitUntilReady } from '@rekey/testing';
+import { ChimeClient, CreateAccountCommand } from '@aws-sdk/client-chime';
+import { IoTSecureTunnelingClient, OpenTunnelCommand } from '@aws-sdk/client-iotsecuretunneling';
+import { CreateRoomCommand, IvschatClient } from '@aws-sdk/client-ivschat';
+import { AppName, EVENT_TYPES, TOPICS } from '@rekey/contracts';
+import { awsClientConfig, buildApps, eventually, ofType, spawnProductionApp, TopicTail, uniqueName, waitUntilReady } from '@rekey/testing';
 
 const apps = ['bots', 'tunnels', 'chat'] as const;
 
-describe('production start-up', () => {
-  beforeAll(() => buildApps([...apps]), 180_000);
+// One build for every test of this file: two files building dist/ at once would trip over each other.
+beforeAll(() => buildApps([...apps]), 180_000);
 
+describe('production start-up', () => {
   it.each(apps)('%s refuses a missing production setting with one line naming it, exit 1', async (app) => {
     const started = await spawnProductionApp(app, { MONGO_URI: '' });
     expect(await started.exited).toBe(1);
@@ -29,4 +34,63 @@ describe('production start-up', () => {
     started.process.kill('SIGTERM');
     expect(await started.exited).toBe(0);
   });
+});
+
+const BURST = 60;
+
+/** One state-changing operation per app, returning the Kafka key of the event it must publish. */
+const creators: Record<AppName, { eventType: string; create(url: string): Promise<string> }> = {
+  bots: {
+    eventType: EVENT_TYPES.bots.AccountCreated,
+    create: async (url) => (await new ChimeClient(awsClientConfig(url)).send(new CreateAccountCommand({ Name: uniqueName('acct') }))).Account!.AccountId!,
+  },
+  tunnels: {
+    eventType: EVENT_TYPES.tunnels.TunnelOpened,
+    create: async (url) => (await new IoTSecureTunnelingClient(awsClientConfig(url)).send(new OpenTunnelCommand({}))).tunnelId!,
+  },
+  chat: {
+    eventType: EVENT_TYPES.chat.RoomCreated,
+    create: async (url) => (await new IvschatClient(awsClientConfig(url)).send(new CreateRoomCommand({ name: uniqueName('room') }))).arn!,
+  },
+};
+
+/** Errors that mean "not accepted" (refused before any work), as opposed to accepted and dropped. */
+function wasRefused(error: unknown): boolean {
+  const { code, message, $metadata } = error as { code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  // A connection refused or reset while connecting carried no request: only a failure after the request was sent counts as dropped.
+  return code === 'ECONNREFUSED' || /\bconnect ECONN(REFUSED|RESET)\b/.test(message ?? '') || $metadata?.httpStatusCode === 503;
+}
+
+describe('graceful shutdown under load', () => {
+  it.each(['bots', 'tunnels', 'chat'] as const)(
+    '%s answers every accepted request, publishes every recorded event and exits 0 within 10 s of SIGTERM',
+    async (app) => {
+      const { eventType, create } = creators[app];
+      const events = await TopicTail.start(TOPICS[app]);
+      const started = await spawnProductionApp(app);
+      await waitUntilReady(started);
+      await create(started.url); // warm-up: connections and the topic exist
+
+      const burst = Array.from({ length: BURST }, () => create(started.url));
+      // Mid-burst: once the first answer is back, the rest are in flight or still arriving.
+      await Promise.race(burst.map((call) => call.catch(() => undefined)));
+      const signalledAt = Date.now();
+      started.process.kill('SIGTERM');
+      const outcomes = await Promise.allSettled(burst);
+      const exitCode = await started.exited;
+
+      expect(exitCode).toBe(0);
+      expect(Date.now() - signalledAt).toBeLessThan(10_000);
+      const dropped = outcomes.filter((o) => o.status === 'rejected' && !wasRefused(o.reason));
+      expect(dropped).toEqual([]);
+      const created = new Set(outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : [])));
+      expect(created.size).toBeGreaterThan(0);
+      const published = () => new Set(events.events.filter(ofType(eventType)).map((event) => event.key));
+      const missing = () => [...created].filter((key) => !published().has(key));
+      await eventually(() => (missing().length === 0 ? true : undefined), 20_000, 'every created resource\'s event').catch(() => undefined);
+      expect(missing()).toEqual([]);
+      await events.stop();
+    },
+    120_000,
+  );
 });
