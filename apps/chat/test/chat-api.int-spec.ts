@@ -111,6 +111,9 @@ describe('IVS Chat rooms, tags and messaging through @aws-sdk/client-ivschat', (
 
     const revocation = await db.collection('revocations').findOne({ _id: room.arn as never });
     expect(revocation).toMatchObject({ tenant: '111111111111', roomArn: room.arn, userId: null });
+    // Any user's token issued before the deletion is dead.
+    const issuedAt = room.createTime!.toISOString();
+    expect(await app.nest.get(RevocationsRepository).isRevoked({ tenant: '111111111111', roomArn: room.arn!, userId: 'anyone', issuedAt })).toBe(true);
     const event = await topic.find('rekey.chat.RoomDeleted', room.arn!);
     expect(event.data).toMatchObject({ arn: room.arn, id: room.id });
     // Purged by the relay once RoomDeleted is out.
