@@ -150,6 +150,11 @@ describe('IVS Chat rooms, tags and messaging through @aws-sdk/client-ivschat', (
     expect(error.fieldList).toEqual(expect.arrayContaining([expect.objectContaining({ name: field })]));
   });
 
+  it('answers operations it does not implement (logging configurations) as an unknown operation', async () => {
+    const error = await failureOf(a.createLoggingConfiguration({ destinationConfiguration: { s3: { bucketName: 'logs' } } }));
+    expect(error).toMatchObject({ name: 'ValidationException', reason: 'UNKNOWN_OPERATION', $metadata: { httpStatusCode: 400 } });
+  });
+
   it('refuses an identifier that is not a room ARN', async () => {
     const error = await failureOf(a.getRoom({ identifier: 'AbCdEf123456' }));
     expect(error).toMatchObject({ name: 'ValidationException', fieldList: [expect.objectContaining({ name: 'identifier' })] });
