@@ -86,9 +86,13 @@ export class RoomCache implements OnApplicationBootstrap, OnApplicationShutdown 
 
   /** Applies a room event (from Kafka, or from this replica's own write). Other events are ignored. */
   apply(event: Pick<ReceivedEvent, 'type' | 'tenant' | 'data'>): void {
-    const { arn } = event.data as RoomEventData;
-    if (ROOM_EVENT_TYPES.upserts.has(event.type)) this.directory.put(arn, event.tenant);
-    if (ROOM_EVENT_TYPES.deletes.has(event.type)) this.directory.remove(arn);
+    const upsert = ROOM_EVENT_TYPES.upserts.has(event.type);
+    if (!upsert && !ROOM_EVENT_TYPES.deletes.has(event.type)) return;
+    const { arn } = (event.data ?? {}) as Partial<RoomEventData>;
+    // Thrown: the subscriber retries, then dead-letters it.
+    if (typeof arn !== 'string') throw new Error(`${event.type} without a room ARN`);
+    if (upsert) this.directory.put(arn, event.tenant);
+    else this.directory.remove(arn);
   }
 
   /** Whether `arn` is a live room of `tenant`. */
