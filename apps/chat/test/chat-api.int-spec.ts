@@ -111,6 +111,9 @@ describe('IVS Chat rooms, tags and messaging through @aws-sdk/client-ivschat', (
 
     const revocation = await db.collection('revocations').findOne({ _id: room.arn as never });
     expect(revocation).toMatchObject({ tenant: '111111111111', roomArn: room.arn, userId: null });
+    // Any user's token issued before the deletion is dead.
+    const issuedAt = room.createTime!.toISOString();
+    expect(await app.nest.get(RevocationsRepository).isRevoked({ tenant: '111111111111', roomArn: room.arn!, userId: 'anyone', issuedAt })).toBe(true);
     const event = await topic.find('rekey.chat.RoomDeleted', room.arn!);
     expect(event.data).toMatchObject({ arn: room.arn, id: room.id });
     // Purged by the relay once RoomDeleted is out.
@@ -145,6 +148,11 @@ describe('IVS Chat rooms, tags and messaging through @aws-sdk/client-ivschat', (
     expect(error).toBeInstanceOf(ValidationException);
     expect(error).toMatchObject({ reason: 'FIELD_VALIDATION_FAILED', $metadata: { httpStatusCode: 400 } });
     expect(error.fieldList).toEqual(expect.arrayContaining([expect.objectContaining({ name: field })]));
+  });
+
+  it('answers operations it does not implement (logging configurations) as an unknown operation', async () => {
+    const error = await failureOf(a.createLoggingConfiguration({ destinationConfiguration: { s3: { bucketName: 'logs' } } }));
+    expect(error).toMatchObject({ name: 'ValidationException', reason: 'UNKNOWN_OPERATION', $metadata: { httpStatusCode: 400 } });
   });
 
   it('refuses an identifier that is not a room ARN', async () => {

@@ -33,9 +33,19 @@ describe('CreateChatToken while Kafka is down', () => {
     const db = app.nest.get<Connection>(getConnectionToken());
     expect(await db.collection('pending_events').countDocuments({ _outboxPending: true })).toBe(2);
 
-    await kafka.start();
-    // Published by the relay once Kafka is back, then purged from the outbox collection.
-    await eventually(async () => ((await db.collection('pending_events').countDocuments()) === 0 ? true : undefined), 60_000, 'pending_events to drain');
+    // A replica that starts while Kafka is away still serves, reading rooms from MongoDB.
+    // Closed once Kafka is back, so that its shutdown does not wait for an outbox it cannot drain.
+    const late = await startTestApp('chat', (config) => ChatAppModule.register(config), { KAFKA_BROKERS: kafka.brokers, MONGO_URI: app.config.mongoUri });
+    try {
+      answers.push(await new Ivschat(awsClientConfig(late.url, 'A')).createChatToken({ roomIdentifier: room.arn, userId: 'during-3' }));
+      expect(await db.collection('pending_events').countDocuments({ _outboxPending: true })).toBe(3);
+
+      await kafka.start();
+      // Published by a relay once Kafka is back, then purged from the outbox collection.
+      await eventually(async () => ((await db.collection('pending_events').countDocuments()) === 0 ? true : undefined), 60_000, 'pending_events to drain');
+    } finally {
+      await late.close();
+    }
     const topic = await tailChatTopic(kafka.brokers, true);
     try {
       for (const answer of answers) {

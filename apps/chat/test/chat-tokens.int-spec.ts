@@ -5,6 +5,7 @@ import { awsClientConfig, startTestApp, TestApp, testKafkaBrokers } from '@rekey
 import { Keyring, KEYRING, openChatToken } from '@rekey/tokens';
 import type { Connection } from 'mongoose';
 import { ChatAppModule } from '../src/app.module';
+import { RoomCache } from '../src/rooms/room-cache';
 import { eventually, failureOf, tailChatTopic } from './chat-test-kit';
 
 async function issuedCount(url: string): Promise<number> {
@@ -32,6 +33,8 @@ describe('CreateChatToken through @aws-sdk/client-ivschat, on two replicas shari
     b1 = new Ivschat(awsClientConfig(one.url, 'B'));
     keyring = one.nest.get<Keyring>(KEYRING);
     db = one.nest.get<Connection>(getConnectionToken());
+    // Both replicas follow room events, so that what the second one refuses it learnt from Kafka.
+    for (const app of [one, two]) await eventually(() => (app.nest.get(RoomCache).isFollowing ? true : undefined), 30_000, 'the room cache to follow');
   }, 60_000);
   afterAll(async () => {
     await Promise.all([one?.close(), two?.close()]);

@@ -7,7 +7,7 @@ import { PENDING_EVENT_MODEL, PendingEventDocument } from './pending-event.schem
 /** The only code touching `pending_events`. */
 @Injectable()
 export class PendingEventsRepository {
-  constructor(@InjectModel(PENDING_EVENT_MODEL) readonly model: Model<PendingEventDocument>) {}
+  constructor(@InjectModel(PENDING_EVENT_MODEL) private readonly model: Model<PendingEventDocument>) {}
 
   /** Records the event durably for the relay (one write); idempotent per event id. */
   async record(event: RekeyEvent): Promise<void> {

@@ -13,7 +13,7 @@ export function revocationKeys(roomArn: string, userId: string): [room: string, 
 /** The only code touching `revocations`. */
 @Injectable()
 export class RevocationsRepository {
-  constructor(@InjectModel(REVOCATION_MODEL) readonly model: Model<RevocationDocument>) {}
+  constructor(@InjectModel(REVOCATION_MODEL) private readonly model: Model<RevocationDocument>) {}
 
   /** Every token of the room issued at or before `at` is dead (DeleteRoom). */
   async revokeRoom(tenant: string, roomArn: string, at: Date): Promise<void> {

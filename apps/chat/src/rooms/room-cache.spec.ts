@@ -27,4 +27,12 @@ describe('RoomDirectory', () => {
     directory.put(arn, '111111111111');
     expect(directory.lookup('111111111111', arn)).toBe(false);
   });
+
+  it('lists the live rooms it knows, for the periodic check against MongoDB', () => {
+    const directory = new RoomDirectory();
+    directory.put(arn, '111111111111');
+    directory.put(`${arn}x`, '111111111111');
+    directory.remove(`${arn}x`);
+    expect(directory.known()).toEqual([arn]);
+  });
 });

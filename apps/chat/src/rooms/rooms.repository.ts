@@ -55,7 +55,7 @@ function toFields(room: RoomRecord): Omit<RoomDocument, '_id'> {
 /** The only code touching `rooms`. Every query is filtered by tenant, except the cache's start-up load. */
 @Injectable()
 export class RoomsRepository {
-  constructor(@InjectModel(ROOM_MODEL) readonly model: Model<RoomDocument>) {}
+  constructor(@InjectModel(ROOM_MODEL) private readonly model: Model<RoomDocument>) {}
 
   async create(room: RoomRecord, event: RekeyEvent): Promise<void> {
     await this.model.create({ _id: room.arn, ...toFields(room), ...outboxForCreate(event) });
