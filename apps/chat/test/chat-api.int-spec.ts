@@ -1,10 +1,11 @@
+import { TOPICS } from '@rekey/contracts';
 import { Ivschat, ResourceNotFoundException, ValidationException } from '@aws-sdk/client-ivschat';
 import { getConnectionToken } from '@nestjs/mongoose';
-import { awsClientConfig, startTestApp, TestApp, testKafkaBrokers } from '@rekey/testing';
+import { awsClientConfig, eventually, startTestApp, TestApp, TopicTail } from '@rekey/testing';
 import type { Connection } from 'mongoose';
 import { ChatAppModule } from '../src/app.module';
 import { RevocationsRepository } from '../src/revocations/revocations.repository';
-import { eventually, failureOf, tailChatTopic } from './chat-test-kit';
+import { failureOf } from './chat-test-kit';
 
 const LAMBDA = 'arn:aws:lambda:us-east-1:111111111111:function:review';
 const LOGGING = 'arn:aws:ivschat:us-east-1:111111111111:logging-configuration/AbCdEf123456';
@@ -14,10 +15,10 @@ describe('IVS Chat rooms, tags and messaging through @aws-sdk/client-ivschat', (
   let a: Ivschat;
   let b: Ivschat;
   let db: Connection;
-  let topic: Awaited<ReturnType<typeof tailChatTopic>>;
+  let topic: TopicTail;
 
   beforeAll(async () => {
-    topic = await tailChatTopic(testKafkaBrokers());
+    topic = await TopicTail.start(TOPICS.chat);
     app = await startTestApp('chat', (config) => ChatAppModule.register(config));
     a = new Ivschat(awsClientConfig(app.url, 'A'));
     b = new Ivschat(awsClientConfig(app.url, 'B'));

@@ -1,10 +1,9 @@
 import { Ivschat } from '@aws-sdk/client-ivschat';
 import { getConnectionToken } from '@nestjs/mongoose';
-import { fingerprint } from '@rekey/contracts';
-import { awsClientConfig, LocalKafka, startTestApp, TestApp } from '@rekey/testing';
+import { fingerprint, TOPICS } from '@rekey/contracts';
+import { awsClientConfig, eventually, LocalKafka, startTestApp, TestApp, TopicTail } from '@rekey/testing';
 import type { Connection } from 'mongoose';
 import { ChatAppModule } from '../src/app.module';
-import { eventually, tailChatTopic } from './chat-test-kit';
 
 describe('CreateChatToken while Kafka is down', () => {
   const kafka = new LocalKafka(19392);
@@ -46,7 +45,7 @@ describe('CreateChatToken while Kafka is down', () => {
     } finally {
       await late.close();
     }
-    const topic = await tailChatTopic(kafka.brokers, true);
+    const topic = await TopicTail.start(TOPICS.chat, kafka.brokers, true);
     try {
       for (const answer of answers) {
         const wanted = fingerprint(answer.token!);

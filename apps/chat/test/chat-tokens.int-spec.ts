@@ -1,12 +1,12 @@
 import { Ivschat, ResourceNotFoundException, ValidationException } from '@aws-sdk/client-ivschat';
 import { getConnectionToken } from '@nestjs/mongoose';
-import { fingerprint } from '@rekey/contracts';
-import { awsClientConfig, startTestApp, TestApp, testKafkaBrokers } from '@rekey/testing';
+import { fingerprint, TOPICS } from '@rekey/contracts';
+import { awsClientConfig, eventually, startTestApp, TestApp, TopicTail } from '@rekey/testing';
 import { Keyring, KEYRING, openChatToken } from '@rekey/tokens';
 import type { Connection } from 'mongoose';
 import { ChatAppModule } from '../src/app.module';
 import { RoomCache } from '../src/rooms/room-cache';
-import { eventually, failureOf, tailChatTopic } from './chat-test-kit';
+import { failureOf } from './chat-test-kit';
 
 async function issuedCount(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -22,10 +22,10 @@ describe('CreateChatToken through @aws-sdk/client-ivschat, on two replicas shari
   let b1: Ivschat;
   let keyring: Keyring;
   let db: Connection;
-  let topic: Awaited<ReturnType<typeof tailChatTopic>>;
+  let topic: TopicTail;
 
   beforeAll(async () => {
-    topic = await tailChatTopic(testKafkaBrokers());
+    topic = await TopicTail.start(TOPICS.chat);
     one = await startTestApp('chat', (config) => ChatAppModule.register(config));
     two = await startTestApp('chat', (config) => ChatAppModule.register(config), { MONGO_URI: one.config.mongoUri });
     a1 = new Ivschat(awsClientConfig(one.url, 'A'));

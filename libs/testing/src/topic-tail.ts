@@ -30,7 +30,8 @@ export class TopicTail {
 
   private constructor(private readonly consumer: Consumer) {}
 
-  static async start(topic: string, brokers = testKafkaBrokers()): Promise<TopicTail> {
+  /** `fromBeginning`: every event of the topic, e.g. on a private Kafka where earlier events are the test's own. */
+  static async start(topic: string, brokers = testKafkaBrokers(), fromBeginning = false): Promise<TopicTail> {
     const kafka = new Kafka({ clientId: 'topic-tail', brokers: brokers.split(','), logLevel: 0 });
     const admin = kafka.admin();
     await admin.connect();
@@ -41,9 +42,9 @@ export class TopicTail {
     const consumer = kafka.consumer({ groupId: uniqueName('topic-tail') });
     const tail = new TopicTail(consumer);
     await consumer.connect();
-    await subscribePatiently(consumer, [topic], false);
+    await subscribePatiently(consumer, [topic], fromBeginning);
     await consumer.run({ eachMessage: async ({ message }) => void tail.events.push(tailed(message)) });
-    for (const { partition, offset } of ends) consumer.seek({ topic, partition, offset });
+    if (!fromBeginning) for (const { partition, offset } of ends) consumer.seek({ topic, partition, offset });
     return tail;
   }
 
@@ -56,6 +57,12 @@ export class TopicTail {
       if (Date.now() > deadline) throw new Error(`only ${matching.length} of ${count} expected events within ${timeoutMs} ms`);
       await sleep(50);
     }
+  }
+
+  /** The first event of `type` with message key `key`, waiting for it. */
+  async find(type: string, key: string, timeoutMs?: number): Promise<TailedEvent> {
+    const [first] = await this.waitFor(ofType(type, key), 1, timeoutMs);
+    return first;
   }
 
   stop(): Promise<void> {
