@@ -68,13 +68,19 @@ export class EventSubscriber implements OnApplicationShutdown {
     const groupId = options.broadcast ? `${options.groupId}.${hostname()}.${randomUUID().slice(0, 8)}` : options.groupId;
     const consumer = this.kafka.consumer({ groupId });
     this.measureLag(consumer, options.groupId);
-    await consumer.connect();
-    await subscribePatiently(consumer, options.topics, options.fromBeginning ?? false);
-    await consumer.run({
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        await this.process(options, groupId, topic, partition, message, heartbeat);
-      },
-    });
+    try {
+      await consumer.connect();
+      await subscribePatiently(consumer, options.topics, options.fromBeginning ?? false);
+      await consumer.run({
+        eachMessage: async ({ topic, partition, message, heartbeat }) => {
+          await this.process(options, groupId, topic, partition, message, heartbeat);
+        },
+      });
+    } catch (error) {
+      // A half-made consumer would otherwise keep its connections (and retries) alive.
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
     const subscription = {
       stop: async () => {
         this.subscriptions.delete(subscription);
