@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ChatTokenClaims, ChatTokenError, openChatToken, sealChatToken } from './chat-token';
+import { chatTokenClaims, ChatTokenClaims, ChatTokenError, openChatToken, sealChatToken, TOKEN_LIFETIME_MS } from './chat-token';
 import { Keyring } from './keyring';
 
 const key = () => randomBytes(32).toString('base64');
@@ -76,5 +76,30 @@ describe('chat tokens', () => {
     const after = Keyring.fromJson({ current: 'new', keys: { old: oldKey, new: key() } });
     expect(openChatToken(after, token, beforeExpiry).userId).toBe('user ✓ 1');
     expect(sealChatToken(after, claims()).split('.')[1]).toBe('new');
+  });
+});
+
+describe('chatTokenClaims', () => {
+  const now = Date.parse('2026-11-23T10:00:00.000Z');
+  const request = { roomIdentifier: 'arn:aws:ivschat:us-east-1:111111111111:room/abcdefghijkl', userId: 'u1' };
+
+  it('defaults to a 60-minute session, and the token lives at most TOKEN_LIFETIME_MS', () => {
+    const claims = chatTokenClaims('111111111111', { ...request, capabilities: ['SEND_MESSAGE', 'SEND_MESSAGE'] }, now);
+    expect(claims).toEqual({
+      tenant: '111111111111',
+      roomArn: request.roomIdentifier,
+      userId: 'u1',
+      capabilities: ['SEND_MESSAGE'],
+      attributes: {},
+      issuedAt: '2026-11-23T10:00:00.000Z',
+      tokenExpirationTime: new Date(now + TOKEN_LIFETIME_MS).toISOString(),
+      sessionExpirationTime: '2026-11-23T11:00:00.000Z',
+    });
+  });
+
+  it('ends the token with a session shorter than the token lifetime', () => {
+    const claims = chatTokenClaims('111111111111', { ...request, sessionDurationInMinutes: 5 }, now);
+    expect(claims.tokenExpirationTime).toBe('2026-11-23T10:05:00.000Z');
+    expect(claims.sessionExpirationTime).toBe('2026-11-23T10:05:00.000Z');
   });
 });

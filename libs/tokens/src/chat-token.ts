@@ -1,4 +1,4 @@
-import { ChatTokenCapability } from '@rekey/contracts';
+import { ChatTokenCapability, CreateChatTokenRequest, DEFAULT_SESSION_DURATION_MINUTES } from '@rekey/contracts';
 import { Keyring, SealedTokenError } from './keyring';
 
 /** Keyring purpose of chat tokens: a token sealed for another purpose never opens as one. */
@@ -19,6 +19,28 @@ export interface ChatTokenClaims {
   tokenExpirationTime: string;
   /** After it, a connection made with the token ends. */
   sessionExpirationTime: string;
+}
+
+/**
+ * How long a token can be used to connect: 60 minutes, or less when the session ends sooner
+ * (AWS does not document its value; a connection opened with the token then lasts until
+ * sessionExpirationTime).
+ */
+export const TOKEN_LIFETIME_MS = 60 * 60_000;
+
+/** The claims of a token issued at `now` for a validated CreateChatToken request of `tenant`. */
+export function chatTokenClaims(tenant: string, input: CreateChatTokenRequest, now = Date.now()): ChatTokenClaims {
+  const sessionEnd = now + (input.sessionDurationInMinutes ?? DEFAULT_SESSION_DURATION_MINUTES) * 60_000;
+  return {
+    tenant,
+    roomArn: input.roomIdentifier,
+    userId: input.userId,
+    capabilities: [...new Set(input.capabilities ?? [])],
+    attributes: input.attributes ?? {},
+    issuedAt: new Date(now).toISOString(),
+    tokenExpirationTime: new Date(Math.min(now + TOKEN_LIFETIME_MS, sessionEnd)).toISOString(),
+    sessionExpirationTime: new Date(sessionEnd).toISOString(),
+  };
 }
 
 /** A chat token that must not be accepted; `reason` says why, never echoing the token. */
