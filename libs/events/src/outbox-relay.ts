@@ -18,6 +18,29 @@ const MAX_BACKOFF_MS = 5_000;
 
 const eventsOf = (doc: Document) => (doc[OUTBOX.events] ?? []) as RekeyEvent[];
 
+const PENDING = { [OUTBOX.pending]: true };
+
+/** A watched collection and how to count its pending documents. */
+interface Outbox {
+  collection: Collection;
+  countPending(): Promise<number>;
+}
+
+/**
+ * The `count` command rather than countDocuments: countDocuments is an aggregation, which
+ * mongo-java-server answers by scanning the whole collection, where `count` uses the index.
+ */
+function outboxOf(model: Pick<Model<unknown>, 'collection' | 'db'>): Outbox {
+  const collection = model.collection as unknown as Collection;
+  return {
+    collection,
+    countPending: async () => {
+      const answer = await model.db.db!.command({ count: collection.collectionName, query: PENDING });
+      return answer.n as number;
+    },
+  };
+}
+
 /**
  * Publishes the events recorded in the watched collections' in-document outboxes, in order per
  * document, then removes them. Woken right after each write, with a slow poll as the safety net.
@@ -27,7 +50,7 @@ const eventsOf = (doc: Document) => (doc[OUTBOX.events] ?? []) as RekeyEvent[];
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private readonly collections: Collection[] = [];
+  private readonly outboxes: Outbox[] = [];
   private draining?: Promise<void>;
   private wakeRequested = false;
   private backoffMs = 0;
@@ -48,21 +71,21 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       registers: [registry],
     });
     this.publishErrors = new Counter({ name: 'rekey_outbox_publish_errors_total', help: 'Failed attempts to publish outbox events', registers: [registry] });
-    const collections = this.collections;
+    const outboxes = this.outboxes;
     new Gauge({
       name: 'rekey_outbox_backlog_documents',
       help: 'Documents holding events not yet published',
       registers: [registry],
       async collect() {
-        const counts = await Promise.all(collections.map((c) => c.countDocuments({ [OUTBOX.pending]: true })));
+        const counts = await Promise.all(outboxes.map((outbox) => outbox.countPending()));
         this.set(counts.reduce((sum, n) => sum + n, 0));
       },
     });
   }
 
   /** Relays the outbox of this model's collection. Call from the feature module's onModuleInit. */
-  watch(model: Pick<Model<unknown>, 'collection'>): void {
-    this.collections.push(model.collection as unknown as Collection);
+  watch(model: Pick<Model<unknown>, 'collection' | 'db'>): void {
+    this.outboxes.push(outboxOf(model));
   }
 
   /** Called after a write: publish now rather than at the next poll. */
@@ -81,8 +104,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     for (;;) {
       this.wake();
       await this.draining;
-      const pending = await Promise.all(this.collections.map((c) => c.countDocuments({ [OUTBOX.pending]: true })));
-      if (pending.every((n) => n === 0)) return;
+      const pending = await Promise.all(this.outboxes.map(({ collection }) => collection.findOne(PENDING, { projection: { _id: 1 } })));
+      if (pending.every((doc) => doc === null)) return;
       if (Date.now() > deadline) throw new Error(`outbox not drained within ${timeoutMs} ms`);
       await sleep(50);
     }
@@ -112,7 +135,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         let published: number;
         do {
           published = 0;
-          for (const collection of this.collections) published += await this.relayBatch(collection);
+          for (const { collection } of this.outboxes) published += await this.relayBatch(collection);
         } while (published > 0);
         this.backoffMs = 0;
       } catch (error) {
@@ -130,7 +153,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async relayBatch(collection: Collection): Promise<number> {
     const now = new Date();
     const claimable = {
-      [OUTBOX.pending]: true,
+      ...PENDING,
       $or: [{ [OUTBOX.claimUntil]: { $exists: false } }, { [OUTBOX.claimUntil]: { $lt: now } }],
     };
     const candidates = await collection.find(claimable, { projection: { _id: 1 } }).limit(BATCH_SIZE).toArray();
@@ -141,14 +164,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       { _id: { $in: ids }, ...claimable },
       { $set: { [OUTBOX.claimedBy]: claim, [OUTBOX.claimUntil]: new Date(now.getTime() + LEASE_MS) } },
     );
-    const claimed = await collection.find({ [OUTBOX.claimedBy]: claim }, { projection: { [OUTBOX.events]: 1 } }).toArray();
+    const claimed = await collection.find({ _id: { $in: ids }, [OUTBOX.claimedBy]: claim }, { projection: { [OUTBOX.events]: 1 } }).toArray();
     // Another replica may have claimed every candidate between the two queries.
     if (claimed.length === 0) return 0;
     const events = claimed.flatMap(eventsOf);
     try {
       await this.producer.send(this.topic, events);
     } catch (error) {
-      await collection.updateMany({ [OUTBOX.claimedBy]: claim }, { $unset: { [OUTBOX.claimedBy]: '', [OUTBOX.claimUntil]: '' } });
+      await collection.updateMany({ _id: { $in: ids }, [OUTBOX.claimedBy]: claim }, { $unset: { [OUTBOX.claimedBy]: '', [OUTBOX.claimUntil]: '' } });
       throw error;
     }
     const ackedAt = Date.now();

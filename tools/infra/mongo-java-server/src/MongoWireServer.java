@@ -1,5 +1,4 @@
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 
 /**
  * Serves the MongoDB wire protocol on 127.0.0.1:&lt;port&gt;, storing data in an H2 MVStore file.
@@ -7,7 +6,7 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
  */
 public final class MongoWireServer {
   public static void main(String[] args) throws InterruptedException {
-    MongoServer server = new MongoServer(new H2Backend(args[1]));
+    MongoServer server = new MongoServer(new IndexedH2Backend(args[1]));
     server.bind("127.0.0.1", Integer.parseInt(args[0]));
     Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown));
     Thread.currentThread().join();
