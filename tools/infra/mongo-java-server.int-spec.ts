@@ -1,5 +1,5 @@
 import { uniqueMongoUri } from '@rekey/testing';
-import { Collection, Document, Filter, MongoClient } from 'mongodb';
+import { Collection, Document, Filter, MongoClient, UpdateFilter } from 'mongodb';
 
 /**
  * The local MongoDB-wire server answers filters through its indexes (tools/infra/mongo-java-server/src).
@@ -7,11 +7,14 @@ import { Collection, Document, Filter, MongoClient } from 'mongodb';
  * exactly what the same filter finds on an unindexed copy of the same documents, before and after
  * updates that move documents between index keys.
  */
+/** The documents here have string ids. */
+type Doc = Document & { _id: string };
+
 describe('indexed mongo-java-server answers like a collection scan', () => {
   const uri = uniqueMongoUri('rekey_index_check');
   const client = new MongoClient(uri);
-  let indexed: Collection;
-  let scanned: Collection;
+  let indexed: Collection<Doc>;
+  let scanned: Collection<Doc>;
 
   // A small deterministic generator (mulberry32), so a failure replays.
   let seed = 20261123;
@@ -27,8 +30,8 @@ describe('indexed mongo-java-server answers like a collection scan', () => {
   const tags = ['red', 'green', 'blue'];
   const id = () => `doc-${Math.floor(random() * 600)}`;
 
-  function document(n: number): Document {
-    const doc: Document = { _id: `doc-${n}`, tenant: pick(tenants), accountId: pick(accounts), createdAt: new Date(1_700_000_000_000 + Math.floor(random() * 1000) * 1000), revision: Math.floor(random() * 3) };
+  function document(n: number): Doc {
+    const doc: Doc = { _id: `doc-${n}`, tenant: pick(tenants), accountId: pick(accounts), createdAt: new Date(1_700_000_000_000 + Math.floor(random() * 1000) * 1000), revision: Math.floor(random() * 3) };
     if (random() < 0.5) doc.tags = tags.filter(() => random() < 0.5);
     if (random() < 0.3) doc.pending = random() < 0.5;
     if (random() < 0.2) doc.deletedAt = new Date();
@@ -36,9 +39,9 @@ describe('indexed mongo-java-server answers like a collection scan', () => {
     return doc;
   }
 
-  function filter(): Filter<Document> {
+  function filter(): Filter<Doc> {
     const notDeleted = { deletedAt: { $exists: false } };
-    return pick<() => Filter<Document>>([
+    return pick<() => Filter<Doc>>([
       () => ({ _id: id() }),
       () => ({ _id: id(), tenant: pick(tenants), ...notDeleted }),
       () => ({ _id: id(), revision: pick([0, 1, 2, 1.0]) }),
@@ -55,8 +58,8 @@ describe('indexed mongo-java-server answers like a collection scan', () => {
     ])();
   }
 
-  const idsOf = (docs: Document[]) => docs.map((doc) => String(doc._id)).sort();
-  const answers = async (query: Filter<Document>) => Promise.all([indexed.find(query).toArray(), scanned.find(query).toArray()]).then(([a, b]) => [idsOf(a), idsOf(b)]);
+  const idsOf = (docs: Doc[]) => docs.map((doc) => String(doc._id)).sort();
+  const answers = async (query: Filter<Doc>) => Promise.all([indexed.find(query).toArray(), scanned.find(query).toArray()]).then(([a, b]) => [idsOf(a), idsOf(b)]);
 
   async function expectSameAnswers(times: number) {
     for (let i = 0; i < times; i++) {
@@ -68,8 +71,8 @@ describe('indexed mongo-java-server answers like a collection scan', () => {
 
   beforeAll(async () => {
     await client.connect();
-    indexed = client.db().collection('indexed');
-    scanned = client.db().collection('scanned');
+    indexed = client.db().collection<Doc>('indexed');
+    scanned = client.db().collection<Doc>('scanned');
     await indexed.createIndex({ tenant: 1, accountId: 1, createdAt: 1, _id: 1 });
     await indexed.createIndex({ tags: 1 });
     await indexed.createIndex({ pending: 1 }, { sparse: true });
@@ -92,7 +95,7 @@ describe('indexed mongo-java-server answers like a collection scan', () => {
   it('still does after updates that change indexed fields and deletions', async () => {
     for (let i = 0; i < 300; i++) {
       const query = filter();
-      const update = pick<Document>([
+      const update = pick<UpdateFilter<Doc>>([
         { $set: { tenant: pick(tenants), accountId: pick(accounts) } },
         { $set: { pending: random() < 0.5 }, $inc: { revision: 1 } },
         { $unset: { pending: '' } },

@@ -1,6 +1,6 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { NODE_SHA256 } from '@rekey/aws-protocol';
 import { Agent, request } from 'node:http';
 
 /** Dev tenant A (docs/contracts.md): accepted outside production. */
@@ -38,7 +38,7 @@ export class RequestSigner {
     private readonly baseUrl: string,
     service: SigningName,
   ) {
-    this.signer = new SignatureV4({ service, region: 'us-east-1', credentials: TENANT_A, sha256: Sha256 });
+    this.signer = new SignatureV4({ service, region: 'us-east-1', credentials: TENANT_A, sha256: NODE_SHA256 });
   }
 
   async sign(call: Call): Promise<SignedCall> {

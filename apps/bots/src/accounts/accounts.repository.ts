@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { markDeleted, NOT_DELETED, outboxForCreate, OutboxRelay, recordEvents, RekeyEvent } from '@rekey/events';
 import type { FilterQuery, Model } from 'mongoose';
-import { compareAndSet, Change } from '../shared/compare-and-set';
+import { compareAndSet, Change, driverCollection } from '../shared/compare-and-set';
 import { afterCursor, KEYSET_SORT, KeysetCursor } from '../shared/keyset-pagination';
 import { ACCOUNT_MODEL, AccountDocument } from './account.schema';
 
@@ -45,7 +45,7 @@ export class AccountsRepository {
 
   /** The account if it exists, belongs to the tenant and is not (being) deleted. */
   async findLive(tenant: string, id: string): Promise<AccountRecord | null> {
-    const doc = await this.model.findOne({ _id: id, tenant, ...LIVE }).lean<AccountDocument>();
+    const doc = (await driverCollection(this.model).findOne({ _id: id, tenant, ...LIVE })) as AccountDocument | null;
     return doc ? toRecord(doc) : null;
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { markDeleted, NOT_DELETED, outboxForCreate, OutboxRelay, RekeyEvent } from '@rekey/events';
 import type { Model } from 'mongoose';
-import { Change, compareAndSet } from '../shared/compare-and-set';
+import { Change, compareAndSet, driverCollection } from '../shared/compare-and-set';
 import { afterCursor, KEYSET_SORT, KeysetCursor } from '../shared/keyset-pagination';
 import { BOT_MODEL, BotDocument, StoredEventsConfiguration } from './bot.schema';
 
@@ -37,7 +37,7 @@ export class BotsRepository {
   }
 
   async find(tenant: string, accountId: string, id: string): Promise<BotRecord | null> {
-    const doc = await this.model.findOne({ _id: id, tenant, accountId, ...NOT_DELETED }).lean<BotDocument>();
+    const doc = (await driverCollection(this.model).findOne({ _id: id, tenant, accountId, ...NOT_DELETED })) as BotDocument | null;
     return doc ? toRecord(doc) : null;
   }
 

@@ -1,5 +1,6 @@
 import { ServiceError } from '@rekey/aws-protocol';
 import { NOT_DELETED, recordEvents, RekeyEvent } from '@rekey/events';
+import type { Collection, Document, Filter, UpdateFilter } from 'mongodb';
 import type { FilterQuery, Model } from 'mongoose';
 
 /** A document that is changed by compare-and-set on its `revision` (+1 per change). */
@@ -26,16 +27,29 @@ const MAX_ATTEMPTS = 64;
  * live document matches `filter`.
  */
 export async function compareAndSet<T extends Revisioned>(model: Model<T>, filter: FilterQuery<T>, decide: (current: T) => Change | null): Promise<T | null> {
-  const live = { ...filter, ...NOT_DELETED } as FilterQuery<T>;
+  const documents = driverCollection(model);
+  const live = { ...filter, ...NOT_DELETED } as Filter<StringIdDocument>;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-    const current = await model.findOne(live).lean<T>();
+    const current = (await documents.findOne(live)) as unknown as T | null;
     if (!current) return null;
     const change = decide(current);
     if (!change) return current;
     const update = recordEvents({ $set: { ...change.set, revision: current.revision + 1 } }, ...change.events);
-    const written = await model.findOneAndUpdate({ ...live, revision: current.revision } as FilterQuery<T>, update, { returnDocument: 'after' }).lean<T>();
-    if (written) return written;
+    const written = await documents.findOneAndUpdate({ ...live, revision: current.revision }, update as UpdateFilter<StringIdDocument>, { returnDocument: 'after' });
+    if (written) return written as unknown as T;
   }
   // Only under pathological contention: the SDKs retry a throttling error.
   throw new ServiceError('Throttled', 'Too many concurrent changes of this resource, retry');
 }
+
+/**
+ * The model's collection in the driver's own terms, for hot paths: the lean documents are the
+ * same, without mongoose's per-query work (casting, query objects, a stack trace per exec). Only
+ * for filters and updates whose values already have their stored types (strings, numbers, dates).
+ */
+export function driverCollection(model: Pick<Model<never>, 'collection'>): Collection<StringIdDocument> {
+  return model.collection as unknown as Collection<StringIdDocument>;
+}
+
+/** Rekey's documents have string ids (UUIDs, ARNs). */
+type StringIdDocument = Document & { _id: string };

@@ -1,8 +1,11 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { CredentialStore } from './credential-store';
+
+/** Node's native SHA-256 (and HMAC) for the signer: several times faster than the pure-JS default. */
+export const NODE_SHA256 = Hash.bind(null, 'sha256');
 
 /** Why a request was refused; each API maps these to its own AWS error. */
 export type AuthFailure = 'MissingAuthenticationToken' | 'IncompleteSignature' | 'UnrecognizedClient' | 'SignatureDoesNotMatch' | 'RequestExpired' | 'InvalidScope';
@@ -99,7 +102,7 @@ export class SigV4Verifier {
     if (!signer) {
       // applyChecksum off: the signer would otherwise add and sign an x-amz-content-sha256 header,
       // which botocore (boto3, the AWS CLI) neither sends nor signs.
-      signer = new SignatureV4({ service: this.service, region: this.region, credentials: { accessKeyId, secretAccessKey }, sha256: Sha256, applyChecksum: false });
+      signer = new SignatureV4({ service: this.service, region: this.region, credentials: { accessKeyId, secretAccessKey }, sha256: NODE_SHA256, applyChecksum: false });
       this.signers.set(accessKeyId, signer);
     }
     return signer;
