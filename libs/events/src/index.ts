@@ -1,3 +1,4 @@
+export * from './driver-collection';
 export * from './envelope';
 export * from './event';
 export * from './event-publisher';

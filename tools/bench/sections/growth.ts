@@ -8,7 +8,7 @@ import { Row } from '../lib/report';
 import { RequestSigner, sendSigned } from '../lib/signed-requests';
 import { BenchContext, database, outboxDrained, TENANT } from './context';
 
-export const GROWTH_SIZES = (process.env.BENCH_GROWTH_SIZES ?? '1000,10000,100000').split(',').map(Number);
+export const GROWTH_SIZES = (process.env.BENCH_GROWTH_SIZES ?? '1000,100000,1000000').split(',').map(Number);
 /** Bots of the account the requests address; the rest of the collection belongs to other accounts. */
 const MEASURED_BOTS = Math.min(1000, GROWTH_SIZES[0]);
 const BOTS_PER_ACCOUNT = 1000;

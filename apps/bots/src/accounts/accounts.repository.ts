@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { markDeleted, NOT_DELETED, outboxForCreate, OutboxRelay, recordEvents, RekeyEvent } from '@rekey/events';
+import { driverCollection, markDeleted, NOT_DELETED, outboxForCreate, OutboxRelay, recordEvents, RekeyEvent } from '@rekey/events';
 import type { FilterQuery, Model } from 'mongoose';
-import { compareAndSet, Change, driverCollection } from '../shared/compare-and-set';
+import { compareAndSet, Change } from '../shared/compare-and-set';
 import { afterCursor, KEYSET_SORT, KeysetCursor } from '../shared/keyset-pagination';
 import { ACCOUNT_MODEL, AccountDocument } from './account.schema';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { markDeleted, NOT_DELETED, outboxForCreate, OutboxRelay, RekeyEvent } from '@rekey/events';
+import { driverCollection, markDeleted, NOT_DELETED, outboxForCreate, OutboxRelay, RekeyEvent } from '@rekey/events';
 import type { Model } from 'mongoose';
-import { Change, compareAndSet, driverCollection } from '../shared/compare-and-set';
+import { Change, compareAndSet } from '../shared/compare-and-set';
 import { afterCursor, KEYSET_SORT, KeysetCursor } from '../shared/keyset-pagination';
 import { BOT_MODEL, BotDocument, StoredEventsConfiguration } from './bot.schema';
 

@@ -1,6 +1,6 @@
 import { ServiceError } from '@rekey/aws-protocol';
-import { NOT_DELETED, recordEvents, RekeyEvent } from '@rekey/events';
-import type { Collection, Document, Filter, UpdateFilter } from 'mongodb';
+import { driverCollection, NOT_DELETED, recordEvents, RekeyEvent, StringIdDocument } from '@rekey/events';
+import type { Filter, UpdateFilter } from 'mongodb';
 import type { FilterQuery, Model } from 'mongoose';
 
 /** A document that is changed by compare-and-set on its `revision` (+1 per change). */
@@ -41,15 +41,3 @@ export async function compareAndSet<T extends Revisioned>(model: Model<T>, filte
   // Only under pathological contention: the SDKs retry a throttling error.
   throw new ServiceError('Throttled', 'Too many concurrent changes of this resource, retry');
 }
-
-/**
- * The model's collection in the driver's own terms, for hot paths: the lean documents are the
- * same, without mongoose's per-query work (casting, query objects, a stack trace per exec). Only
- * for filters and updates whose values already have their stored types (strings, numbers, dates).
- */
-export function driverCollection(model: Pick<Model<never>, 'collection'>): Collection<StringIdDocument> {
-  return model.collection as unknown as Collection<StringIdDocument>;
-}
-
-/** Rekey's documents have string ids (UUIDs, ARNs). */
-type StringIdDocument = Document & { _id: string };

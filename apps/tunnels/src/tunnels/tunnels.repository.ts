@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { TagDto, TunnelCloseReason } from '@rekey/contracts';
-import { markDeleted, NOT_DELETED, RekeyEvent, recordEvents } from '@rekey/events';
+import { driverCollection, markDeleted, NOT_DELETED, RekeyEvent, recordEvents, StringIdDocument } from '@rekey/events';
+import type { UpdateFilter } from 'mongodb';
 import type { FilterQuery, Model } from 'mongoose';
 import { AccessMode, DestinationConfig, TunnelRecord, TunnelState } from './tunnel';
 import { TUNNEL_MODEL } from './tunnel.schema';
@@ -79,7 +80,7 @@ export class TunnelsRepository {
   }
 
   async find(tenant: string, id: string): Promise<TunnelRecord | undefined> {
-    const doc = await this.tunnels.findOne({ _id: id, tenant, ...VISIBLE }).lean<TunnelDocument>();
+    const doc = (await driverCollection(this.tunnels).findOne({ _id: id, tenant, ...VISIBLE })) as TunnelDocument | null;
     return doc ? toRecord(doc) : undefined;
   }
 
@@ -109,7 +110,7 @@ export class TunnelsRepository {
    */
   async rotate(tenant: string, id: string, now: Date, changes: RotationChanges, event: RekeyEvent): Promise<boolean> {
     const filter = { _id: id, tenant, state: 'OPEN', expiresAt: { $gt: now }, generation: changes.generation - 1, ...NOT_DELETED };
-    const result = await this.tunnels.updateOne(filter, recordEvents({ $set: { ...changes } }, event));
+    const result = await driverCollection(this.tunnels).updateOne(filter, recordEvents({ $set: { ...changes } }, event) as UpdateFilter<StringIdDocument>);
     return result.matchedCount === 1;
   }
 
