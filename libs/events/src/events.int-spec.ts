@@ -6,12 +6,14 @@ import { LocalKafka, startTestApp, TestApp, testKafkaBrokers, uniqueMongoUri, un
 import { Kafka, KafkaMessage } from 'kafkajs';
 import { Connection, Model, Schema } from 'mongoose';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { driverCollection } from './driver-collection';
 import { EventProducer } from './event-producer';
 import { EventPublisher } from './event-publisher';
 import { deadLetterTopic, EventSubscriber } from './event-subscriber';
 import { newEvent, RekeyEvent } from './event';
 import { EventsModule } from './events.module';
 import { outboxForCreate, recordEvents, withOutbox } from './outbox';
+import { OutboxFastPath } from './outbox-fast-path';
 import { OutboxRelay } from './outbox-relay';
 
 /** A resource with a counter, changed together with its events as the apps do. */
@@ -239,5 +241,61 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
     expect(await scrape()).toBe('0');
     await Promise.all(subscriptions.map((s) => s.stop()));
     await app.close();
+  });
+  describe('fast path: a write that claims its outbox publishes its own events', () => {
+    const claimFields = ['_outboxClaimedBy', '_outboxClaimUntil'];
+
+    async function claimedWrite(setup: Awaited<ReturnType<typeof startRelayApp>>, fastPath: OutboxFastPath, key: string) {
+      await setup.counters.create({ _id: key, value: 1 });
+      const claim = fastPath.claim();
+      const event = counted(key, 2);
+      const documents = driverCollection(setup.counters);
+      const written = await documents.findOneAndUpdate({ _id: key }, recordEvents({ $set: { value: 2, ...claim.fields } }, event) as never, { returnDocument: 'after' });
+      return { claim, event, documents, written: written! };
+    }
+
+    it('has Kafka acknowledge the events before publish resolves, then clears the outbox; the relay sends nothing more', async () => {
+      const topic = uniqueName('outbox-fast');
+      const setup = await startRelayApp(topic, { MONGO_URI: uniqueMongoUri('rekey_events') });
+      const received = await collect(kafka, topic);
+      try {
+        const fastPath = setup.app.nest.get(OutboxFastPath);
+        const { claim, event, documents, written } = await claimedWrite(setup, fastPath, 'f1');
+        expect(written._outboxClaimedBy).toBe(claim.id);
+        await fastPath.publish(documents, written, claim);
+        const stored = await documents.findOne({ _id: 'f1' });
+        expect(stored).toMatchObject({ value: 2, _outbox: [], _outboxPending: false });
+        for (const field of claimFields) expect(stored).not.toHaveProperty(field);
+        expect(await received.until(() => received.messages.some((m) => idOf(m) === event.id))).toBe(true);
+        setup.relay.wake();
+        await sleep(1_000);
+        expect(received.messages.filter((m) => idOf(m) === event.id)).toHaveLength(1);
+      } finally {
+        await received.stop();
+        await setup.app.close();
+      }
+    });
+
+    it('leaves the events to the relay, claim released, when Kafka does not acknowledge within a second', async () => {
+      const topic = uniqueName('outbox-fast-down');
+      const setup = await startRelayApp(topic, { MONGO_URI: uniqueMongoUri('rekey_events') });
+      const received = await collect(kafka, topic);
+      const unreachable = new EventProducer(new Kafka({ clientId: 'nowhere', brokers: ['127.0.0.1:9'], logLevel: 0, retry: { retries: 1 } }));
+      try {
+        const stalled = new OutboxFastPath(unreachable, topic, setup.relay);
+        const { claim, event, documents, written } = await claimedWrite(setup, stalled, 'f2');
+        const began = Date.now();
+        await stalled.publish(documents, written, claim);
+        // Bounded by the fast path's own timeout, not by the client's connection retries.
+        expect(Date.now() - began).toBeLessThan(5_000);
+        expect(await received.until(() => received.messages.some((m) => idOf(m) === event.id))).toBe(true);
+        const stored = await documents.findOne({ _id: 'f2' });
+        for (const field of claimFields) expect(stored).not.toHaveProperty(field);
+      } finally {
+        await unreachable.close().catch(() => undefined);
+        await received.stop();
+        await setup.app.close();
+      }
+    });
   });
 });

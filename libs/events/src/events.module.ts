@@ -9,6 +9,7 @@ import { EventProducer } from './event-producer';
 import { EventPublisher } from './event-publisher';
 import { EventSubscriber } from './event-subscriber';
 import { EVENTS_TOPIC } from './events.tokens';
+import { OutboxFastPath } from './outbox-fast-path';
 import { OutboxRelay } from './outbox-relay';
 import { MongoProcessedEvents, PROCESSED_EVENTS } from './processed-events';
 
@@ -47,7 +48,7 @@ class TopicInitializer implements OnApplicationBootstrap {
   }
 }
 
-/** Global: the app's topic, outbox relay, publisher and subscriber toolkit. */
+/** Global: the app's topic, outbox relay and fast path, publisher and subscriber toolkit. */
 @Global()
 @Module({})
 export class EventsModule {
@@ -59,12 +60,13 @@ export class EventsModule {
         { provide: EVENTS_TOPIC, useValue: options.topic ?? TOPICS[options.app] },
         EventProducer,
         OutboxRelay,
+        OutboxFastPath,
         EventPublisher,
         EventSubscriber,
         TopicInitializer,
         { provide: PROCESSED_EVENTS, inject: [getConnectionToken()], useFactory: (connection: Connection) => new MongoProcessedEvents(connection) },
       ],
-      exports: [OutboxRelay, EventPublisher, EventSubscriber, EVENTS_TOPIC],
+      exports: [OutboxRelay, OutboxFastPath, EventPublisher, EventSubscriber, EVENTS_TOPIC],
     };
   }
 }

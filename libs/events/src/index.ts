@@ -6,5 +6,6 @@ export * from './event-subscriber';
 export * from './events.module';
 export * from './events.tokens';
 export * from './outbox';
+export * from './outbox-fast-path';
 export * from './outbox-relay';
 export * from './processed-events';

@@ -111,6 +111,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
+  /** Records how long these events, just acknowledged by Kafka, waited since they were recorded. */
+  observePublished(events: RekeyEvent[]): void {
+    const ackedAt = Date.now();
+    for (const event of events) this.publishLatency.observe((ackedAt - Date.parse(event.time)) / 1000);
+  }
+
   onApplicationBootstrap(): void {
     this.poll = setInterval(() => this.wake(), POLL_MS);
     this.poll.unref();
@@ -174,8 +180,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       await collection.updateMany({ _id: { $in: ids }, [OUTBOX.claimedBy]: claim }, { $unset: { [OUTBOX.claimedBy]: '', [OUTBOX.claimUntil]: '' } });
       throw error;
     }
-    const ackedAt = Date.now();
-    for (const event of events) this.publishLatency.observe((ackedAt - Date.parse(event.time)) / 1000);
+    this.observePublished(events);
     // $pullAll of the exact entries read: entries appended meanwhile stay (FerretDB ignores $pull conditions).
     await collection.bulkWrite(
       claimed.map((doc) => ({

@@ -18,6 +18,16 @@ function tailed(message: KafkaMessage): TailedEvent {
   return { key: message.key?.toString('utf8') ?? '', headers, raw, data: JSON.parse(raw) as Record<string, unknown> };
 }
 
+/** Each event once: the first delivery of every `ce_id`. */
+function firstDeliveries(events: TailedEvent[]): TailedEvent[] {
+  const seen = new Set<string>();
+  return events.filter((event) => {
+    if (seen.has(event.headers.ce_id)) return false;
+    seen.add(event.headers.ce_id);
+    return true;
+  });
+}
+
 /** Events of one `ce_type`, optionally of one message key. */
 export const ofType = (type: string, key?: string) => (event: TailedEvent) => event.headers.ce_type === type && (key === undefined || event.key === key);
 
@@ -48,11 +58,15 @@ export class TopicTail {
     return tail;
   }
 
-  /** The events matching `predicate` once there are at least `count`, in arrival order; fails after the deadline. */
+  /**
+   * The events matching `predicate` once there are at least `count`, in arrival order, each
+   * `ce_id` once, as a subscriber sees them (delivery is at least once; see docs/events.md); fails
+   * after the deadline. `events` keeps every delivery.
+   */
   async waitFor(predicate: (event: TailedEvent) => boolean, count = 1, timeoutMs = 20_000): Promise<TailedEvent[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const matching = this.events.filter(predicate);
+      const matching = firstDeliveries(this.events.filter(predicate));
       if (matching.length >= count) return matching;
       if (Date.now() > deadline) throw new Error(`only ${matching.length} of ${count} expected events within ${timeoutMs} ms`);
       await sleep(50);

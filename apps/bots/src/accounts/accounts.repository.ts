@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { driverCollection, markDeleted, NOT_DELETED, outboxForCreate, OutboxRelay, recordEvents, RekeyEvent } from '@rekey/events';
+import { driverCollection, markDeleted, NOT_DELETED, outboxForCreate, OutboxFastPath, OutboxRelay, recordEvents, RekeyEvent } from '@rekey/events';
 import type { FilterQuery, Model } from 'mongoose';
 import { compareAndSet, Change } from '../shared/compare-and-set';
 import { afterCursor, KEYSET_SORT, KeysetCursor } from '../shared/keyset-pagination';
@@ -35,6 +35,7 @@ export class AccountsRepository {
   constructor(
     @InjectModel(ACCOUNT_MODEL) readonly model: Model<AccountDocument>,
     private readonly relay: OutboxRelay,
+    private readonly outbox: OutboxFastPath,
   ) {}
 
   async create(account: AccountRecord, event: RekeyEvent): Promise<void> {
@@ -60,8 +61,7 @@ export class AccountsRepository {
 
   /** Applies `decide` to the live account atomically with its events (see compareAndSet); null if there is none. */
   async change(tenant: string, id: string, decide: (current: AccountRecord) => AccountChange | null): Promise<AccountRecord | null> {
-    const doc = await compareAndSet(this.model, { _id: id, tenant, deletingAt: { $exists: false } }, (current) => decide(toRecord(current)));
-    this.relay.wake();
+    const doc = await compareAndSet(this.model, this.outbox, { _id: id, tenant, deletingAt: { $exists: false } }, (current) => decide(toRecord(current)));
     return doc ? toRecord(doc) : null;
   }
 

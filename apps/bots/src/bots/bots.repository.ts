@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { driverCollection, markDeleted, NOT_DELETED, outboxForCreate, OutboxRelay, RekeyEvent } from '@rekey/events';
+import { driverCollection, markDeleted, NOT_DELETED, outboxForCreate, OutboxFastPath, OutboxRelay, RekeyEvent } from '@rekey/events';
 import type { Model } from 'mongoose';
 import { Change, compareAndSet } from '../shared/compare-and-set';
 import { afterCursor, KEYSET_SORT, KeysetCursor } from '../shared/keyset-pagination';
@@ -28,6 +28,7 @@ export class BotsRepository {
   constructor(
     @InjectModel(BOT_MODEL) readonly model: Model<BotDocument>,
     private readonly relay: OutboxRelay,
+    private readonly outbox: OutboxFastPath,
   ) {}
 
   async create(bot: BotRecord, event: RekeyEvent): Promise<void> {
@@ -53,15 +54,13 @@ export class BotsRepository {
 
   /** Applies `decide` to the bot atomically with its events (see compareAndSet); null if there is no such bot. */
   async change(tenant: string, accountId: string, id: string, decide: (current: BotRecord) => BotChange | null): Promise<BotRecord | null> {
-    const doc = await compareAndSet(this.model, { _id: id, tenant, accountId }, (current) => decide(toRecord(current)));
-    this.relay.wake();
+    const doc = await compareAndSet(this.model, this.outbox, { _id: id, tenant, accountId }, (current) => decide(toRecord(current)));
     return doc ? toRecord(doc) : null;
   }
 
   /** Marks the bot deleted together with its last event; the relay purges it once that is published. */
   async remove(tenant: string, accountId: string, id: string, lastEvent: (current: BotRecord) => RekeyEvent): Promise<void> {
-    await compareAndSet(this.model, { _id: id, tenant, accountId }, (current) => ({ set: markDeleted(), events: [lastEvent(toRecord(current))] }));
-    this.relay.wake();
+    await compareAndSet(this.model, this.outbox, { _id: id, tenant, accountId }, (current) => ({ set: markDeleted(), events: [lastEvent(toRecord(current))] }));
   }
 
   async idsOfAccount(tenant: string, accountId: string): Promise<string[]> {

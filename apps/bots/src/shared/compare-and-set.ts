@@ -1,5 +1,5 @@
 import { ServiceError } from '@rekey/aws-protocol';
-import { driverCollection, NOT_DELETED, recordEvents, RekeyEvent, StringIdDocument } from '@rekey/events';
+import { driverCollection, NOT_DELETED, OutboxFastPath, recordEvents, RekeyEvent, StringIdDocument } from '@rekey/events';
 import type { Filter, UpdateFilter } from 'mongodb';
 import type { FilterQuery, Model } from 'mongoose';
 
@@ -22,11 +22,12 @@ const MAX_ATTEMPTS = 64;
  * Applies `decide(current)` to one live document as a single atomic write that also records the
  * change's events: read, decide, then `findOneAndUpdate` conditional on the revision read,
  * retrying on conflict. So each event is built from exactly the state its write produced (e.g.
- * the generation of a rotation), however many writers race. `decide` returning null means
- * "nothing to change" and the current document is returned unwritten. Resolves to null when no
- * live document matches `filter`.
+ * the generation of a rotation), however many writers race. The write claims the document's
+ * outbox and the events are published before this resolves (OutboxFastPath), the relay taking
+ * over if Kafka is slow. `decide` returning null means "nothing to change" and the current
+ * document is returned unwritten. Resolves to null when no live document matches `filter`.
  */
-export async function compareAndSet<T extends Revisioned>(model: Model<T>, filter: FilterQuery<T>, decide: (current: T) => Change | null): Promise<T | null> {
+export async function compareAndSet<T extends Revisioned>(model: Model<T>, outbox: OutboxFastPath, filter: FilterQuery<T>, decide: (current: T) => Change | null): Promise<T | null> {
   const documents = driverCollection(model);
   const live = { ...filter, ...NOT_DELETED } as Filter<StringIdDocument>;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
@@ -34,9 +35,13 @@ export async function compareAndSet<T extends Revisioned>(model: Model<T>, filte
     if (!current) return null;
     const change = decide(current);
     if (!change) return current;
-    const update = recordEvents({ $set: { ...change.set, revision: current.revision + 1 } }, ...change.events);
+    const claim = outbox.claim();
+    const update = recordEvents({ $set: { ...change.set, revision: current.revision + 1, ...claim.fields } }, ...change.events);
     const written = await documents.findOneAndUpdate({ ...live, revision: current.revision }, update as UpdateFilter<StringIdDocument>, { returnDocument: 'after' });
-    if (written) return written as unknown as T;
+    if (written) {
+      await outbox.publish(documents, written, claim);
+      return written as unknown as T;
+    }
   }
   // Only under pathological contention: the SDKs retry a throttling error.
   throw new ServiceError('Throttled', 'Too many concurrent changes of this resource, retry');

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { TagDto, TunnelCloseReason } from '@rekey/contracts';
-import { driverCollection, markDeleted, NOT_DELETED, RekeyEvent, recordEvents, StringIdDocument } from '@rekey/events';
+import { driverCollection, markDeleted, NOT_DELETED, OUTBOX, OutboxFastPath, RekeyEvent, recordEvents, StringIdDocument } from '@rekey/events';
 import type { UpdateFilter } from 'mongodb';
 import type { FilterQuery, Model } from 'mongoose';
 import { AccessMode, DestinationConfig, TunnelRecord, TunnelState } from './tunnel';
@@ -32,6 +32,9 @@ export interface CloseChanges {
   deleted: boolean;
 }
 
+/** What OutboxFastPath needs of a written document. */
+const OUTBOX_FIELDS = { [OUTBOX.events]: 1, [OUTBOX.claimedBy]: 1, [OUTBOX.deletedAt]: 1 };
+
 const VISIBLE = { state: { $in: ['OPEN', 'CLOSED'] }, ...NOT_DELETED };
 
 function toRecord(doc: TunnelDocument): TunnelRecord {
@@ -48,7 +51,10 @@ function toRecord(doc: TunnelDocument): TunnelRecord {
  */
 @Injectable()
 export class TunnelsRepository {
-  constructor(@InjectModel(TUNNEL_MODEL) private readonly tunnels: Model<TunnelDocument>) {}
+  constructor(
+    @InjectModel(TUNNEL_MODEL) private readonly tunnels: Model<TunnelDocument>,
+    private readonly outbox: OutboxFastPath,
+  ) {}
 
   /** Inserts a PENDING tunnel: a reservation that counts against the limit, visible to no caller. */
   async reserve(tunnel: TunnelRecord): Promise<void> {
@@ -106,12 +112,18 @@ export class TunnelsRepository {
   /**
    * Replaces the verifiers of the rotated modes and records the event, in one write, only if the
    * tunnel is still open and still at `generation` - 1: a concurrent rotation makes this one retry,
-   * so each event carries the generation its own write produced.
+   * so each event carries the generation its own write produced. The event is published before
+   * this resolves (OutboxFastPath).
    */
   async rotate(tenant: string, id: string, now: Date, changes: RotationChanges, event: RekeyEvent): Promise<boolean> {
     const filter = { _id: id, tenant, state: 'OPEN', expiresAt: { $gt: now }, generation: changes.generation - 1, ...NOT_DELETED };
-    const result = await driverCollection(this.tunnels).updateOne(filter, recordEvents({ $set: { ...changes } }, event) as UpdateFilter<StringIdDocument>);
-    return result.matchedCount === 1;
+    const claim = this.outbox.claim();
+    const documents = driverCollection(this.tunnels);
+    const update = recordEvents({ $set: { ...changes, ...claim.fields } }, event) as UpdateFilter<StringIdDocument>;
+    const written = await documents.findOneAndUpdate(filter, update, { returnDocument: 'after', projection: OUTBOX_FIELDS });
+    if (!written) return false;
+    await this.outbox.publish(documents, written, claim);
+    return true;
   }
 
   /** OPEN -> CLOSED with its event, once: the state condition lets only one writer (request or sweeper) win. */

@@ -150,7 +150,6 @@ export class TunnelsService {
       const applied = await this.tunnels.rotate(tenant, tunnel.id, now, changes, this.events.tokenRotated(tunnel, input.clientMode, tokens, now));
       return applied ? { tunnel, tokens } : undefined;
     });
-    this.relay.wake();
     for (const mode of modes) this.metrics.rotated(TOKEN_KINDS[mode]);
     return rotated;
   }
