@@ -3,6 +3,7 @@ import { KAFKA } from '@rekey/platform';
 import { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { toKafkaMessage } from './envelope';
 import { RekeyEvent } from './event';
+import { JoiningQueue } from './joining-queue';
 
 /** Sends waiting together go out as one request, up to this many. */
 const MAX_SENDS_PER_REQUEST = 100;
@@ -36,8 +37,7 @@ function byTopic(sends: PendingSend[]): TopicMessages[] {
 export class EventProducer {
   private readonly producer: Producer;
   private connecting?: Promise<void>;
-  private readonly waiting: PendingSend[] = [];
-  private sending = false;
+  private readonly sends = new JoiningQueue<PendingSend>(MAX_SENDS_PER_REQUEST, (batch) => this.sendTogether(batch));
 
   constructor(@Inject(KAFKA) kafka: Kafka) {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 3, initialRetryTime: 100 } });
@@ -47,30 +47,21 @@ export class EventProducer {
   /** Resolves once every event is acknowledged by Kafka (acks=all). */
   send(topic: string, events: RekeyEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ topic, messages: events.map(toKafkaMessage), resolve, reject });
-      void this.sendWaiting();
-    });
+    return new Promise((resolve, reject) => this.sends.push({ topic, messages: events.map(toKafkaMessage), resolve, reject }));
   }
 
   async close(): Promise<void> {
     await this.producer.disconnect();
   }
 
-  private async sendWaiting(): Promise<void> {
-    if (this.sending) return;
-    this.sending = true;
-    while (this.waiting.length > 0) {
-      const sends = this.waiting.splice(0, MAX_SENDS_PER_REQUEST);
-      try {
-        await this.connect();
-        await this.producer.sendBatch({ acks: -1, topicMessages: byTopic(sends) });
-        for (const send of sends) send.resolve();
-      } catch (error) {
-        for (const send of sends) send.reject(error);
-      }
+  private async sendTogether(sends: PendingSend[]): Promise<void> {
+    try {
+      await this.connect();
+      await this.producer.sendBatch({ acks: -1, topicMessages: byTopic(sends) });
+      for (const send of sends) send.resolve();
+    } catch (error) {
+      for (const send of sends) send.reject(error);
     }
-    this.sending = false;
   }
 
   private connect(): Promise<void> {

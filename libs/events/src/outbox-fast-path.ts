@@ -6,6 +6,7 @@ import { RekeyEvent } from './event';
 import { EventProducer } from './event-producer';
 import { EVENTS_TOPIC } from './events.tokens';
 import { OUTBOX } from './outbox';
+import { OutboxClearing } from './outbox-clearing';
 import { OutboxRelay } from './outbox-relay';
 
 /** How long a request waits for Kafka before leaving its events to the relay. */
@@ -24,13 +25,14 @@ export interface OutboxClaim {
  * round trip after the change instead of after the relay's next pass. The write that records the
  * events also claims the document (claim()), which keeps the relay away; publish() then sends
  * everything in the document's outbox (events of earlier writes included, in order) and clears it
- * if it still holds exactly those. Whatever goes wrong (Kafka slow or down, a concurrent write)
+ * if it still holds exactly those (OutboxClearing, many documents per round trip). Whatever goes wrong (Kafka slow or down, a concurrent write)
  * releases the claim and wakes the relay, which publishes the rest as before: the events were
  * durable from the write on, and a repeat carries the same `ce_id`, which subscribers de-duplicate.
  */
 @Injectable()
 export class OutboxFastPath {
   private readonly logger = new Logger(OutboxFastPath.name);
+  private readonly clearings = new WeakMap<Collection<StringIdDocument>, OutboxClearing>();
 
   constructor(
     private readonly producer: EventProducer,
@@ -53,11 +55,7 @@ export class OutboxFastPath {
       if (written[OUTBOX.claimedBy] !== claim.id) throw new Error('the document was written without this claim');
       await withTimeout(this.producer.send(this.topic, events), PUBLISH_TIMEOUT_MS);
       this.relay.observePublished(events);
-      const exactlyThese = { ...mine, [OUTBOX.events]: events };
-      const cleared = written[OUTBOX.deletedAt]
-        ? await collection.deleteOne(exactlyThese).then((result) => result.deletedCount)
-        : await collection.updateOne(exactlyThese, { $set: { [OUTBOX.events]: [], [OUTBOX.pending]: false }, ...release }).then((result) => result.matchedCount);
-      if (cleared === 1) return;
+      if (await this.clearingOf(collection).clear(mine._id, claim.id, events, Boolean(written[OUTBOX.deletedAt]))) return;
       // Another write appended events meanwhile: remove these, leave the rest to whoever claimed it.
       await collection.updateOne(mine, { $pullAll: { [OUTBOX.events]: events } as never, ...release });
     } catch (error) {
@@ -65,6 +63,12 @@ export class OutboxFastPath {
       await collection.updateOne(mine, release).catch(() => undefined);
     }
     this.relay.wake();
+  }
+
+  private clearingOf(collection: Collection<StringIdDocument>): OutboxClearing {
+    let clearing = this.clearings.get(collection);
+    if (!clearing) this.clearings.set(collection, (clearing = new OutboxClearing(collection)));
+    return clearing;
   }
 }
 
