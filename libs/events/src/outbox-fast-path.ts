@@ -9,12 +9,17 @@ import { OUTBOX } from './outbox';
 import { OutboxClearing } from './outbox-clearing';
 import { OutboxRelay } from './outbox-relay';
 
-/** How long a request waits for Kafka before leaving its events to the relay. */
+/** How long a request waits for Kafka's acknowledgement before answering anyway. */
 const PUBLISH_TIMEOUT_MS = 1_000;
 /** The relay leaves a claimed document alone this long: a replica that dies mid-publish delays its events by at most this. */
 const CLAIM_MS = 10_000;
 
+const RELEASE = { $unset: { [OUTBOX.claimedBy]: '', [OUTBOX.claimUntil]: '' } };
+
 /** The fields a write sets so that its own request, not the relay, publishes the events it records. */
+/** Filter: the document, while still under this claim. */
+type Claimed = { _id: string } & Record<string, string>;
+
 export interface OutboxClaim {
   readonly id: string;
   readonly fields: Record<string, unknown>;
@@ -25,9 +30,11 @@ export interface OutboxClaim {
  * round trip after the change instead of after the relay's next pass. The write that records the
  * events also claims the document (claim()), which keeps the relay away; publish() then sends
  * everything in the document's outbox (events of earlier writes included, in order) and clears it
- * if it still holds exactly those (OutboxClearing, many documents per round trip). Whatever goes wrong (Kafka slow or down, a concurrent write)
- * releases the claim and wakes the relay, which publishes the rest as before: the events were
- * durable from the write on, and a repeat carries the same `ce_id`, which subscribers de-duplicate.
+ * if it still holds exactly those (OutboxClearing, many documents per round trip). A slow Kafka
+ * delays the answer by at most a second, the publish finishing in the background; a failed
+ * publish or a concurrent write releases the claim and wakes the relay, which publishes the rest
+ * as before. The events were durable from the write on, and a repeat carries the same `ce_id`,
+ * which subscribers de-duplicate.
  */
 @Injectable()
 export class OutboxFastPath {
@@ -46,22 +53,40 @@ export class OutboxFastPath {
     return { id, fields: { [OUTBOX.claimedBy]: id, [OUTBOX.claimUntil]: new Date(Date.now() + CLAIM_MS) } };
   }
 
-  /** `written`: the document as the claiming write left it (its post-image). */
+  /**
+   * `written`: the document as the claiming write left it (its post-image). Resolves once Kafka
+   * acknowledged the events, or after PUBLISH_TIMEOUT_MS with the publish going on in the
+   * background (the relay's shutdown flush waits for it); never rejects.
+   */
   async publish(collection: Collection<StringIdDocument>, written: Document, claim: OutboxClaim): Promise<void> {
     const events = (written[OUTBOX.events] ?? []) as RekeyEvent[];
     const mine = { _id: written._id as string, [OUTBOX.claimedBy]: claim.id };
-    const release = { $unset: { [OUTBOX.claimedBy]: '', [OUTBOX.claimUntil]: '' } };
+    if (written[OUTBOX.claimedBy] !== claim.id) return this.handOver(collection, mine, new Error('the document was written without this claim'));
+    const published = this.producer.send(this.topic, events).then(
+      () => this.clear(collection, mine, events, Boolean(written[OUTBOX.deletedAt])),
+      (error: unknown) => this.handOver(collection, mine, error),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([published, new Promise<void>((resolve) => (timer = setTimeout(resolve, PUBLISH_TIMEOUT_MS)))]);
+    clearTimeout(timer);
+  }
+
+  private async clear(collection: Collection<StringIdDocument>, mine: Claimed, events: RekeyEvent[], purge: boolean): Promise<void> {
+    this.relay.observePublished(events);
     try {
-      if (written[OUTBOX.claimedBy] !== claim.id) throw new Error('the document was written without this claim');
-      await withTimeout(this.producer.send(this.topic, events), PUBLISH_TIMEOUT_MS);
-      this.relay.observePublished(events);
-      if (await this.clearingOf(collection).clear(mine._id, claim.id, events, Boolean(written[OUTBOX.deletedAt]))) return;
+      if (await this.clearingOf(collection).clear(mine._id, mine[OUTBOX.claimedBy], events, purge)) return;
       // Another write appended events meanwhile: remove these, leave the rest to whoever claimed it.
-      await collection.updateOne(mine, { $pullAll: { [OUTBOX.events]: events } as never, ...release });
+      await collection.updateOne(mine, { $pullAll: { [OUTBOX.events]: events } as never, ...RELEASE });
+      this.relay.wake();
     } catch (error) {
-      this.logger.warn(`leaving events to the outbox relay: ${(error as Error).message}`);
-      await collection.updateOne(mine, release).catch(() => undefined);
+      await this.handOver(collection, mine, error);
     }
+  }
+
+  /** Releases the claim so that the relay publishes what is left. */
+  private async handOver(collection: Collection<StringIdDocument>, mine: Claimed, error: unknown): Promise<void> {
+    this.logger.warn(`leaving events to the outbox relay: ${(error as Error).message}`);
+    await collection.updateOne(mine, RELEASE).catch(() => undefined);
     this.relay.wake();
   }
 
@@ -69,16 +94,5 @@ export class OutboxFastPath {
     let clearing = this.clearings.get(collection);
     if (!clearing) this.clearings.set(collection, (clearing = new OutboxClearing(collection)));
     return clearing;
-  }
-}
-
-async function withTimeout(sending: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  // The losing promise's rejection must not go unhandled.
-  sending.catch(() => undefined);
-  try {
-    await Promise.race([sending, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`Kafka did not acknowledge within ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
   }
 }
