@@ -242,27 +242,29 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
     await Promise.all(subscriptions.map((s) => s.stop()));
     await app.close();
   });
+
   describe('fast path: a write that claims its outbox publishes its own events', () => {
     const claimFields = ['_outboxClaimedBy', '_outboxClaimUntil'];
 
-    async function claimedWrite(setup: Awaited<ReturnType<typeof startRelayApp>>, fastPath: OutboxFastPath, key: string) {
+    /** Creates counter `key`, then changes it with an event through `fastPath`. */
+    async function recordedWrite(setup: Awaited<ReturnType<typeof startRelayApp>>, fastPath: OutboxFastPath, key: string) {
       await setup.counters.create({ _id: key, value: 1 });
-      const claim = fastPath.claim();
       const event = counted(key, 2);
       const documents = driverCollection(setup.counters);
-      const written = await documents.findOneAndUpdate({ _id: key }, recordEvents({ $set: { value: 2, ...claim.fields } }, event) as never, { returnDocument: 'after' });
-      return { claim, event, documents, written: written! };
+      const began = Date.now();
+      const written = await fastPath.recordAndPublish(documents, { _id: key }, { value: 2 }, [event]);
+      return { event, documents, written, elapsedMs: Date.now() - began };
     }
 
-    it('has Kafka acknowledge the events before publish resolves, then clears the outbox; the relay sends nothing more', async () => {
+    it('has Kafka acknowledge the events before recordAndPublish resolves, then clears the outbox; the relay sends nothing more', async () => {
       const topic = uniqueName('outbox-fast');
       const setup = await startRelayApp(topic, { MONGO_URI: uniqueMongoUri('rekey_events') });
       const received = await collect(kafka, topic);
       try {
         const fastPath = setup.app.nest.get(OutboxFastPath);
-        const { claim, event, documents, written } = await claimedWrite(setup, fastPath, 'f1');
-        expect(written._outboxClaimedBy).toBe(claim.id);
-        await fastPath.publish(documents, written, claim);
+        const { event, documents, written } = await recordedWrite(setup, fastPath, 'f1');
+        // The post-image of the write: it claimed the outbox.
+        expect(written).toMatchObject({ value: 2, _outboxClaimedBy: expect.any(String) });
         const stored = await documents.findOne({ _id: 'f1' });
         expect(stored).toMatchObject({ value: 2, _outbox: [], _outboxPending: false });
         for (const field of claimFields) expect(stored).not.toHaveProperty(field);
@@ -283,11 +285,10 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
       const unreachable = new EventProducer(new Kafka({ clientId: 'nowhere', brokers: ['127.0.0.1:9'], logLevel: 0, retry: { retries: 1 } }));
       try {
         const stalled = new OutboxFastPath(unreachable, topic, setup.relay);
-        const { claim, event, documents, written } = await claimedWrite(setup, stalled, 'f2');
-        const began = Date.now();
-        await stalled.publish(documents, written, claim);
+        const { event, documents, written, elapsedMs } = await recordedWrite(setup, stalled, 'f2');
+        expect(written).toMatchObject({ value: 2 });
         // Bounded by the fast path's own timeout, not by the client's connection retries.
-        expect(Date.now() - began).toBeLessThan(5_000);
+        expect(elapsedMs).toBeLessThan(5_000);
         expect(await received.until(() => received.messages.some((m) => idOf(m) === event.id))).toBe(true);
         const stored = await documents.findOne({ _id: 'f2' });
         for (const field of claimFields) expect(stored).not.toHaveProperty(field);

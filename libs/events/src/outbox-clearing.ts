@@ -2,7 +2,7 @@ import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import { StringIdDocument } from './driver-collection';
 import { RekeyEvent } from './event';
 import { JoiningQueue } from './joining-queue';
-import { OUTBOX } from './outbox';
+import { OUTBOX, UNCLAIM } from './outbox';
 
 /** Bulk writes stay well under the server's batch limits. */
 const MAX_PER_WRITE = 500;
@@ -57,6 +57,6 @@ export class OutboxClearing {
 function operationOf({ id, claimId, events, purge }: Clearing): AnyBulkWriteOperation<StringIdDocument> {
   const filter = { _id: id, [OUTBOX.claimedBy]: claimId, [OUTBOX.events]: events };
   if (purge) return { deleteOne: { filter } };
-  const update = { $set: { [OUTBOX.events]: [], [OUTBOX.pending]: false }, $unset: { [OUTBOX.claimedBy]: '', [OUTBOX.claimUntil]: '' } };
+  const update = { $set: { [OUTBOX.events]: [], [OUTBOX.pending]: false }, ...UNCLAIM };
   return { updateOne: { filter, update } };
 }

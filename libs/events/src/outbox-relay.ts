@@ -8,15 +8,13 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { EVENTS_TOPIC } from './events.tokens';
 import { EventProducer } from './event-producer';
 import { RekeyEvent } from './event';
-import { OUTBOX } from './outbox';
+import { OUTBOX, outboxEventsOf, UNCLAIM } from './outbox';
 
 const BATCH_SIZE = 200;
 /** A claim outlives a slow publish; a crashed replica's claims expire after it. */
 const LEASE_MS = 30_000;
 const POLL_MS = 1_000;
 const MAX_BACKOFF_MS = 5_000;
-
-const eventsOf = (doc: Document) => (doc[OUTBOX.events] ?? []) as RekeyEvent[];
 
 const PENDING = { [OUTBOX.pending]: true };
 
@@ -173,11 +171,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const claimed = await collection.find({ _id: { $in: ids }, [OUTBOX.claimedBy]: claim }, { projection: { [OUTBOX.events]: 1 } }).toArray();
     // Another replica may have claimed every candidate between the two queries.
     if (claimed.length === 0) return 0;
-    const events = claimed.flatMap(eventsOf);
+    const events = claimed.flatMap(outboxEventsOf);
     try {
       await this.producer.send(this.topic, events);
     } catch (error) {
-      await collection.updateMany({ _id: { $in: ids }, [OUTBOX.claimedBy]: claim }, { $unset: { [OUTBOX.claimedBy]: '', [OUTBOX.claimUntil]: '' } });
+      await collection.updateMany({ _id: { $in: ids }, [OUTBOX.claimedBy]: claim }, UNCLAIM);
       throw error;
     }
     this.observePublished(events);
@@ -186,7 +184,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       claimed.map((doc) => ({
         updateOne: {
           filter: { _id: doc._id, [OUTBOX.claimedBy]: claim },
-          update: { $pullAll: { [OUTBOX.events]: eventsOf(doc) }, $unset: { [OUTBOX.claimedBy]: '', [OUTBOX.claimUntil]: '' } } as unknown as UpdateFilter<Document>,
+          update: { $pullAll: { [OUTBOX.events]: outboxEventsOf(doc) }, ...UNCLAIM } as unknown as UpdateFilter<Document>,
         },
       })),
     );

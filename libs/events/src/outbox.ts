@@ -41,6 +41,14 @@ export function recordEvents(update: Update, ...events: RekeyEvent[]): Update {
   };
 }
 
+/** The events waiting in a document's outbox, oldest first. */
+export function outboxEventsOf(doc: Record<string, unknown>): RekeyEvent[] {
+  return (doc[OUTBOX.events] ?? []) as RekeyEvent[];
+}
+
+/** Update fragment that ends a claim on a document's outbox (the relay's or a request's). */
+export const UNCLAIM = { $unset: { [OUTBOX.claimedBy]: '', [OUTBOX.claimUntil]: '' } };
+
 /** The outbox fields of a document created together with its events. */
 export function outboxForCreate(...events: RekeyEvent[]): Record<string, unknown> {
   return { [OUTBOX.events]: events, [OUTBOX.pending]: true };

@@ -1,6 +1,6 @@
 import { ServiceError } from '@rekey/aws-protocol';
-import { driverCollection, NOT_DELETED, OutboxFastPath, recordEvents, RekeyEvent, StringIdDocument } from '@rekey/events';
-import type { Filter, UpdateFilter } from 'mongodb';
+import { driverCollection, NOT_DELETED, OutboxFastPath, RekeyEvent, StringIdDocument } from '@rekey/events';
+import type { Filter } from 'mongodb';
 import type { FilterQuery, Model } from 'mongoose';
 
 /** A document that is changed by compare-and-set on its `revision` (+1 per change). */
@@ -22,9 +22,8 @@ const MAX_ATTEMPTS = 64;
  * Applies `decide(current)` to one live document as a single atomic write that also records the
  * change's events: read, decide, then `findOneAndUpdate` conditional on the revision read,
  * retrying on conflict. So each event is built from exactly the state its write produced (e.g.
- * the generation of a rotation), however many writers race. The write claims the document's
- * outbox and the events are published before this resolves (OutboxFastPath), the relay taking
- * over if Kafka is slow. `decide` returning null means "nothing to change" and the current
+ * the generation of a rotation), however many writers race. The events are published before
+ * this resolves (OutboxFastPath.recordAndPublish). `decide` returning null means "nothing to change" and the current
  * document is returned unwritten. Resolves to null when no live document matches `filter`.
  */
 export async function compareAndSet<T extends Revisioned>(model: Model<T>, outbox: OutboxFastPath, filter: FilterQuery<T>, decide: (current: T) => Change | null): Promise<T | null> {
@@ -35,13 +34,8 @@ export async function compareAndSet<T extends Revisioned>(model: Model<T>, outbo
     if (!current) return null;
     const change = decide(current);
     if (!change) return current;
-    const claim = outbox.claim();
-    const update = recordEvents({ $set: { ...change.set, revision: current.revision + 1, ...claim.fields } }, ...change.events);
-    const written = await documents.findOneAndUpdate({ ...live, revision: current.revision }, update as UpdateFilter<StringIdDocument>, { returnDocument: 'after' });
-    if (written) {
-      await outbox.publish(documents, written, claim);
-      return written as unknown as T;
-    }
+    const written = await outbox.recordAndPublish(documents, { ...live, revision: current.revision }, { ...change.set, revision: current.revision + 1 }, change.events);
+    if (written) return written as unknown as T;
   }
   // Only under pathological contention: the SDKs retry a throttling error.
   throw new ServiceError('Throttled', 'Too many concurrent changes of this resource, retry');

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { TagDto, TunnelCloseReason } from '@rekey/contracts';
-import { driverCollection, markDeleted, NOT_DELETED, OUTBOX, OutboxFastPath, RekeyEvent, recordEvents, StringIdDocument } from '@rekey/events';
-import type { UpdateFilter } from 'mongodb';
+import { driverCollection, markDeleted, NOT_DELETED, OutboxFastPath, RekeyEvent, recordEvents } from '@rekey/events';
 import type { FilterQuery, Model } from 'mongoose';
 import { AccessMode, DestinationConfig, TunnelRecord, TunnelState } from './tunnel';
 import { TUNNEL_MODEL } from './tunnel.schema';
@@ -31,9 +30,6 @@ export interface CloseChanges {
   lastUpdatedAt: Date;
   deleted: boolean;
 }
-
-/** What OutboxFastPath needs of a written document. */
-const OUTBOX_FIELDS = { [OUTBOX.events]: 1, [OUTBOX.claimedBy]: 1, [OUTBOX.deletedAt]: 1 };
 
 const VISIBLE = { state: { $in: ['OPEN', 'CLOSED'] }, ...NOT_DELETED };
 
@@ -117,13 +113,8 @@ export class TunnelsRepository {
    */
   async rotate(tenant: string, id: string, now: Date, changes: RotationChanges, event: RekeyEvent): Promise<boolean> {
     const filter = { _id: id, tenant, state: 'OPEN', expiresAt: { $gt: now }, generation: changes.generation - 1, ...NOT_DELETED };
-    const claim = this.outbox.claim();
-    const documents = driverCollection(this.tunnels);
-    const update = recordEvents({ $set: { ...changes, ...claim.fields } }, event) as UpdateFilter<StringIdDocument>;
-    const written = await documents.findOneAndUpdate(filter, update, { returnDocument: 'after', projection: OUTBOX_FIELDS });
-    if (!written) return false;
-    await this.outbox.publish(documents, written, claim);
-    return true;
+    const written = await this.outbox.recordAndPublish(driverCollection(this.tunnels), filter, { ...changes }, [event], { _id: 1 });
+    return written !== null;
   }
 
   /** OPEN -> CLOSED with its event, once: the state condition lets only one writer (request or sweeper) win. */
