@@ -45,11 +45,29 @@ async function subscriber(context: BenchContext, topic: string, keysOf: (headers
   };
 }
 
+type Subscriber = Awaited<ReturnType<typeof subscriber>>;
+
 /** Latencies from acknowledgement to receipt, in ms; errors count calls not acknowledged and events never received. */
 function latencyOf(acked: Map<string, number>, received: Map<string, number>, failed: number, seconds: number) {
   const latencies = [...acked].filter(([key]) => received.has(key)).map(([key, at]) => received.get(key)! - at);
   const measurement = summarize(latencies, seconds, failed + acked.size - latencies.length);
   return { ...measurement, rps: acked.size / seconds };
+}
+
+/**
+ * `call` at a steady rate for EVENT_SECONDS; each resolves to the key its message carries and the
+ * time it was acknowledged, or undefined if it failed. Latency: acknowledgement → receipt.
+ */
+async function ackToReceipt(consumer: Subscriber, rate: number, call: (i: number) => Promise<{ key: string; at: number } | undefined>) {
+  const acked = new Map<string, number>();
+  let failed = 0;
+  const run = await steady(rate, EVENT_SECONDS, async (i) => {
+    const ack = await call(i);
+    if (ack) acked.set(ack.key, ack.at);
+    else failed += 1;
+  });
+  await consumer.waitFor([...acked.keys()]);
+  return latencyOf(acked, consumer.received, failed, run.seconds);
 }
 
 /** Bare kafkajs: one message per send (acks=all), consumed by a fresh group, at each rate. */
@@ -65,17 +83,13 @@ export async function kafkaRows(context: BenchContext): Promise<Row[]> {
   const rows: Row[] = [];
   try {
     for (const rate of EVENT_RATES) {
-      const acked = new Map<string, number>();
-      let failed = 0;
-      const run = await steady(rate, EVENT_SECONDS, async (i) => {
+      const measurement = await ackToReceipt(consumer, rate, async (i) => {
         const id = `${rate}-${i}`;
-        await producer.send({ topic, acks: -1, messages: [{ key: String(i % 64), value: JSON.stringify({ i }), headers: { id } }] }).then(
-          () => void acked.set(id, performance.now()),
-          () => void (failed += 1),
+        return producer.send({ topic, acks: -1, messages: [{ key: String(i % 64), value: JSON.stringify({ i }), headers: { id } }] }).then(
+          () => ({ key: id, at: performance.now() }),
+          () => undefined,
         );
       });
-      await consumer.waitFor([...acked.keys()]);
-      const measurement = latencyOf(acked, consumer.received, failed, run.seconds);
       kafkaBaseline.set(rate, measurement.p99);
       rows.push({ section: SECTION, name: `baseline: bare kafkajs produce acked → consumed at ${rate}/s`, measurement });
     }
@@ -108,16 +122,11 @@ export async function eventLatencyRows(context: BenchContext, source: RotationSo
   const rows: Row[] = [];
   try {
     for (const rate of EVENT_RATES) {
-      const acked = new Map<string, number>();
-      let failed = 0;
-      const run = await steady(rate, EVENT_SECONDS, async (i) => {
+      const measurement = await ackToReceipt(consumer, rate, async (i) => {
         const answer = await sendSigned(agent, url, source.pool[i % source.pool.length]).catch(() => ({ status: 0, body: '' }));
         const at = performance.now();
-        if (answer.status !== 200) return void (failed += 1);
-        acked.set(fingerprint(source.fingerprintOf(JSON.parse(answer.body))[0]), at);
+        return answer.status === 200 ? { key: fingerprint(source.fingerprintOf(JSON.parse(answer.body))[0]), at } : undefined;
       });
-      await consumer.waitFor([...acked.keys()]);
-      const measurement = latencyOf(acked, consumer.received, failed, run.seconds);
       const baseline = kafkaBaseline.get(rate);
       rows.push({
         section: SECTION,
