@@ -14,8 +14,12 @@ export interface Row {
   note?: string;
 }
 
-export function throughputRatio(app: Measurement, ceiling: Measurement, target?: string): Row['ratio'] {
-  return { value: app.rps / ceiling.rps, meaning: 'req/s ÷ ceiling req/s', target };
+/** A throughput row of an app and the row of its ceiling, the first carrying their ratio. */
+export function againstCeiling(name: string, app: Measurement, ceilingName: string, ceiling: Measurement, target?: string): Row[] {
+  return [
+    { section: 'Throughput', name, measurement: app, ratio: { value: app.rps / ceiling.rps, meaning: 'req/s ÷ ceiling req/s', target } },
+    { section: 'Throughput', name: `ceiling: ${ceilingName}`, measurement: ceiling },
+  ];
 }
 
 const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');

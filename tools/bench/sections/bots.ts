@@ -2,7 +2,7 @@ import { EVENT_TYPES } from '@rekey/contracts';
 import { newEvent } from '@rekey/events';
 import { closedLoop, hammer } from '../lib/measure';
 import { startApp } from '../lib/processes';
-import { Row, throughputRatio } from '../lib/report';
+import { againstCeiling, Row } from '../lib/report';
 import { RequestSigner } from '../lib/signed-requests';
 import { BenchContext, copyCollection, database, outboxDrained, ownedBy, TENANT } from './context';
 import { eventLatencyRows } from './events';
@@ -60,10 +60,8 @@ export async function botsRows(context: BenchContext): Promise<Row[]> {
       fingerprintOf: (body) => [String(body.Bot?.SecurityToken)],
     });
     return [
-      { section: 'Throughput', name: 'RegenerateSecurityToken (bots app)', measurement: rotateRun, ratio: throughputRatio(rotateRun, rotateCeiling, '≥ 0.7') },
-      { section: 'Throughput', name: 'ceiling: raw driver findOneAndUpdate, same filter and write', measurement: rotateCeiling },
-      { section: 'Throughput', name: 'GetBot (bots app)', measurement: getRun, ratio: throughputRatio(getRun, getCeiling) },
-      { section: 'Throughput', name: 'ceiling: raw driver findOne, same filter', measurement: getCeiling },
+      ...againstCeiling('RegenerateSecurityToken (bots app)', rotateRun, 'raw driver findOneAndUpdate, same filter and write', rotateCeiling, '≥ 0.7'),
+      ...againstCeiling('GetBot (bots app)', getRun, 'raw driver findOne, same filter', getCeiling),
       ...events,
     ];
   } finally {
