@@ -49,29 +49,39 @@ final class OrderedSecondaryIndex extends Index<Object> {
 
   @Override
   public synchronized void add(Document document, Object position, MongoCollection<Object> collection) {
-    for (List<Object> key : keysOf(document)) {
-      if (positionsByKey.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(position)) entries.incrementAndGet();
-    }
+    addEntries(keysOf(document), position);
   }
 
   @Override
   public synchronized Object remove(Document document) {
     Object position = Utils.getSubdocumentValue(document, "_id");
-    for (List<Object> key : keysOf(document)) {
+    removeEntries(keysOf(document), position);
+    return position;
+  }
+
+  @Override
+  public synchronized void updateInPlace(Document oldDocument, Document newDocument, Object position, MongoCollection<Object> collection) {
+    List<List<Object>> oldKeys = keysOf(oldDocument);
+    List<List<Object>> newKeys = keysOf(newDocument);
+    if (oldKeys.equals(newKeys)) return;
+    removeEntries(oldKeys, position);
+    addEntries(newKeys, position);
+  }
+
+  private void addEntries(List<List<Object>> keys, Object position) {
+    for (List<Object> key : keys) {
+      if (positionsByKey.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(position)) entries.incrementAndGet();
+    }
+  }
+
+  private void removeEntries(List<List<Object>> keys, Object position) {
+    for (List<Object> key : keys) {
       Set<Object> positions = positionsByKey.get(key);
       if (positions != null && positions.remove(position)) {
         entries.decrementAndGet();
         if (positions.isEmpty()) positionsByKey.remove(key);
       }
     }
-    return position;
-  }
-
-  @Override
-  public synchronized void updateInPlace(Document oldDocument, Document newDocument, Object position, MongoCollection<Object> collection) {
-    if (keysOf(oldDocument).equals(keysOf(newDocument))) return;
-    remove(oldDocument);
-    add(newDocument, position, collection);
   }
 
   /** The index entries of a document: one per element when a key holds an array; none when sparse and absent. */
