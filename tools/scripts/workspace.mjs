@@ -16,16 +16,15 @@ const manifestHash = () =>
   createHash('sha256').update(readFileSync(join(root, 'package.json'))).update(readFileSync(join(root, 'package-lock.json'))).digest('hex');
 
 /**
- * Installs npm packages when node_modules is missing or was installed for other manifests.
- * `npm install` rather than `npm ci`: npm 11 writes lockfiles without other platforms' optional
- * binaries (e.g. @swc/core-darwin-arm64), which `npm ci` then rejects as out of sync.
+ * Installs npm packages exactly as package-lock.json pins them when node_modules is missing or was
+ * installed for other manifests; `npm ci` never rewrites the lock file.
  */
 export function ensureDependencies() {
   const marker = join(root, 'node_modules', '.rekey-installed');
   if (existsSync(marker) && readFileSync(marker, 'utf8') === manifestHash()) return;
   say('installing npm packages');
-  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('npm install failed');
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm ci failed');
   writeFileSync(marker, manifestHash());
 }
 
