@@ -6,4 +6,5 @@ export * from './sigv4/credential-store';
 export * from './sigv4/sigv4-verifier';
 export * from './input/pagination-tokens';
 export * from './input/validate-input';
+export * from './operations/aws-operation';
 export * from './throttling/request-throttle';
