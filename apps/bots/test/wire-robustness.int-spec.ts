@@ -1,5 +1,5 @@
 import { ChimeClient, CreateAccountCommand, CreateBotCommand, ListAccountsCommand } from '@aws-sdk/client-chime';
-import { awsClientConfig, fuzzRequests, hasAwsErrorShape, OperationTemplate, sigV4Refusals, startTestApp, TestApp } from '@rekey/testing';
+import { awsClientConfig, malformedRequestsOutcome, OperationTemplate, sigV4Refusals, startTestApp, TestApp } from '@rekey/testing';
 import { BotsAppModule } from '../src/app.module';
 
 describe('bots on the wire: refused signatures change nothing, malformed requests get 4xx', () => {
@@ -35,10 +35,6 @@ describe('bots on the wire: refused signatures change nothing, malformed request
       { method: 'PUT', path: `${bot}/events-configuration`, body: { OutboundEventsHTTPSEndpoint: 'https://example.com/events' } },
       { method: 'GET', path: `${bot}/events-configuration` },
     ];
-    const answers = await fuzzRequests(app.url, 'chime', templates);
-    expect(answers).toHaveLength(1000);
-    const wrong = answers.filter((answer) => answer.status < 400 || answer.status >= 500 || !hasAwsErrorShape('chime', answer));
-    expect(wrong.map((w) => `${w.status} ${w.mutation}`.slice(0, 80))).toEqual([]);
-    expect(Math.max(...answers.map((answer) => answer.elapsedMs))).toBeLessThan(1000);
+    expect(await malformedRequestsOutcome(app.url, 'chime', templates)).toEqual({ sent: 1000, misanswered: [] });
   }, 120_000);
 });

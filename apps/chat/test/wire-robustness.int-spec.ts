@@ -1,5 +1,5 @@
 import { CreateRoomCommand, IvschatClient, ListRoomsCommand } from '@aws-sdk/client-ivschat';
-import { awsClientConfig, fuzzRequests, hasAwsErrorShape, OperationTemplate, sigV4Refusals, startTestApp, TestApp } from '@rekey/testing';
+import { awsClientConfig, malformedRequestsOutcome, OperationTemplate, sigV4Refusals, startTestApp, TestApp } from '@rekey/testing';
 import { ChatAppModule } from '../src/app.module';
 
 describe('chat on the wire: refused signatures change nothing, malformed requests get 4xx', () => {
@@ -37,10 +37,6 @@ describe('chat on the wire: refused signatures change nothing, malformed request
       { method: 'POST', path: tags, body: { tags: { k2: 'v2' } } },
       { method: 'GET', path: tags },
     ];
-    const answers = await fuzzRequests(app.url, 'ivschat', templates);
-    expect(answers).toHaveLength(1000);
-    const wrong = answers.filter((answer) => answer.status < 400 || answer.status >= 500 || !hasAwsErrorShape('ivschat', answer));
-    expect(wrong.map((w) => `${w.status} ${w.mutation}`.slice(0, 80))).toEqual([]);
-    expect(Math.max(...answers.map((answer) => answer.elapsedMs))).toBeLessThan(1000);
+    expect(await malformedRequestsOutcome(app.url, 'ivschat', templates)).toEqual({ sent: 1000, misanswered: [] });
   }, 120_000);
 });
