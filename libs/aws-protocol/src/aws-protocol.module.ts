@@ -17,7 +17,7 @@ import {
 import { APP_FILTER, APP_GUARD, HttpAdapterHost, Reflector } from '@nestjs/core';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { ConfigError, labelTenant, PUBLIC_ROUTE, REKEY_CONFIG, RekeyConfig, renderFrameworkErrors, REQUEST_ID_HEADER } from '@rekey/platform';
+import { ConfigError, isDatabaseUnavailable, labelTenant, PUBLIC_ROUTE, REKEY_CONFIG, RekeyConfig, renderFrameworkErrors, REQUEST_ID_HEADER } from '@rekey/platform';
 import { TokensModule } from '@rekey/tokens';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AwsApi, renderError } from './errors/error-renderers';
@@ -117,6 +117,8 @@ class AwsExceptionFilter implements ExceptionFilter {
   problemOf(exception: unknown, requestId: string): Parameters<typeof renderError>[1] {
     if (exception instanceof ServiceError) return { kind: exception.kind, message: exception.message, details: exception.details };
     if (exception instanceof AuthError) return { auth: exception.failure, message: exception.message };
+    // Not a bug but a dependency away: the API's 503, which the SDKs retry; readiness reports it.
+    if (isDatabaseUnavailable(exception)) return { kind: 'Unavailable', message: 'The service is temporarily unavailable; retry' };
     const status = statusOf(exception);
     if (status === 503) return { kind: 'Unavailable', message: (exception as Error).message };
     if (status !== undefined && status < 500) {

@@ -1,0 +1,71 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LocalMongo } from './local-mongo';
+
+/** How one SDK call ended and how long it took. */
+export interface TimedOutcome {
+  /** `ok`, or the SDK error's name (the API's error shape). */
+  outcome: string;
+  status?: number;
+  elapsedMs: number;
+}
+
+/** Runs an SDK call, never rejecting: the outcome and its latency. */
+export async function timedCall(call: () => Promise<unknown>): Promise<TimedOutcome> {
+  const started = performance.now();
+  try {
+    await call();
+    return { outcome: 'ok', status: 200, elapsedMs: performance.now() - started };
+  } catch (error) {
+    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
+    return { outcome: e.name, status: e.$metadata?.httpStatusCode, elapsedMs: performance.now() - started };
+  }
+}
+
+/** Milliseconds until `/health/ready` answers `status` (polled every 100 ms), or Infinity after `timeoutMs`. */
+export async function readinessAfter(url: string, status: number, timeoutMs = 10_000): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if ((await fetch(`${url}/health/ready`)).status === status) return Date.now() - started;
+    await sleep(100);
+  }
+  return Infinity;
+}
+
+/** Milliseconds from now until `call` succeeds (tried every 100 ms), or Infinity after `timeoutMs`. */
+export async function recoveryAfter(call: () => Promise<unknown>, timeoutMs = 15_000): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if ((await timedCall(call)).outcome === 'ok') return Date.now() - started;
+    await sleep(100);
+  }
+  return Infinity;
+}
+
+/** What a database fault did to an app: the calls made during it, readiness, and recovery once the database was back. */
+export interface DatabaseFaultFigures {
+  during: TimedOutcome[];
+  readinessDownMs: number;
+  recoveryMs: number;
+  readinessUpMs: number;
+}
+
+/**
+ * Stalls (SIGSTOP) or stops `mongo`, makes `calls` concurrent calls that need it, measures how
+ * long readiness takes to say 503, then brings the database back and measures until `call`
+ * succeeds and readiness is 200 again.
+ */
+export async function underDatabaseFault(fault: 'stalled' | 'stopped', mongo: LocalMongo, url: string, call: () => Promise<unknown>, calls = 10): Promise<DatabaseFaultFigures> {
+  await (fault === 'stalled' ? mongo.stall() : mongo.stop());
+  try {
+    const during = await Promise.all(Array.from({ length: calls }, () => timedCall(call)));
+    const readinessDownMs = await readinessAfter(url, 503);
+    await (fault === 'stalled' ? mongo.resume() : mongo.start());
+    // Recovery counts from the moment the database answers again.
+    const recoveryMs = await recoveryAfter(call);
+    const readinessUpMs = await readinessAfter(url, 200);
+    return { during, readinessDownMs, recoveryMs, readinessUpMs };
+  } catch (error) {
+    await (fault === 'stalled' ? mongo.resume() : mongo.start()).catch(() => undefined);
+    throw error;
+  }
+}
