@@ -4,7 +4,7 @@ export * from './test-environment';
 export * from './describe-app-infrastructure';
 export * from './local-kafka';
 export * from './local-mongo';
-export * from './database-faults';
+export * from './fault-figures';
 export * from './aws-clients';
 export * from './production-app';
 export * from './fuzz-requests';

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalMongo } from './local-mongo';
 
@@ -68,4 +69,29 @@ export async function underDatabaseFault(fault: 'stalled' | 'stopped', mongo: Lo
     await (fault === 'stalled' ? mongo.resume() : mongo.start()).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Opens a connection and sends a request's headers one byte every 200 ms, never finishing them:
+ * milliseconds until the server closes the connection, or Infinity after 30 s.
+ */
+export async function slowHeaderClientCut(url: string): Promise<number> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  const started = Date.now();
+  const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - started)));
+  socket.on('error', () => undefined);
+  const headers = `GET /health/live HTTP/1.1\r\nHost: ${hostname}\r\nX-Slow: ${'a'.repeat(1_000)}`;
+  const trickle = (async () => {
+    for (let i = 0; i < headers.length && !socket.destroyed && Date.now() - started < 30_000; i += 1) {
+      socket.write(headers[i]);
+      await sleep(200);
+    }
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const cutAfter = await Promise.race([closed, new Promise<number>((resolve) => (timer = setTimeout(() => resolve(Infinity), 30_000)))]);
+  clearTimeout(timer);
+  socket.destroy();
+  await trickle;
+  return cutAfter;
 }
