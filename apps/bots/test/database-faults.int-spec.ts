@@ -1,5 +1,5 @@
 import { ChimeClient, CreateAccountCommand, CreateBotCommand, GetBotCommand, RegenerateSecurityTokenCommand } from '@aws-sdk/client-chime';
-import { awsClientConfig, LocalMongo, startTestApp, TestApp, underDatabaseFault, uniqueName } from '@rekey/testing';
+import { awsClientConfig, latencies, LocalMongo, reportFigures, startTestApp, TestApp, underDatabaseFault, uniqueName } from '@rekey/testing';
 import { BotsAppModule } from '../src/app.module';
 
 describe('bots while its MongoDB is stalled or stopped (a private instance)', () => {
@@ -25,6 +25,7 @@ describe('bots while its MongoDB is stalled or stopped (a private instance)', ()
     let calls = 0;
     const call = () => (calls++ % 2 === 0 ? client.send(new GetBotCommand(path)) : client.send(new RegenerateSecurityTokenCommand(path)));
     const figures = await underDatabaseFault(fault, mongo, app.url, call);
+    reportFigures(`bots mongo ${fault}`, { ...figures, during: latencies(figures.during) });
     expect(new Set(figures.during.map((d) => `${d.status} ${d.outcome}`))).toEqual(new Set(['503 ServiceUnavailableException']));
     expect(Math.max(...figures.during.map((d) => d.elapsedMs))).toBeLessThan(1_000);
     expect(figures.readinessDownMs).toBeLessThan(2_000);

@@ -15,6 +15,14 @@ export const MAX_REQUEST_BYTES = 256 * 1024;
 /** Per-message framing (offsets, lengths, attributes) on top of key, value and headers. */
 const MESSAGE_OVERHEAD_BYTES = 64;
 
+/**
+ * A produce request not acknowledged by then counts as failed (kafkajs would wait out its 30 s
+ * request timeout and retries on a broker that went away mid-request): the producer is replaced.
+ */
+const SEND_DEADLINE_MS = 5_000;
+/** A request in flight this long already says Kafka is in trouble: callers that can wait stop queueing behind it. */
+const STALLED_AFTER_MS = 1_000;
+
 /** Idempotent, acks from all in-sync replicas, one request in flight: retries cannot reorder events of a key. */
 const PRODUCER_CONFIG: ProducerConfig = { idempotent: true, maxInFlightRequests: 1, retry: { retries: 3, initialRetryTime: 100 } };
 
@@ -65,6 +73,19 @@ export function produceRequests(sends: Pick<PendingSend, 'topic' | 'messages'>[]
   return requests;
 }
 
+/** The promise's outcome, or a rejection once `ms` have passed. */
+async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Kafka did not acknowledge within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * The app's Kafka producer. Sends that arrive while a request is in flight wait and then go out
  * together, so that callers awaiting their own ack (chat tokens) are not served one round trip at
@@ -80,13 +101,18 @@ export function produceRequests(sends: Pick<PendingSend, 'topic' | 'messages'>[]
 export class EventProducer {
   private connecting?: Promise<Producer>;
   private failing = false;
+  private inFlightSince?: number;
   private readonly sends = new JoiningQueue<PendingSend>(MAX_SENDS_PER_REQUEST, (batch) => this.sendTogether(batch));
 
   constructor(@Inject(KAFKA) private readonly kafka: Kafka) {}
 
-  /** False from a failed send until the next acknowledged one: callers that can wait leave their events to the relay meanwhile. */
+  /**
+   * False from a failed send until the next acknowledged one, and while a request has been waiting
+   * for its acknowledgement longer than STALLED_AFTER_MS: callers that can wait leave their events
+   * to the relay meanwhile.
+   */
   get available(): boolean {
-    return !this.failing;
+    return !this.failing && (this.inFlightSince === undefined || Date.now() - this.inFlightSince < STALLED_AFTER_MS);
   }
 
   /** Resolves once every event is acknowledged by Kafka (acks=all). */
@@ -104,9 +130,10 @@ export class EventProducer {
   private async sendTogether(sends: PendingSend[]): Promise<void> {
     let settled = 0;
     try {
-      const producer = await this.connect();
+      this.inFlightSince = Date.now();
+      const producer = await withDeadline(this.connect(), SEND_DEADLINE_MS);
       for (const request of produceRequests(sends)) {
-        await producer.sendBatch({ acks: -1, topicMessages: request.topicMessages });
+        await withDeadline(producer.sendBatch({ acks: -1, topicMessages: request.topicMessages }), SEND_DEADLINE_MS);
         for (; settled < request.completesSends; settled += 1) sends[settled].resolve();
       }
       this.failing = false;
@@ -114,6 +141,8 @@ export class EventProducer {
       this.failing = true;
       this.replaceProducer();
       for (const send of [...sends.slice(settled), ...this.sends.takeWaiting()]) send.reject(error);
+    } finally {
+      this.inFlightSince = undefined;
     }
   }
 

@@ -92,17 +92,19 @@ export class OutboxFastPath {
 
   /** Resolves once Kafka acknowledged, or after PUBLISH_TIMEOUT_MS with the rest going on in the background (the relay's shutdown flush waits for it). */
   private async publish(collection: Collection<StringIdDocument>, mine: Claimed, outbox: RekeyEvent[], purge: boolean): Promise<void> {
-    const events = outbox.filter((event) => !this.relay.inFlight.has(event.id));
+    const events = this.relay.sending.take(outbox);
     // Purging deletes the document: only when this request sends everything it still holds.
     const purgeNow = purge && events.length === outbox.length;
-    for (const event of events) this.relay.inFlight.add(event.id);
-    const published = this.producer.send(this.topic, events).then(
-      () => this.clear(collection, mine, events, purgeNow),
-      (error: unknown) => this.handOver(collection, mine, error),
+    const settled = this.producer.send(this.topic, events).then(
+      async () => {
+        await this.clear(collection, mine, events, purgeNow);
+        this.relay.sending.release(events, true);
+      },
+      async (error: unknown) => {
+        this.relay.sending.release(events, false);
+        await this.handOver(collection, mine, error);
+      },
     );
-    const settled = published.finally(() => {
-      for (const event of events) this.relay.inFlight.delete(event.id);
-    });
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, PUBLISH_TIMEOUT_MS)))]);
     clearTimeout(timer);

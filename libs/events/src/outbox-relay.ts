@@ -9,6 +9,7 @@ import { EVENTS_TOPIC } from './events.tokens';
 import { EventProducer } from './event-producer';
 import { RekeyEvent } from './event';
 import { OUTBOX, outboxEventsOf, UNCLAIM } from './outbox';
+import { SendingEvents } from './sending-events';
 
 /** Documents per pass: with outboxes bounded (MAX_OUTBOX_EVENTS) this bounds a pass's memory. */
 const BATCH_SIZE = 50;
@@ -56,12 +57,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private backoffMs = 0;
   /** While backing off after a failure, wakes only note that there is work: the retry timer runs it. */
   private backingOffUntil = 0;
-  /**
-   * Ids of the events this process is sending right now (the relay's or a request's fast path):
-   * whoever reads an outbox leaves them out, so that each entry is sent once. Each sender removes
-   * its ids once the outbox no longer holds them (or it gave up).
-   */
-  readonly inFlight = new Set<string>();
+  /** What this process is sending or has just sent (the relay or a request's fast path): each entry goes out once. */
+  readonly sending = new SendingEvents();
   private poll?: NodeJS.Timeout;
   private retry?: NodeJS.Timeout;
   private readonly publishLatency: Histogram;
@@ -193,10 +190,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const claimed = await collection.find({ _id: { $in: ids }, [OUTBOX.claimedBy]: claim }, { projection: { [OUTBOX.events]: 1 } }).toArray();
     // Another replica may have claimed every candidate between the two queries.
     if (claimed.length === 0) return 0;
-    // Entries a request is sending right now are its own to send and remove.
-    const toSend = claimed.map((doc) => ({ _id: doc._id, events: outboxEventsOf(doc).filter((event) => !this.inFlight.has(event.id)) }));
+    // Entries a request is sending are its own to send and remove; entries sent lately are only removed.
+    const toSend = claimed.map((doc) => {
+      const outbox = outboxEventsOf(doc);
+      const sent = outbox.filter((event) => this.sending.wasSent(event));
+      return { _id: doc._id, sent, events: this.sending.take(outbox) };
+    });
     const events = toSend.flatMap((doc) => doc.events);
-    for (const event of events) this.inFlight.add(event.id);
+    let published = false;
     try {
       try {
         await this.producer.send(this.topic, events);
@@ -204,15 +205,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         await collection.updateMany({ _id: { $in: ids }, [OUTBOX.claimedBy]: claim }, UNCLAIM);
         throw error;
       }
+      published = true;
       this.observePublished(events);
       // $pullAll of the exact entries sent, whoever holds the claim now: entries appended meanwhile stay (FerretDB ignores $pull conditions).
       await collection.bulkWrite(
         toSend.map((doc) => ({
-          updateOne: { filter: { _id: doc._id }, update: { $pullAll: { [OUTBOX.events]: doc.events } } as unknown as UpdateFilter<Document> },
+          updateOne: { filter: { _id: doc._id }, update: { $pullAll: { [OUTBOX.events]: [...doc.sent, ...doc.events] } } as unknown as UpdateFilter<Document> },
         })),
       );
     } finally {
-      for (const event of events) this.inFlight.delete(event.id);
+      this.sending.release(events, published);
     }
     await collection.updateMany({ _id: { $in: ids }, [OUTBOX.claimedBy]: claim }, UNCLAIM);
     const drained = { _id: { $in: ids }, [OUTBOX.events]: { $size: 0 } };

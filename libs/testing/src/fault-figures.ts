@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalMongo } from './local-mongo';
@@ -94,4 +95,68 @@ export async function slowHeaderClientCut(url: string): Promise<number> {
   socket.destroy();
   await trickle;
   return cutAfter;
+}
+
+/** What one call of an open-loop load did. */
+export interface LoadCall<T> extends TimedOutcome {
+  /** Index of the call (the load starts one every 1/rate seconds, whatever the answers' latency). */
+  index: number;
+  result?: T;
+}
+
+/**
+ * Open-loop load: starts `call(index)` `ratePerSecond` times a second, without waiting for
+ * answers (a slow server does not slow the load down), until `stop()` is called; resolves, once
+ * every call has settled, to what each did.
+ */
+export function openLoopLoad<T>(ratePerSecond: number, call: (index: number) => Promise<T>): { stop: () => Promise<LoadCall<T>[]> } {
+  const calls: Promise<LoadCall<T>>[] = [];
+  const started = performance.now();
+  let stopped = false;
+  const timed = async (index: number): Promise<LoadCall<T>> => {
+    const began = performance.now();
+    try {
+      const result = await call(index);
+      return { index, result, outcome: 'ok', status: 200, elapsedMs: performance.now() - began };
+    } catch (error) {
+      const e = error as Error & { $metadata?: { httpStatusCode?: number } };
+      return { index, outcome: e.name, status: e.$metadata?.httpStatusCode, elapsedMs: performance.now() - began };
+    }
+  };
+  const ticker = (async () => {
+    while (!stopped) {
+      // Catch up to the schedule: a late timer starts the calls it owes at once.
+      const due = Math.floor(((performance.now() - started) / 1000) * ratePerSecond);
+      while (calls.length < due) calls.push(timed(calls.length));
+      await sleep(10);
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await ticker;
+      return Promise.all(calls);
+    },
+  };
+}
+
+/** The `p`-th percentile (0–100) of the values. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+/**
+ * Appends a fault test's measured figures as one JSON line to the file named by
+ * `REKEY_FAULT_REPORT`, if set: how the full-length runs of docs/reliability.md are recorded.
+ */
+export function reportFigures(test: string, figures: Record<string, unknown>): void {
+  const file = process.env.REKEY_FAULT_REPORT;
+  if (file) appendFileSync(file, `${JSON.stringify({ test, at: new Date().toISOString(), ...figures })}\n`);
+}
+
+/** Latency summary of calls, in milliseconds. */
+export function latencies(calls: TimedOutcome[]): { count: number; p50: number; p99: number; max: number } {
+  const values = calls.map((call) => call.elapsedMs);
+  return { count: values.length, p50: Math.round(percentile(values, 50)), p99: Math.round(percentile(values, 99)), max: Math.round(Math.max(...values)) };
 }

@@ -3,21 +3,24 @@ import type { MongooseModuleOptions } from '@nestjs/mongoose';
 /**
  * The driver's timeouts, tuned so that a database that is stopped or stalled (SIGSTOP, a network
  * partition) costs a request under a second, and its return is noticed within a second or two:
- * - every operation has a 600 ms deadline (`timeoutMS`, the driver's client-side operation timeout:
- *   server selection, connection checkout and the round trip together); these apps' operations take
- *   milliseconds, so only a database in trouble reaches it;
- * - server selection gives up after 400 ms when no server is known to be up (stopped database), and
- *   a socket silent for 600 ms is closed (stalled database: the connection stays open, mute);
+ * - server selection gives up after 400 ms when no server is known to be up (stopped database);
+ * - a socket silent for 700 ms is closed, failing the operation on it (stalled database: the
+ *   connection stays open, mute); these apps' operations take milliseconds, so only a database in
+ *   trouble gets there;
+ * - reads are not retried: a retry would first wait out another server selection, doubling the wait
+ *   (the SDKs retry the 503 themselves);
  * - the monitor checks the server every second, so that a stalled or returned server is seen at once.
+ * Not the driver's `timeoutMS`: it also refuses operations outright whenever the measured round
+ * trip time exceeds it, which a busy 2-core host reaches under load with a healthy database.
  * Operations are not queued while the database is away (`bufferCommands: false`): callers fail fast
  * and the API answers its 503 (see {@link isDatabaseUnavailable}).
  */
 export const MONGO_TIMEOUTS = {
-  timeoutMS: 600,
   serverSelectionTimeoutMS: 400,
   connectTimeoutMS: 400,
-  socketTimeoutMS: 600,
+  socketTimeoutMS: 700,
   heartbeatFrequencyMS: 1_000,
+  retryReads: false,
 } as const;
 
 /** Connection options of every app's MongoDB connection. */
