@@ -33,6 +33,8 @@ const UNAVAILABLE_ERRORS = new Set([
   'MongoNetworkError',
   'MongoNetworkTimeoutError',
   'MongoPoolClearedError',
+  'PoolClearedOnNetworkError',
+  'MongoPoolClosedError',
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
   'MongoOperationTimeoutError',
@@ -43,6 +45,7 @@ const UNAVAILABLE_ERRORS = new Set([
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (UNAVAILABLE_ERRORS.has(error.name) || UNAVAILABLE_ERRORS.has(error.constructor.name)) return true;
+  if (error.cause !== undefined && isDatabaseUnavailable(error.cause)) return true;
   // With bufferCommands off, mongoose refuses operations on a connection that is not (yet, again) open.
   return error.name === 'MongooseError' && /before initial connection is complete|Connection was force closed|Client must be connected/.test(error.message);
 }
