@@ -89,7 +89,7 @@ describe('bots under rotation load while its Kafka (a private one) is stopped an
     } finally {
       await tail.stop();
     }
-  }, 60_000);
+  }, STEADY_MS + 60_000);
 
   it('answers every rotation 2xx (p99 ≤ 1.5 s) while Kafka is away; once back, every acknowledged rotation has its event within 30 s, in order per bot, no restart', async () => {
     const rssBefore = process.memoryUsage().rss;
@@ -130,5 +130,5 @@ describe('bots under rotation load while its Kafka (a private one) is stopped an
     } finally {
       await tail.stop();
     }
-  }, 180_000);
+  }, OUTAGE_MS + 150_000);
 });
