@@ -6,8 +6,10 @@ import {
   hasAwsErrorShape,
   hostileRequestCount,
   hostileRequests,
+  latencies,
   manyMembers,
   OperationTemplate,
+  reportFigures,
   sendWithBody,
   sigV4Refusals,
   slowHeaderClientCut,
@@ -71,6 +73,7 @@ describe('bots on the wire: refused signatures change nothing, malformed and hos
 
   it('answers a seeded hostile corpus below 500 within a second each, while valid calls alongside all succeed', async () => {
     const { result: answers, valid } = await withValidTraffic(() => client.send(getBot), () => hostileRequests(app.url, 'chime', templates));
+    reportFigures('bots hostile', { latency: latencies(answers), status5xx: answers.filter((answer) => answer.status >= 500).length, valid: latencies(valid), validFailed: valid.filter((call) => call.outcome !== 'ok').length });
     const wrong = answers.filter((answer) => answer.status >= 500 || (answer.status >= 400 && !hasAwsErrorShape('chime', answer)));
     expect(wrong.map((w) => `${w.status} ${w.mutation}`.slice(0, 80))).toEqual([]);
     expect(Math.max(...answers.map((answer) => answer.elapsedMs))).toBeLessThan(1000);

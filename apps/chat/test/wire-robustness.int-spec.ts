@@ -6,8 +6,10 @@ import {
   hasAwsErrorShape,
   hostileRequestCount,
   hostileRequests,
+  latencies,
   manyMembers,
   OperationTemplate,
+  reportFigures,
   sendWithBody,
   sigV4Refusals,
   startTestApp,
@@ -74,6 +76,7 @@ describe('chat on the wire: refused signatures change nothing, malformed and hos
     it('answers a seeded hostile corpus below 500 within a second each, while valid calls alongside all succeed', async () => {
       const client = new IvschatClient(awsClientConfig(app.url));
       const { result: answers, valid } = await withValidTraffic(() => client.send(new GetRoomCommand({ identifier: arn })), () => hostileRequests(app.url, 'ivschat', templates));
+      reportFigures('chat hostile', { latency: latencies(answers), status5xx: answers.filter((answer) => answer.status >= 500).length, valid: latencies(valid), validFailed: valid.filter((call) => call.outcome !== 'ok').length });
       const wrong = answers.filter((answer) => answer.status >= 500 || (answer.status >= 400 && !hasAwsErrorShape('ivschat', answer)));
       expect(wrong.map((w) => `${w.status} ${w.mutation}`.slice(0, 80))).toEqual([]);
       expect(Math.max(...answers.map((answer) => answer.elapsedMs))).toBeLessThan(1000);

@@ -6,8 +6,10 @@ import {
   hasAwsErrorShape,
   hostileRequestCount,
   hostileRequests,
+  latencies,
   manyMembers,
   OperationTemplate,
+  reportFigures,
   scrapeMetric,
   sendWithBody,
   sigV4Refusals,
@@ -87,6 +89,7 @@ describe('tunnels on the wire: refused signatures change nothing, malformed and 
         () => client.send(new DescribeTunnelCommand({ tunnelId })),
         () => hostileRequests(app.url, 'iotsecuretunneling', templates),
       );
+      reportFigures('tunnels hostile', { latency: latencies(answers), status5xx: answers.filter((answer) => answer.status >= 500).length, valid: latencies(valid), validFailed: valid.filter((call) => call.outcome !== 'ok').length });
       const wrong = answers.filter((answer) => answer.status >= 500 || (answer.status >= 400 && !hasAwsErrorShape('iotsecuretunneling', answer)));
       expect(wrong.map((w) => `${w.status} ${w.mutation}`.slice(0, 80))).toEqual([]);
       expect(Math.max(...answers.map((answer) => answer.elapsedMs))).toBeLessThan(1000);

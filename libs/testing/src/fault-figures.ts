@@ -156,7 +156,7 @@ export function reportFigures(test: string, figures: Record<string, unknown>): v
 }
 
 /** Latency summary of calls, in milliseconds. */
-export function latencies(calls: TimedOutcome[]): { count: number; p50: number; p99: number; max: number } {
+export function latencies(calls: { elapsedMs: number }[]): { count: number; p50: number; p99: number; max: number } {
   const values = calls.map((call) => call.elapsedMs);
   return { count: values.length, p50: Math.round(percentile(values, 50)), p99: Math.round(percentile(values, 99)), max: Math.round(Math.max(...values)) };
 }
