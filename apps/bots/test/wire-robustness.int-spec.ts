@@ -4,18 +4,15 @@ import {
   deeplyNested,
   fuzzRequests,
   hasAwsErrorShape,
+  hostileCorpus,
   hostileRequestCount,
-  hostileRequests,
-  latencies,
   manyMembers,
   OperationTemplate,
-  reportFigures,
   sendWithBody,
   sigV4Refusals,
   slowHeaderClientCut,
   startTestApp,
   TestApp,
-  withValidTraffic,
 } from '@rekey/testing';
 import { BotsAppModule } from '../src/app.module';
 
@@ -72,13 +69,11 @@ describe('bots on the wire: refused signatures change nothing, malformed and hos
   });
 
   it('answers a seeded hostile corpus below 500 within a second each, while valid calls alongside all succeed', async () => {
-    const { result: answers, valid } = await withValidTraffic(() => client.send(getBot), () => hostileRequests(app.url, 'chime', templates));
-    reportFigures('bots hostile', { latency: latencies(answers), status5xx: answers.filter((answer) => answer.status >= 500).length, valid: latencies(valid), validFailed: valid.filter((call) => call.outcome !== 'ok').length });
-    const wrong = answers.filter((answer) => answer.status >= 500 || (answer.status >= 400 && !hasAwsErrorShape('chime', answer)));
-    expect(wrong.map((w) => `${w.status} ${w.mutation}`.slice(0, 80))).toEqual([]);
-    expect(Math.max(...answers.map((answer) => answer.elapsedMs))).toBeLessThan(1000);
-    expect(valid.length).toBeGreaterThan(0);
-    expect(valid.filter((call) => call.outcome !== 'ok')).toEqual([]);
+    const outcome = await hostileCorpus('bots', app.url, 'chime', templates, () => client.send(getBot));
+    expect(outcome.wrong).toEqual([]);
+    expect(outcome.slowestMs).toBeLessThan(1000);
+    expect(outcome.validCalls).toBeGreaterThan(0);
+    expect(outcome.validFailed).toEqual([]);
   }, 60_000 + hostileRequestCount() * 100);
 
   it('cuts a client that sends its headers byte by byte within 10 s', async () => {

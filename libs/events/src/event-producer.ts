@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { KAFKA } from '@rekey/platform';
+import { KAFKA, withDeadline } from '@rekey/platform';
 import { Kafka, Message, Producer, ProducerConfig, TopicMessages } from 'kafkajs';
 import { toKafkaMessage } from './envelope';
 import { RekeyEvent } from './event';
@@ -73,19 +73,6 @@ export function produceRequests(sends: Pick<PendingSend, 'topic' | 'messages'>[]
   return requests;
 }
 
-/** The promise's outcome, or a rejection once `ms` have passed. */
-async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Kafka did not acknowledge within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * The app's Kafka producer. Sends that arrive while a request is in flight wait and then go out
  * together, so that callers awaiting their own ack (chat tokens) are not served one round trip at
@@ -131,9 +118,9 @@ export class EventProducer {
     let settled = 0;
     try {
       this.inFlightSince = Date.now();
-      const producer = await withDeadline(this.connect(), SEND_DEADLINE_MS);
+      const producer = await withDeadline(this.connect(), SEND_DEADLINE_MS, `no connection to Kafka within ${SEND_DEADLINE_MS} ms`);
       for (const request of produceRequests(sends)) {
-        await withDeadline(producer.sendBatch({ acks: -1, topicMessages: request.topicMessages }), SEND_DEADLINE_MS);
+        await withDeadline(producer.sendBatch({ acks: -1, topicMessages: request.topicMessages }), SEND_DEADLINE_MS, `Kafka did not acknowledge within ${SEND_DEADLINE_MS} ms`);
         for (; settled < request.completesSends; settled += 1) sends[settled].resolve();
       }
       this.failing = false;

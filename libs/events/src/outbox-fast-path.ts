@@ -55,32 +55,16 @@ export class OutboxFastPath {
     events: RekeyEvent[],
     projection?: Record<string, 1>,
   ): Promise<StringIdDocument | null> {
-    if (!this.producer.available) return this.recordForRelay(collection, filter, set, events, projection);
+    // While Kafka is failing, record without claiming or reading the outbox back: the relay's back-off finds out when it returns.
+    const direct = this.producer.available;
     const claim = randomUUID();
-    const update = recordEvents({ $set: { ...set, [OUTBOX.claimedBy]: claim, [OUTBOX.claimUntil]: new Date(Date.now() + CLAIM_MS) } }, ...events);
-    const written = await collection.findOneAndUpdate({ ...filter, ...outboxHasRoom() }, update as UpdateFilter<StringIdDocument>, {
-      returnDocument: 'after',
-      ...(projection && { projection: { ...projection, ...OUTBOX_FIELDS } }),
-    });
+    const claimFields = direct ? { [OUTBOX.claimedBy]: claim, [OUTBOX.claimUntil]: new Date(Date.now() + CLAIM_MS) } : {};
+    const fields = direct ? projection && { ...projection, ...OUTBOX_FIELDS } : (projection ?? { [OUTBOX.events]: 0 });
+    const update = recordEvents({ $set: { ...set, ...claimFields } }, ...events) as UpdateFilter<StringIdDocument>;
+    const written = await collection.findOneAndUpdate({ ...filter, ...outboxHasRoom() }, update, { returnDocument: 'after', ...(fields && { projection: fields }) });
     if (!written) return this.refuseIfFull(collection, filter);
-    await this.publish(collection, { _id: written._id, [OUTBOX.claimedBy]: claim }, outboxEventsOf(written), Boolean(written[OUTBOX.deletedAt]));
-    return written;
-  }
-
-  /** Kafka is failing: record without claiming or reading the outbox back, and let the relay's back-off find out when it returns. */
-  private async recordForRelay(
-    collection: Collection<StringIdDocument>,
-    filter: Filter<StringIdDocument>,
-    set: Record<string, unknown>,
-    events: RekeyEvent[],
-    projection?: Record<string, 1>,
-  ): Promise<StringIdDocument | null> {
-    const written = await collection.findOneAndUpdate({ ...filter, ...outboxHasRoom() }, recordEvents({ $set: set }, ...events) as UpdateFilter<StringIdDocument>, {
-      returnDocument: 'after',
-      projection: projection ?? { [OUTBOX.events]: 0 },
-    });
-    if (!written) return this.refuseIfFull(collection, filter);
-    this.relay.wake();
+    if (direct) await this.publish(collection, { _id: written._id, [OUTBOX.claimedBy]: claim }, outboxEventsOf(written), Boolean(written[OUTBOX.deletedAt]));
+    else this.relay.wake();
     return written;
   }
 

@@ -11,3 +11,4 @@ export * from './public-route';
 export * from './metrics/http-metrics';
 export * from './metrics/token-metrics';
 export * from './mongo/mongo-timeouts';
+export * from './deadline';

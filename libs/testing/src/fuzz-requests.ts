@@ -2,7 +2,7 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { DEV_TENANTS } from './aws-clients';
-import { TimedOutcome, timedCall } from './fault-figures';
+import { latencies, reportFigures, TimedOutcome, timedCall } from './fault-figures';
 
 /** Node's native SHA-256 for the signer (the pure-JS default is several times slower). */
 const NODE_SHA256 = Hash.bind(null, 'sha256');
@@ -292,4 +292,30 @@ export async function withValidTraffic<T>(valid: () => Promise<unknown>, work: (
     done = true;
     await traffic;
   }
+}
+
+/** What a hostile corpus did to an app, for a test's assertions. */
+export interface HostileCorpusOutcome {
+  /** Answers that were 5xx, or 4xx not in the API's error shape. */
+  wrong: string[];
+  slowestMs: number;
+  validCalls: number;
+  validFailed: TimedOutcome[];
+}
+
+/**
+ * Sends the seeded hostile corpus (hostileRequests) while `valid` calls run alongside, reports the
+ * figures under `label` (reportFigures) and sums up what a test asserts.
+ */
+export async function hostileCorpus(label: string, baseUrl: string, api: FuzzApi, templates: OperationTemplate[], valid: () => Promise<unknown>): Promise<HostileCorpusOutcome> {
+  const { result: answers, valid: validCalls } = await withValidTraffic(valid, () => hostileRequests(baseUrl, api, templates));
+  const validFailed = validCalls.filter((call) => call.outcome !== 'ok');
+  reportFigures(`${label} hostile`, { latency: latencies(answers), status5xx: answers.filter((answer) => answer.status >= 500).length, valid: latencies(validCalls), validFailed: validFailed.length });
+  const wrong = answers.filter((answer) => answer.status >= 500 || (answer.status >= 400 && !hasAwsErrorShape(api, answer)));
+  return {
+    wrong: wrong.map((answer) => `${answer.status} ${answer.mutation}`.slice(0, 80)),
+    slowestMs: Math.max(...answers.map((answer) => answer.elapsedMs)),
+    validCalls: validCalls.length,
+    validFailed,
+  };
 }

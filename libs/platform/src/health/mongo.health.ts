@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Connection } from 'mongoose';
+import { withDeadline } from '../deadline';
 
 const CHECK_TIMEOUT_MS = 1_000;
 
@@ -19,19 +20,13 @@ export class MongoHealthIndicator {
 
   async isAnswering(key = 'mongo') {
     const check = this.indicator.check(key);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-    });
     try {
       const db = this.connection.db;
       if (!db) throw new Error('not connected');
-      await Promise.race([db.command({ ping: 1 }), timeout]);
+      await withDeadline(db.command({ ping: 1 }), CHECK_TIMEOUT_MS);
       return check.up();
     } catch (error) {
       return check.down({ message: (error as Error).message });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
