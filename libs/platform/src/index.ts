@@ -10,3 +10,5 @@ export * from './metrics/metrics';
 export * from './public-route';
 export * from './metrics/http-metrics';
 export * from './metrics/token-metrics';
+export * from './mongo/mongo-timeouts';
+export * from './deadline';
