@@ -1,5 +1,6 @@
 import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestMicroservice } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppName } from '@rekey/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -7,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, loadConfig, RekeyConfig } from './config/rekey-config';
+import { ConsumerTransportHost, HandlerErrorsToTransport } from './kafka/consumer-transport';
 import { instrumentHttp } from './metrics/http-metrics';
 import { METRICS_REGISTRY } from './metrics/metrics';
 
@@ -67,7 +69,27 @@ function createAdapter(): FastifyAdapter {
   return adapter;
 }
 
-/** Builds the Fastify-based Nest application for a root module, without listening yet. */
+/**
+ * Serves the app's `@EventPattern` handlers with its consumer transport, if it has one. Its start
+ * does not wait for Kafka (each subscription keeps trying in the background); `app.close()` stops it
+ * after the HTTP server and before the shutdown hooks close Kafka and MongoDB.
+ */
+async function startConsumers(app: NestFastifyApplication): Promise<void> {
+  const { strategy } = app.get(ConsumerTransportHost);
+  if (!strategy) return;
+  // Deferred so that the filter is in place before the handlers are registered (their exception
+  // handling is built then); the rest is what connectMicroservice does when not deferred.
+  const consumers = app.connectMicroservice({ strategy }, { deferInitialization: true }) as NestMicroservice;
+  consumers.useGlobalFilters(new HandlerErrorsToTransport());
+  consumers.registerListeners();
+  consumers.setIsInitialized(true);
+  consumers.setIsInitHookCalled(true);
+  // Handlers run once their providers are initialized (onModuleInit, onApplicationBootstrap).
+  await app.init();
+  await app.startAllMicroservices();
+}
+
+/** Builds the Fastify-based Nest application for a root module and starts its event consumers, without listening yet. */
 export async function createApp(rootModule: DynamicModule): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModule,
@@ -79,6 +101,7 @@ export async function createApp(rootModule: DynamicModule): Promise<NestFastifyA
   );
   app.useLogger(app.get(Logger));
   instrumentHttp(app.getHttpAdapter().getInstance(), app.get(METRICS_REGISTRY));
+  await startConsumers(app);
   return app;
 }
 

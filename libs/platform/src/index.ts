@@ -12,3 +12,4 @@ export * from './metrics/http-metrics';
 export * from './metrics/token-metrics';
 export * from './mongo/mongo-timeouts';
 export * from './deadline';
+export * from './kafka/consumer-transport';

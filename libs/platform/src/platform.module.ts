@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { REKEY_CONFIG } from './config/config.tokens';
 import { RekeyConfig } from './config/rekey-config';
 import { HealthModule } from './health/health.module';
+import { ConsumerTransportHost } from './kafka/consumer-transport';
 import { createKafka, KAFKA } from './kafka/kafka.client';
 import { loggerOptions } from './logging/logger.options';
 import { createMetricsRegistry, METRICS_REGISTRY, MetricsController } from './metrics/metrics';
@@ -28,9 +29,10 @@ export class PlatformModule {
         { provide: KAFKA, useFactory: () => createKafka(config) },
         { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry(config.app) },
         TokenMetrics,
+        ConsumerTransportHost,
       ],
       controllers: [MetricsController],
-      exports: [REKEY_CONFIG, KAFKA, METRICS_REGISTRY, TokenMetrics],
+      exports: [REKEY_CONFIG, KAFKA, METRICS_REGISTRY, TokenMetrics, ConsumerTransportHost],
     };
   }
 }
