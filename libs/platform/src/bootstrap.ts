@@ -12,7 +12,16 @@ import { ConsumerTransportHost, HandlerErrorsToTransport } from './kafka/consume
 import { instrumentHttp } from './metrics/http-metrics';
 import { METRICS_REGISTRY } from './metrics/metrics';
 
+/** The outer bound; each API's JSON parser has its own, smaller limit (aws-protocol's JSON_BODY_LIMITS). */
 const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Slow clients: a request's headers must arrive within 5 s and the whole request within 10 s,
+ * checked every second (Node's default check runs every 30 s), so that a client trickling bytes
+ * holds a connection for seconds, not minutes.
+ */
+const HEADERS_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 /** The header AWS SDKs read the request id from; set on every response. */
 export const REQUEST_ID_HEADER = 'x-amzn-RequestId';
@@ -35,6 +44,8 @@ export function renderFrameworkErrors(fastify: FastifyInstance, render: Framewor
 function createAdapter(): FastifyAdapter {
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
     genReqId: () => randomUUID(),
     // Shutdown is ours (closeOnSignals): Fastify's would destroy connections whose request is
     // still unread in the socket, and answer 503 in its own shape rather than the API's.

@@ -9,6 +9,7 @@ import { createKafka, KAFKA } from './kafka/kafka.client';
 import { loggerOptions } from './logging/logger.options';
 import { createMetricsRegistry, METRICS_REGISTRY, MetricsController } from './metrics/metrics';
 import { TokenMetrics } from './metrics/token-metrics';
+import { MONGO_CONNECTION_OPTIONS } from './mongo/mongo-timeouts';
 
 /** What every Rekey app runs on: config, JSON logs, its MongoDB database, Kafka, health probes and metrics. */
 @Global()
@@ -19,8 +20,8 @@ export class PlatformModule {
       module: PlatformModule,
       imports: [
         LoggerModule.forRoot(loggerOptions(config)),
-        // Fail fast instead of queueing operations while the database is away: callers get a 5xx.
-        MongooseModule.forRoot(config.mongoUri, { serverSelectionTimeoutMS: 3000, bufferCommands: false }),
+        // Fail fast instead of queueing operations while the database is away: callers get the API's 503.
+        MongooseModule.forRoot(config.mongoUri, MONGO_CONNECTION_OPTIONS),
         HealthModule,
       ],
       providers: [
