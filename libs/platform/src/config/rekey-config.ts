@@ -19,6 +19,19 @@ export interface RekeyConfig {
   readonly logLevel: string;
   /** Requests per second allowed per tenant and operation, across all replicas of the app. */
   readonly throttle: ThrottleLimits;
+  /** Calls the bots app makes to bots' own endpoints (Chime's outgoing events). */
+  readonly botsOutbound: BotsOutboundSettings;
+}
+
+export interface BotsOutboundSettings {
+  /** PEM file of CA certificates trusted in addition to Node's bundled roots (`REKEY_BOTS_OUTBOUND_CA_FILE`). */
+  readonly caFile?: string;
+  /**
+   * CIDR blocks an endpoint may resolve to although they are loopback, private, link-local or
+   * metadata addresses (`REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS`); such addresses are refused in
+   * production otherwise.
+   */
+  readonly allowedNetworks: string[];
 }
 
 export interface ThrottleLimits {
@@ -30,6 +43,9 @@ export interface ThrottleLimits {
 
 /** A missing or malformed setting; its message is the one line printed before the app exits. */
 export class ConfigError extends Error {}
+
+/** Comma-separated IPv4 or IPv6 CIDR blocks (checked loosely here; each is parsed by the bots app's address policy). */
+const CIDR_LIST = /^([0-9A-Fa-f:.]+\/\d{1,3}(,[0-9A-Fa-f:.]+\/\d{1,3})*)?$/;
 
 const isProduction = (env: RekeyEnvironment) => env.NODE_ENV === 'production';
 
@@ -74,6 +90,13 @@ class RekeyEnvironment {
 
   @Matches(/^([A-Za-z]+=\d+(,[A-Za-z]+=\d+)*)?$/, { message: '$property must be comma-separated Operation=requestsPerSecond pairs' })
   REKEY_THROTTLE_OPERATION_RPS!: string;
+
+  @IsOptional()
+  @IsNotEmpty()
+  REKEY_BOTS_OUTBOUND_CA_FILE?: string;
+
+  @Matches(CIDR_LIST, { message: '$property must be comma-separated CIDR blocks such as 10.0.0.0/8,fd00::/8' })
+  REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS!: string;
 }
 
 function perOperationLimits(setting: string): Record<string, number> {
@@ -114,6 +137,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     // Generous: the limits are a guard against runaway clients, not AWS's own quotas.
     REKEY_THROTTLE_RPS: '5000',
     REKEY_THROTTLE_OPERATION_RPS: '',
+    REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS: '',
     ...(production ? {} : devDefaults(app)),
     ...given,
   };
@@ -130,6 +154,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
   }
   assertReadable('REKEY_CREDENTIALS_FILE', parsed.REKEY_CREDENTIALS_FILE);
   assertReadable('REKEY_KEYRING_FILE', parsed.REKEY_KEYRING_FILE);
+  assertReadable('REKEY_BOTS_OUTBOUND_CA_FILE', parsed.REKEY_BOTS_OUTBOUND_CA_FILE);
   return {
     app,
     production,
@@ -142,5 +167,6 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     topicPartitions: parsed.KAFKA_TOPIC_PARTITIONS,
     logLevel: parsed.LOG_LEVEL,
     throttle: { defaultPerSecond: parsed.REKEY_THROTTLE_RPS, perOperation: perOperationLimits(parsed.REKEY_THROTTLE_OPERATION_RPS) },
+    botsOutbound: { caFile: parsed.REKEY_BOTS_OUTBOUND_CA_FILE, allowedNetworks: parsed.REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS.split(',').filter(Boolean) },
   };
 }
