@@ -2,6 +2,7 @@ import { forwardRef, Module, OnModuleInit } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { OutboxRelay } from '@rekey/events';
 import { AccountsModule } from '../accounts/accounts.module';
+import { OutboundModule } from '../outbound/outbound.module';
 import { BOT_MODEL, botSchema } from './bot.schema';
 import { BotsController } from './bots.controller';
 import { BotsRepository } from './bots.repository';
@@ -10,7 +11,7 @@ import { SecurityTokens } from './security-tokens';
 
 /** Chime bots, which live in accounts (see AccountsModule for the forward reference). */
 @Module({
-  imports: [MongooseModule.forFeature([{ name: BOT_MODEL, schema: botSchema }]), forwardRef(() => AccountsModule)],
+  imports: [MongooseModule.forFeature([{ name: BOT_MODEL, schema: botSchema }]), forwardRef(() => AccountsModule), OutboundModule],
   controllers: [BotsController],
   providers: [BotsRepository, BotsService, SecurityTokens],
   exports: [BotsService],

@@ -109,6 +109,10 @@ export class OutboundClient {
     return this.agent.close();
   }
 
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
+  }
+
   /** DNS resolution that drops the addresses the policy refuses, and fails if none is left. */
   private readonly guardedLookup = (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {

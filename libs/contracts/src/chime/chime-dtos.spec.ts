@@ -40,12 +40,13 @@ describe('Chime request DTOs follow the botocore model', () => {
     expect(invalid(UpdateBotRequest, { Disabled: 'yes' })).toEqual(['Disabled']);
   });
 
-  it('events configuration: an https URL or a Lambda function ARN', () => {
+  it('events configuration: an https URL (http for local endpoints outside production, which the service checks) or a Lambda function ARN', () => {
     expect(invalid(PutEventsConfigurationRequest, { OutboundEventsHTTPSEndpoint: 'https://bots.example.com/hook?x=1' })).toEqual([]);
+    expect(invalid(PutEventsConfigurationRequest, { OutboundEventsHTTPSEndpoint: 'http://localhost:8080/hook' })).toEqual([]);
     for (const LambdaFunctionArn of ['arn:aws:lambda:us-east-1:111111111111:function:bot', 'arn:aws:lambda:eu-west-1:111111111111:function:bot:$LATEST', 'arn:aws-us-gov:lambda:us-gov-west-1:111111111111:function:bot:live']) {
       expect(invalid(PutEventsConfigurationRequest, { LambdaFunctionArn })).toEqual([]);
     }
-    for (const OutboundEventsHTTPSEndpoint of ['http://bots.example.com/', 'bots.example.com', 'https://', 'ftp://x.example.com/']) {
+    for (const OutboundEventsHTTPSEndpoint of ['bots.example.com', 'https://', 'ftp://x.example.com/']) {
       expect(invalid(PutEventsConfigurationRequest, { OutboundEventsHTTPSEndpoint })).toEqual(['OutboundEventsHTTPSEndpoint']);
     }
     for (const LambdaFunctionArn of ['arn:aws:s3:::bucket', 'arn:aws:lambda:us-east-1:1111:function:bot', 'arn:aws:lambda:us-east-1:111111111111:function:', 'arn:aws:lambda:us-east-1:111111111111:layer:x']) {
