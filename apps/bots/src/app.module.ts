@@ -5,10 +5,17 @@ import { PlatformModule, RekeyConfig } from '@rekey/platform';
 import { TokensModule } from '@rekey/tokens';
 import { AccountsModule } from './accounts/accounts.module';
 import { BotsModule } from './bots/bots.module';
+import { DeliveriesModule } from './deliveries/deliveries.module';
+
+/** Test-only overrides. */
+export interface BotsAppOptions {
+  /** A topic of the test's own instead of `rekey.bots.deliveries.v1`. */
+  deliveriesTopic?: string;
+}
 
 @Module({})
 export class BotsAppModule {
-  static register(config: RekeyConfig): DynamicModule {
+  static register(config: RekeyConfig, options: BotsAppOptions = {}): DynamicModule {
     return {
       module: BotsAppModule,
       imports: [
@@ -18,6 +25,7 @@ export class BotsAppModule {
         EventsModule.forRoot({ app: 'bots' }),
         AccountsModule,
         BotsModule,
+        DeliveriesModule.register({ topic: options.deliveriesTopic }),
       ],
     };
   }

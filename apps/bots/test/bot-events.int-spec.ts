@@ -1,5 +1,9 @@
-import { ChimeClient, CreateAccountCommand, CreateBotCommand, GetEventsConfigurationCommand, PutEventsConfigurationCommand } from '@aws-sdk/client-chime';
-import { awsClientConfig, startTestApp, TestApp } from '@rekey/testing';
+import { Bot, ChimeClient, CreateAccountCommand, CreateBotCommand, GetEventsConfigurationCommand, PutEventsConfigurationCommand, RegenerateSecurityTokenCommand, UpdateBotCommand } from '@aws-sdk/client-chime';
+import { EVENT_TYPES, TOPICS } from '@rekey/contracts';
+import { toKafkaMessage } from '@rekey/events';
+import { awsClientConfig, ofType, startTestApp, TestApp, testKafkaBrokers, TopicTail, uniqueName } from '@rekey/testing';
+import { Kafka, Producer } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { BotsAppModule } from '../src/app.module';
 import { ChimeReceiver, createTestCa, echoChallenge, TestCa, verifiesWith } from './chime-receiver';
@@ -24,63 +28,181 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('Chime bot outgoing events: the endpoint check', () => {
+describe('Chime bot outgoing events', () => {
+  const deliveriesTopic = uniqueName('rekey.bots.deliveries.test');
   let ca: TestCa;
-  let app: TestApp;
-  let chime: ChimeClient;
+  let a: TestApp;
+  let b: TestApp;
+  let chimeA: ChimeClient;
+  let chimeB: ChimeClient;
   let accountId: string;
+  let tail: TopicTail;
+  let producer: Producer;
   const receivers: ChimeReceiver[] = [];
   const receiver = async (behaviour = echoChallenge) => {
     const started = await ChimeReceiver.start(ca, behaviour);
     receivers.push(started);
     return started;
   };
-  const createBot = async (DisplayName: string) => (await chime.send(new CreateBotCommand({ AccountId: accountId, DisplayName }))).Bot!;
+  const createBot = async (DisplayName: string) => (await chimeA.send(new CreateBotCommand({ AccountId: accountId, DisplayName }))).Bot!;
+  /** A bot whose endpoint (checked) is a new receiver. */
+  const botWithEndpoint = async (DisplayName: string, behaviour = echoChallenge): Promise<{ bot: Bot; endpoint: ChimeReceiver }> => {
+    const bot = await createBot(DisplayName);
+    const endpoint = await receiver(behaviour);
+    await chimeA.send(new PutEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId, OutboundEventsHTTPSEndpoint: endpoint.url() }));
+    return { bot, endpoint };
+  };
+  /** A Mention as Chime sends it (events-bots.md). */
+  const mention = (text: string) => ({
+    Sender: { SenderId: 'user@example.com', SenderIdType: 'EmailId' },
+    Discussion: { DiscussionId: 'abcdef12-g34h-56i7-j8kl-mn9opqr012st', DiscussionType: 'Room' },
+    EventType: 'Mention',
+    InboundHttpsEndpoint: { EndpointType: 'ShortLived', Url: 'https://hooks.chime.aws/incomingwebhooks/example' },
+    EventTimestamp: new Date().toISOString(),
+    Message: text,
+  });
+  /** Requests a delivery on the topic as a trusted producer does; answers the request's ce_id. */
+  const requestDelivery = async (bot: Bot, event: object): Promise<string> => {
+    const id = randomUUID();
+    const message = toKafkaMessage({ id, type: EVENT_TYPES.bots.DeliveryRequested, source: '/acme/chat', subject: `/accounts/${accountId}/bots/${bot.BotId}`, tenant: '111111111111', key: bot.BotId!, time: new Date().toISOString(), data: { tenant: '111111111111', chimeAccountId: accountId, botId: bot.BotId, event } });
+    await producer.send({ topic: deliveriesTopic, acks: -1, messages: [message] });
+    return id;
+  };
+  const outcomeOf = async (deliveryId: string, botId: string) => {
+    const [event] = await tail.waitFor((candidate) => candidate.key === botId && candidate.data.deliveryId === deliveryId);
+    return event;
+  };
 
   beforeAll(async () => {
     ca = createTestCa();
-    app = await startTestApp('bots', (config) => BotsAppModule.register(config), { REKEY_BOTS_OUTBOUND_CA_FILE: ca.caFile });
-    chime = new ChimeClient(awsClientConfig(app.url, 'A'));
-    accountId = (await chime.send(new CreateAccountCommand({ Name: 'bot-events' }))).Account!.AccountId!;
+    const env = { REKEY_BOTS_OUTBOUND_CA_FILE: ca.caFile };
+    tail = await TopicTail.start(TOPICS.bots);
+    a = await startTestApp('bots', (config) => BotsAppModule.register(config, { deliveriesTopic }), env);
+    b = await startTestApp('bots', (config) => BotsAppModule.register(config, { deliveriesTopic }), { ...env, MONGO_URI: a.config.mongoUri });
+    chimeA = new ChimeClient(awsClientConfig(a.url, 'A'));
+    chimeB = new ChimeClient(awsClientConfig(b.url, 'A'));
+    accountId = (await chimeA.send(new CreateAccountCommand({ Name: 'bot-events' }))).Account!.AccountId!;
+    producer = new Kafka({ clientId: 'delivery-requests-test', brokers: testKafkaBrokers().split(','), logLevel: 0 }).producer();
+    await producer.connect();
   });
   afterAll(async () => {
-    await app?.close();
+    await producer?.disconnect();
+    await Promise.all([a?.close(), b?.close()]);
+    await tail?.stop();
     await Promise.all(receivers.map((started) => started.close()));
   });
 
-  it('stores an endpoint that echoes the signed challenge', async () => {
-    const bot = await createBot('checked');
-    const endpoint = await receiver();
-    const put = await chime.send(new PutEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId, OutboundEventsHTTPSEndpoint: endpoint.url() }));
-    expect(put.EventsConfiguration).toEqual({ BotId: bot.BotId, OutboundEventsHTTPSEndpoint: endpoint.url() });
-    expect(endpoint.requests).toHaveLength(1);
-    const [check] = endpoint.requests;
-    expect(check).toMatchObject({ method: 'POST', path: '/chime-events', headers: { 'content-type': 'application/json' } });
-    expect(JSON.parse(check.body)).toEqual({ Challenge: expect.stringMatching(/^[0-9a-f]{20}$/), EventType: 'HTTPSEndpointVerification' });
-    expect(check.headers['chime-request-timestamp']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    expect(verifiesWith(check, bot.SecurityToken!)).toBe(true);
+  describe('the endpoint check (PutEventsConfiguration)', () => {
+    it('stores an endpoint that echoes the signed challenge', async () => {
+      const bot = await createBot('checked');
+      const endpoint = await receiver();
+      const put = await chimeA.send(new PutEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId, OutboundEventsHTTPSEndpoint: endpoint.url() }));
+      expect(put.EventsConfiguration).toEqual({ BotId: bot.BotId, OutboundEventsHTTPSEndpoint: endpoint.url() });
+      expect(endpoint.requests).toHaveLength(1);
+      const [check] = endpoint.requests;
+      expect(check).toMatchObject({ method: 'POST', path: '/chime-events', headers: { 'content-type': 'application/json' } });
+      expect(JSON.parse(check.body)).toEqual({ Challenge: expect.stringMatching(/^[0-9a-f]{20}$/), EventType: 'HTTPSEndpointVerification' });
+      expect(check.headers['chime-request-timestamp']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(verifiesWith(check, bot.SecurityToken!)).toBe(true);
+    });
+
+    it('answers BadRequestException and changes nothing when the endpoint does not echo, is slow or is unreachable', async () => {
+      const bot = await createBot('unchecked');
+      const lambda = 'arn:aws:lambda:us-east-1:111111111111:function:kept';
+      await chimeA.send(new PutEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId, LambdaFunctionArn: lambda }));
+      const wrongChallenge = await receiver(() => ({ status: 200, body: JSON.stringify({ Challenge: 'something-else' }) }));
+      const notFound = await receiver(() => ({ status: 404, body: '{}' }));
+      const slow = await receiver((request, index) => ({ ...echoChallenge(request, index), delayMs: 2_500 }));
+      const cases: Array<[string, string]> = [
+        [wrongChallenge.url(), 'did not answer with the same Challenge'],
+        [notFound.url(), 'answered HTTP 404'],
+        [slow.url(), 'did not answer within 2 seconds'],
+        [`https://localhost:${await closedPort()}/`, 'could not be reached (ECONNREFUSED)'],
+        ['ftp://localhost/', 'must be an https:// URL'],
+      ];
+      for (const [OutboundEventsHTTPSEndpoint, reason] of cases) {
+        const refused = await failure(() => chimeA.send(new PutEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId, OutboundEventsHTTPSEndpoint })));
+        expect(refused).toMatchObject({ name: 'BadRequestException', status: 400 });
+        expect(refused.message).toContain(reason);
+      }
+      expect((await chimeA.send(new GetEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId }))).EventsConfiguration).toEqual({ BotId: bot.BotId, LambdaFunctionArn: lambda });
+      expect([wrongChallenge, notFound, slow].map((started) => started.requests.length)).toEqual([1, 1, 1]);
+    });
   });
 
-  it('answers BadRequestException and changes nothing when the endpoint does not echo, is slow or is unreachable', async () => {
-    const bot = await createBot('unchecked');
-    const lambda = 'arn:aws:lambda:us-east-1:111111111111:function:kept';
-    await chime.send(new PutEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId, LambdaFunctionArn: lambda }));
-    const wrongChallenge = await receiver(() => ({ status: 200, body: JSON.stringify({ Challenge: 'something-else' }) }));
-    const notFound = await receiver(() => ({ status: 404, body: '{}' }));
-    const slow = await receiver((request, index) => ({ ...echoChallenge(request, index), delayMs: 2_500 }));
-    const cases: Array<[string, string]> = [
-      [wrongChallenge.url(), 'did not answer with the same Challenge'],
-      [notFound.url(), 'answered HTTP 404'],
-      [slow.url(), 'did not answer within 2 seconds'],
-      [`https://localhost:${await closedPort()}/`, 'could not be reached (ECONNREFUSED)'],
-      ['ftp://localhost/', 'must be an https:// URL'],
-    ];
-    for (const [OutboundEventsHTTPSEndpoint, reason] of cases) {
-      const refused = await failure(() => chime.send(new PutEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId, OutboundEventsHTTPSEndpoint })));
-      expect(refused).toMatchObject({ name: 'BadRequestException', status: 400 });
-      expect(refused.message).toContain(reason);
-    }
-    expect((await chime.send(new GetEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId }))).EventsConfiguration).toEqual({ BotId: bot.BotId, LambdaFunctionArn: lambda });
-    expect([wrongChallenge, notFound, slow].map((started) => started.requests.length)).toEqual([1, 1, 1]);
+  describe('delivery of events requested on rekey.bots.deliveries.v1', () => {
+    it('POSTs the event signed with the bot token, verifiable as the docs say, and records EventDelivered (no body, no token)', async () => {
+      const { bot, endpoint } = await botWithEndpoint('delivered');
+      const event = mention('@delivered secret plans');
+      const deliveryId = await requestDelivery(bot, event);
+      const [received] = await endpoint.waitForEvents(1);
+      expect(received).toMatchObject({ method: 'POST', path: '/chime-events', headers: { 'content-type': 'application/json' } });
+      expect(JSON.parse(received.body)).toEqual(event);
+      expect(verifiesWith(received, bot.SecurityToken!)).toBe(true);
+      const outcome = await outcomeOf(deliveryId, bot.BotId!);
+      expect(outcome.headers).toMatchObject({ ce_type: EVENT_TYPES.bots.EventDelivered, ce_source: '/rekey/bots', ce_subject: `/accounts/${accountId}/bots/${bot.BotId}`, ce_tenant: '111111111111' });
+      expect(outcome.data).toEqual({ tenant: '111111111111', chimeAccountId: accountId, botId: bot.BotId, deliveryId, eventType: 'Mention', attempts: 1, status: 200, deliveredAt: expect.any(String) });
+      expect(outcome.raw).not.toContain('secret plans');
+      expect(outcome.raw).not.toContain(bot.SecurityToken);
+      const metrics = await (await fetch(`${a.url}/metrics`)).text() + (await (await fetch(`${b.url}/metrics`)).text());
+      expect(metrics).toMatch(/rekey_bot_deliveries_total\{[^}]*outcome="delivered"[^}]*\} [1-9]/);
+      expect(metrics).toMatch(/rekey_bot_outbound_attempt_duration_seconds_count\{[^}]*purpose="event",result="2xx"[^}]*\} [1-9]/);
+      expect(metrics).not.toContain(bot.SecurityToken);
+      expect(metrics).not.toContain(bot.BotId);
+    });
+
+    it('signs the next delivery after RegenerateSecurityToken with the new token only, whichever replica rotated or delivers', async () => {
+      const bots = await Promise.all(['rotating-1', 'rotating-2', 'rotating-3'].map((name) => botWithEndpoint(name)));
+      for (const chime of [chimeA, chimeB]) {
+        for (const { bot, endpoint } of bots) {
+          const before = endpoint.events.length;
+          const old = (await chime.send(new RegenerateSecurityTokenCommand({ AccountId: accountId, BotId: bot.BotId }))).Bot!.SecurityToken!;
+          const rotated = (await chime.send(new RegenerateSecurityTokenCommand({ AccountId: accountId, BotId: bot.BotId }))).Bot!.SecurityToken!;
+          await requestDelivery(bot, mention('after rotation'));
+          const received = (await endpoint.waitForEvents(before + 1))[before];
+          expect(verifiesWith(received, rotated)).toBe(true);
+          expect(verifiesWith(received, old)).toBe(false);
+          expect(verifiesWith(received, bot.SecurityToken!)).toBe(false);
+        }
+      }
+    });
+
+    it("retries a 5xx twice, 200 ms then 400 ms later, each with its own timestamp and signature (Chime's policy)", async () => {
+      const { bot, endpoint } = await botWithEndpoint('flaky', (request, index) => (request.body.includes('HTTPSEndpointVerification') ? echoChallenge(request, index) : index <= 2 ? { status: 500 } : { status: 200 }));
+      const deliveryId = await requestDelivery(bot, mention('third time lucky'));
+      const attempts = await endpoint.waitForEvents(3);
+      const outcome = await outcomeOf(deliveryId, bot.BotId!);
+      expect(outcome.data).toMatchObject({ attempts: 3, status: 200 });
+      expect(outcome.headers.ce_type).toBe(EVENT_TYPES.bots.EventDelivered);
+      expect(attempts).toHaveLength(3);
+      expect(new Set(attempts.map((attempt) => attempt.headers['chime-request-timestamp'])).size).toBe(3);
+      for (const attempt of attempts) expect(verifiesWith(attempt, bot.SecurityToken!)).toBe(true);
+      expect(new Set(attempts.map((attempt) => attempt.body)).size).toBe(1);
+      const [first, second, third] = attempts.map((attempt) => attempt.receivedAt);
+      expect(second - first).toBeGreaterThanOrEqual(200);
+      expect(third - second).toBeGreaterThanOrEqual(400);
+    });
+
+    it('sends nothing to a disabled bot and records EventDeliveryFailed (BotDisabled, 0 attempts)', async () => {
+      const { bot, endpoint } = await botWithEndpoint('sleeping');
+      await chimeA.send(new UpdateBotCommand({ AccountId: accountId, BotId: bot.BotId, Disabled: true }));
+      const deliveryId = await requestDelivery(bot, mention('anyone there?'));
+      const outcome = await outcomeOf(deliveryId, bot.BotId!);
+      expect(outcome.headers.ce_type).toBe(EVENT_TYPES.bots.EventDeliveryFailed);
+      expect(outcome.data).toMatchObject({ reason: 'BotDisabled', attempts: 0, status: null });
+      expect(endpoint.events).toEqual([]);
+    });
+
+    it('delivers in order per bot, and a slow endpoint does not hold up another bot', async () => {
+      const slow = await botWithEndpoint('slow', (request, index) => ({ ...echoChallenge(request, index), delayMs: index === 0 ? 0 : 1_000 }));
+      const fast = await botWithEndpoint('fast');
+      for (const n of [1, 2, 3]) await requestDelivery(slow.bot, mention(`slow ${n}`));
+      await requestDelivery(fast.bot, mention('fast 1'));
+      await fast.endpoint.waitForEvents(1);
+      // The fast bot was served while the slow one was still on its first or second event.
+      expect(slow.endpoint.events.length).toBeLessThan(3);
+      const received = await slow.endpoint.waitForEvents(3);
+      expect(received.map((request) => (JSON.parse(request.body) as { Message: string }).Message)).toEqual(['slow 1', 'slow 2', 'slow 3']);
+    });
   });
 });

@@ -7,6 +7,12 @@ export const TOPICS: Record<AppName, string> = {
   chat: 'rekey.chat.v1',
 };
 
+/**
+ * Command topic of trusted producers asking the bots app to deliver Chime bot events
+ * (`rekey.bots.DeliveryRequested`, keyed by bot id); the outcomes are on TOPICS.bots.
+ */
+export const BOT_DELIVERIES_TOPIC = 'rekey.bots.deliveries.v1';
+
 /** `ce_source` of each producer. */
 export const EVENT_SOURCES: Record<AppName, string> = {
   bots: '/rekey/bots',
@@ -24,6 +30,9 @@ export const EVENT_TYPES = {
     BotUpdated: 'rekey.bots.BotUpdated',
     TokenRotated: 'rekey.bots.TokenRotated',
     EventsConfigurationChanged: 'rekey.bots.EventsConfigurationChanged',
+    DeliveryRequested: 'rekey.bots.DeliveryRequested',
+    EventDelivered: 'rekey.bots.EventDelivered',
+    EventDeliveryFailed: 'rekey.bots.EventDeliveryFailed',
   },
   tunnels: {
     TunnelOpened: 'rekey.tunnels.TunnelOpened',
