@@ -1,7 +1,7 @@
 import { Bot, ChimeClient, CreateAccountCommand, CreateBotCommand, GetEventsConfigurationCommand, PutEventsConfigurationCommand, RegenerateSecurityTokenCommand, UpdateBotCommand } from '@aws-sdk/client-chime';
 import { EVENT_TYPES, TOPICS } from '@rekey/contracts';
 import { toKafkaMessage } from '@rekey/events';
-import { awsClientConfig, ofType, startTestApp, TestApp, testKafkaBrokers, TopicTail, uniqueName } from '@rekey/testing';
+import { awsClientConfig, startTestApp, TestApp, testKafkaBrokers, TopicTail, uniqueName } from '@rekey/testing';
 import { Kafka, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
