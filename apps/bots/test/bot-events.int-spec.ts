@@ -61,11 +61,11 @@ describe('Chime bot outgoing events', () => {
     EventTimestamp: new Date().toISOString(),
     Message: text,
   });
-  /** Requests a delivery on the topic as a trusted producer does; answers the request's ce_id. */
-  const requestDelivery = async (bot: Bot, event: object): Promise<string> => {
+  /** Requests a delivery on the topic as a trusted producer does (`times` copies of one message); answers the request's ce_id. */
+  const requestDelivery = async (bot: Bot, event: object, times = 1): Promise<string> => {
     const id = randomUUID();
     const message = toKafkaMessage({ id, type: EVENT_TYPES.bots.DeliveryRequested, source: '/acme/chat', subject: `/accounts/${accountId}/bots/${bot.BotId}`, tenant: '111111111111', key: bot.BotId!, time: new Date().toISOString(), data: { tenant: '111111111111', chimeAccountId: accountId, botId: bot.BotId, event } });
-    await producer.send({ topic: deliveriesTopic, acks: -1, messages: [message] });
+    await producer.send({ topic: deliveriesTopic, acks: -1, messages: Array.from({ length: times }, () => message) });
     return id;
   };
   const outcomeOf = async (deliveryId: string, botId: string) => {
@@ -203,6 +203,24 @@ describe('Chime bot outgoing events', () => {
       expect(slow.endpoint.events.length).toBeLessThan(3);
       const received = await slow.endpoint.waitForEvents(3);
       expect(received.map((request) => (JSON.parse(request.body) as { Message: string }).Message)).toEqual(['slow 1', 'slow 2', 'slow 3']);
+    });
+
+    it('dead-letters a request its contract refuses, delivers a repeated request once, and keeps the bot\'s order', async () => {
+      const { bot, endpoint } = await botWithEndpoint('strict');
+      const dlq = await TopicTail.start(`${deliveriesTopic}.dlq`);
+      try {
+        const refusedId = await requestDelivery(bot, { ...mention('not a Chime event'), EventType: 'Join' });
+        const repeatedId = await requestDelivery(bot, mention('once'), 2);
+        const lastId = await requestDelivery(bot, mention('last'));
+        const [dead] = await dlq.waitFor((event) => event.headers.ce_id === refusedId);
+        expect(dead.headers.rekey_dlq_error).toContain('invalid event');
+        await outcomeOf(lastId, bot.BotId!);
+        expect(endpoint.events.map((request) => (JSON.parse(request.body) as { Message: string }).Message)).toEqual(['once', 'last']);
+        // One outcome (a re-published event would repeat its ce_id).
+        expect(new Set(tail.events.filter((event) => event.data.deliveryId === repeatedId).map((event) => event.headers.ce_id)).size).toBe(1);
+      } finally {
+        await dlq.stop();
+      }
     });
   });
 });

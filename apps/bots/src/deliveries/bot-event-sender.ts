@@ -23,7 +23,7 @@ function failureOf(result: OutboundResult, attempts: number): DeliveryOutcome {
     case 'unreachable':
       return { delivered: false, reason: 'Unreachable', status: null, attempts };
     case 'refused':
-      return { delivered: false, reason: 'AddressNotAllowed', status: null, attempts };
+      return { delivered: false, reason: 'EndpointNotAllowed', status: null, attempts };
   }
 }
 

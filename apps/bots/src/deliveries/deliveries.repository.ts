@@ -89,9 +89,8 @@ export class DeliveriesRepository {
     await this.queues.updateOne({ _id: queueId, leaseOwner: owner }, { $unset: { leaseOwner: '', leaseUntil: '' } });
   }
 
-  /** Queues that hold deliveries (at most `limit` of them): what a sweep offers to this replica. */
+  /** Queues that hold deliveries (at most `limit` of them, each once however many it holds): what a sweep offers to this replica. */
   async queuesWithWork(limit: number): Promise<string[]> {
-    const docs = await this.deliveries.find({}, { projection: { queueId: 1 } }).limit(limit).toArray();
-    return [...new Set(docs.map((doc) => doc.queueId as string))];
+    return ((await this.deliveries.distinct('queueId')) as string[]).slice(0, limit);
   }
 }

@@ -35,7 +35,7 @@ export class DeliveriesService {
   async accept(event: ReceivedEvent): Promise<void> {
     const request = validRequest(event);
     const body = JSON.stringify((event.data as { event: unknown }).event);
-    const queueId = await this.repository.enqueue({ id: event.id, tenant: request.tenant, accountId: request.chimeAccountId, botId: request.botId, eventType: request.event.EventType, body, requestedAt: new Date() });
+    const queueId = await this.repository.enqueue({ id: event.id, tenant: request.tenant, accountId: request.chimeAccountId, botId: request.botId, eventType: request.event.EventType, body, acceptedAt: new Date() });
     this.dispatcher.wake(queueId);
   }
 }

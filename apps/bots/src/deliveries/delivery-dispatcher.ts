@@ -25,6 +25,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnApplication
   private readonly owner = `${hostname()}/${randomUUID()}`;
   private readonly active = new Map<string, Promise<void>>();
   private sweepTimer?: NodeJS.Timeout;
+  private sweepFailing = false;
   private stopping = false;
 
   constructor(
@@ -82,8 +83,11 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnApplication
   private async sweep(): Promise<void> {
     try {
       for (const queueId of await this.repository.queuesWithWork(MAX_ACTIVE_QUEUES * 2)) this.wake(queueId);
+      this.sweepFailing = false;
     } catch (error) {
-      this.logger.warn(`cannot look for delivery queues: ${(error as Error).message}`);
+      // Once per outage, not every second of it.
+      if (!this.sweepFailing) this.logger.warn(`cannot look for delivery queues: ${(error as Error).message}`);
+      this.sweepFailing = true;
     }
   }
 }

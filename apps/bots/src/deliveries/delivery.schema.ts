@@ -15,7 +15,7 @@ export interface DeliveryDocument {
   eventType: string;
   /** The event body exactly as it is POSTed and signed. */
   body: string;
-  requestedAt: Date;
+  acceptedAt: Date;
 }
 
 export const deliverySchema = new Schema<DeliveryDocument>(
@@ -28,7 +28,7 @@ export const deliverySchema = new Schema<DeliveryDocument>(
     botId: { type: String, required: true },
     eventType: { type: String, required: true },
     body: { type: String, required: true },
-    requestedAt: { type: Date, required: true },
+    acceptedAt: { type: Date, required: true },
   },
   { collection: 'deliveries', versionKey: false },
 );
