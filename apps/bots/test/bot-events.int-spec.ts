@@ -7,17 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { BotsAppModule } from '../src/app.module';
 import { ChimeReceiver, createTestCa, echoChallenge, TestCa, verifiesWith } from './chime-receiver';
-
-/** The error of a call, created only when awaited. */
-async function failure(call: () => Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
-  try {
-    await call();
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected the call to fail');
-}
+import { failure } from './bots-test-kit';
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {

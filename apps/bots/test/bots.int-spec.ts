@@ -23,19 +23,9 @@ import { join } from 'node:path';
 import { BotsAppModule } from '../src/app.module';
 import { SecurityTokens } from '../src/bots/security-tokens';
 import { ChimeReceiver, createTestCa } from './chime-receiver';
+import { failure } from './bots-test-kit';
 
 const BASE64_TOKEN = /^[A-Za-z0-9+/]{40}$/;
-
-/** The error of a call, created only when awaited (a rejected promise left waiting fails the test run). */
-async function failure(call: () => Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
-  try {
-    await call();
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('bots API driven by @aws-sdk/client-chime', () => {
   // The app runs on a keyring whose current key is "new"; "old" stays listed for tokens written before.
