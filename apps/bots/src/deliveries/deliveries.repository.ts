@@ -41,7 +41,7 @@ export class DeliveriesRepository {
    */
   async enqueue(request: DeliveryRequest): Promise<string> {
     const queueId = queueIdOf(request);
-    if (await this.deliveries.findOne({ _id: request.id }, { projection: { _id: 1 } })) return queueId;
+    // A repeated request takes a sequence number and inserts nothing: the gap is harmless.
     const queue = await this.queues.findOneAndUpdate(
       { _id: queueId },
       { $inc: { lastSeq: 1 }, $setOnInsert: { tenant: request.tenant, accountId: request.accountId, botId: request.botId, doneSeq: 0 } },
