@@ -13,8 +13,9 @@ export class InvalidDeliveryRequestError extends Error {
 
 function validRequest(event: ReceivedEvent): DeliveryRequestedData {
   if (event.type !== EVENT_TYPES.bots.DeliveryRequested) throw new InvalidDeliveryRequestError(`unexpected ce_type ${event.type}`);
+  if (typeof event.data !== 'object' || event.data === null || Array.isArray(event.data)) throw new InvalidDeliveryRequestError('data is not a JSON object');
   const data = plainToInstance(DeliveryRequestedData, event.data);
-  const [problem] = typeof event.data === 'object' && event.data !== null ? validateSync(data, { forbidUnknownValues: false }) : [{ property: 'data' }];
+  const [problem] = validateSync(data, { forbidUnknownValues: false });
   if (problem) throw new InvalidDeliveryRequestError(`invalid ${problem.property}`);
   if (data.tenant !== event.tenant) throw new InvalidDeliveryRequestError('tenant differs from ce_tenant');
   return data;
