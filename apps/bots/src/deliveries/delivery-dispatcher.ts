@@ -24,6 +24,8 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnApplication
   private readonly logger = new Logger(DeliveryDispatcher.name);
   private readonly owner = `${hostname()}/${randomUUID()}`;
   private readonly active = new Map<string, Promise<void>>();
+  /** Queues woken while their drain was finishing here: drained once more, so a request never waits for the sweep. */
+  private readonly wokenAgain = new Set<string>();
   private sweepTimer?: NodeJS.Timeout;
   private sweepFailing = false;
   private stopping = false;
@@ -47,10 +49,18 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnApplication
 
   /** Starts draining the queue here unless this replica already is, or is at its limit (a sweep takes it up later). */
   wake(queueId: string): void {
-    if (this.stopping || this.active.has(queueId) || this.active.size >= MAX_ACTIVE_QUEUES) return;
+    if (this.stopping) return;
+    if (this.active.has(queueId)) {
+      this.wokenAgain.add(queueId);
+      return;
+    }
+    if (this.active.size >= MAX_ACTIVE_QUEUES) return;
     const drain = this.drain(queueId)
       .catch((error: Error) => this.logger.warn(`delivery queue left for a later sweep: ${error.message}`))
-      .finally(() => this.active.delete(queueId));
+      .finally(() => {
+        this.active.delete(queueId);
+        if (this.wokenAgain.delete(queueId)) this.wake(queueId);
+      });
     this.active.set(queueId, drain);
   }
 
