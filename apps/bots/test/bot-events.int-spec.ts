@@ -27,6 +27,7 @@ describe('Chime bot outgoing events', () => {
   let chimeB: ChimeClient;
   let accountId: string;
   let tail: TopicTail;
+  let dlq: TopicTail;
   let producer: Producer;
   const receivers: ChimeReceiver[] = [];
   const receiver = async (behaviour = echoChallenge) => {
@@ -66,7 +67,7 @@ describe('Chime bot outgoing events', () => {
   beforeAll(async () => {
     ca = createTestCa();
     const env = { REKEY_BOTS_OUTBOUND_CA_FILE: ca.caFile };
-    tail = await TopicTail.start(TOPICS.bots);
+    [tail, dlq] = await Promise.all([TopicTail.start(TOPICS.bots), TopicTail.start(`${deliveriesTopic}.dlq`)]);
     a = await startTestApp('bots', (config) => BotsAppModule.register(config, { deliveriesTopic }), env);
     b = await startTestApp('bots', (config) => BotsAppModule.register(config, { deliveriesTopic }), { ...env, MONGO_URI: a.config.mongoUri });
     chimeA = new ChimeClient(awsClientConfig(a.url, 'A'));
@@ -77,8 +78,8 @@ describe('Chime bot outgoing events', () => {
   });
   afterAll(async () => {
     await producer?.disconnect();
-    await Promise.all([a?.close(), b?.close()]);
-    await tail?.stop();
+    // In parallel: each Kafka consumer may wait out a fetch (up to 5 s) before it leaves.
+    await Promise.all([a?.close(), b?.close(), tail?.stop(), dlq?.stop()]);
     await Promise.all(receivers.map((started) => started.close()));
   });
 
@@ -197,20 +198,15 @@ describe('Chime bot outgoing events', () => {
 
     it('dead-letters a request its contract refuses, delivers a repeated request once, and keeps the bot\'s order', async () => {
       const { bot, endpoint } = await botWithEndpoint('strict');
-      const dlq = await TopicTail.start(`${deliveriesTopic}.dlq`);
-      try {
-        const refusedId = await requestDelivery(bot, { ...mention('not a Chime event'), EventType: 'Join' });
-        const repeatedId = await requestDelivery(bot, mention('once'), 2);
-        const lastId = await requestDelivery(bot, mention('last'));
-        const [dead] = await dlq.waitFor((event) => event.headers.ce_id === refusedId);
-        expect(dead.headers.rekey_dlq_error).toContain('invalid event');
-        await outcomeOf(lastId, bot.BotId!);
-        expect(endpoint.events.map((request) => (JSON.parse(request.body) as { Message: string }).Message)).toEqual(['once', 'last']);
-        // One outcome (a re-published event would repeat its ce_id).
-        expect(new Set(tail.events.filter((event) => event.data.deliveryId === repeatedId).map((event) => event.headers.ce_id)).size).toBe(1);
-      } finally {
-        await dlq.stop();
-      }
+      const refusedId = await requestDelivery(bot, { ...mention('not a Chime event'), EventType: 'Join' });
+      const repeatedId = await requestDelivery(bot, mention('once'), 2);
+      const lastId = await requestDelivery(bot, mention('last'));
+      const [dead] = await dlq.waitFor((event) => event.headers.ce_id === refusedId);
+      expect(dead.headers.rekey_dlq_error).toContain('invalid event');
+      await outcomeOf(lastId, bot.BotId!);
+      expect(endpoint.events.map((request) => (JSON.parse(request.body) as { Message: string }).Message)).toEqual(['once', 'last']);
+      // One outcome (a re-published event would repeat its ce_id).
+      expect(new Set(tail.events.filter((event) => event.data.deliveryId === repeatedId).map((event) => event.headers.ce_id)).size).toBe(1);
     });
   });
 });
