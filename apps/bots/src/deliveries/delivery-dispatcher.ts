@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BotEventSender } from './bot-event-sender';
@@ -20,7 +20,7 @@ const MAX_ACTIVE_QUEUES = 64;
  * a replica stopping mid-delivery leaves it for the next lease holder: at least once.
  */
 @Injectable()
-export class DeliveryDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryDispatcher.name);
   private readonly owner = `${hostname()}/${randomUUID()}`;
   private readonly active = new Map<string, Promise<void>>();
@@ -40,10 +40,10 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnApplication
     this.scheduleSweep();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before MongoDB and Kafka disconnect: each drain stops after its current delivery, records its outcome and releases its lease. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.sweepTimer);
-    // Each drain stops after its current delivery.
     await Promise.all(this.active.values());
   }
 
