@@ -185,7 +185,7 @@ describe('Chime bot outgoing events', () => {
     });
 
     it('delivers in order per bot, and a slow endpoint does not hold up another bot', async () => {
-      const slow = await botWithEndpoint('slow', (request, index) => ({ ...echoChallenge(request, index), delayMs: index === 0 ? 0 : 1_000 }));
+      const slow = await botWithEndpoint('slow', (request, index) => ({ ...echoChallenge(request, index), delayMs: index === 0 ? 0 : 1_500 }));
       const fast = await botWithEndpoint('fast');
       for (const n of [1, 2, 3]) await requestDelivery(slow.bot, mention(`slow ${n}`));
       await requestDelivery(fast.bot, mention('fast 1'));
