@@ -52,6 +52,10 @@ describe('loadConfig', () => {
     [{ AWS_REGION: 'moon' }, 'AWS_REGION must be an AWS region such as us-east-1'],
     [{ REKEY_THROTTLE_RPS: '0' }, 'REKEY_THROTTLE_RPS must not be less than 1'],
     [{ REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS: '10.0.0.0' }, 'REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS must be comma-separated CIDR blocks such as 10.0.0.0/8,fd00::/8'],
+    [{ REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS: '10.0.0.0/33' }, 'REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS must be comma-separated CIDR blocks such as 10.0.0.0/8,fd00::/8'],
+    [{ REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS: 'fd00::/129' }, 'REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS must be comma-separated CIDR blocks such as 10.0.0.0/8,fd00::/8'],
+    [{ REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS: '10.0.0.0/8,nope/8' }, 'REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS must be comma-separated CIDR blocks such as 10.0.0.0/8,fd00::/8'],
+    [{ REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS: '10.0.0.0/8/1' }, 'REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS must be comma-separated CIDR blocks such as 10.0.0.0/8,fd00::/8'],
     [{ REKEY_THROTTLE_OPERATION_RPS: 'CreateRoom:5' }, 'REKEY_THROTTLE_OPERATION_RPS must be comma-separated Operation=requestsPerSecond pairs'],
   ])('names the malformed setting %j', (env, message) => {
     expect(() => loadConfig('bots', env)).toThrow(message);

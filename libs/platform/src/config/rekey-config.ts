@@ -1,7 +1,8 @@
 import { AppName, DEFAULT_PORTS } from '@rekey/contracts';
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
 import { accessSync, constants } from 'node:fs';
+import { isIP } from 'node:net';
 
 /** Typed, validated settings of one app; built once at start-up by {@link loadConfig}. */
 export interface RekeyConfig {
@@ -44,8 +45,18 @@ export interface ThrottleLimits {
 /** A missing or malformed setting; its message is the one line printed before the app exits. */
 export class ConfigError extends Error {}
 
-/** Comma-separated IPv4 or IPv6 CIDR blocks (checked loosely here; each is parsed by the bots app's address policy). */
-const CIDR_LIST = /^([0-9A-Fa-f:.]+\/\d{1,3}(,[0-9A-Fa-f:.]+\/\d{1,3})*)?$/;
+const CIDR_MESSAGE = 'REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS must be comma-separated CIDR blocks such as 10.0.0.0/8,fd00::/8';
+
+/** `10.0.0.0/8,fd00::/8`: each an IP address and a prefix length its family allows. */
+function cidrList(setting: string): string[] {
+  const blocks = setting.split(',').filter(Boolean);
+  for (const block of blocks) {
+    const [network, prefix, extra] = block.split('/');
+    const family = isIP(network ?? '');
+    if (extra !== undefined || family === 0 || !/^\d{1,3}$/.test(prefix ?? '') || Number(prefix) > (family === 4 ? 32 : 128)) throw new ConfigError(CIDR_MESSAGE);
+  }
+  return blocks;
+}
 
 const isProduction = (env: RekeyEnvironment) => env.NODE_ENV === 'production';
 
@@ -95,7 +106,7 @@ class RekeyEnvironment {
   @IsNotEmpty()
   REKEY_BOTS_OUTBOUND_CA_FILE?: string;
 
-  @Matches(CIDR_LIST, { message: '$property must be comma-separated CIDR blocks such as 10.0.0.0/8,fd00::/8' })
+  @IsString()
   REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS!: string;
 }
 
@@ -167,6 +178,6 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     topicPartitions: parsed.KAFKA_TOPIC_PARTITIONS,
     logLevel: parsed.LOG_LEVEL,
     throttle: { defaultPerSecond: parsed.REKEY_THROTTLE_RPS, perOperation: perOperationLimits(parsed.REKEY_THROTTLE_OPERATION_RPS) },
-    botsOutbound: { caFile: parsed.REKEY_BOTS_OUTBOUND_CA_FILE, allowedNetworks: parsed.REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS.split(',').filter(Boolean) },
+    botsOutbound: { caFile: parsed.REKEY_BOTS_OUTBOUND_CA_FILE, allowedNetworks: cidrList(parsed.REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS) },
   };
 }
