@@ -67,9 +67,13 @@ export class DeliveriesRepository {
     return queue ? (queue.doneSeq as number) : null;
   }
 
-  /** The queue's first delivery after `doneSeq`, and removes those up to it left by a replica that stopped between finishing and removing. */
-  async next(queueId: string, doneSeq: number): Promise<Delivery | null> {
+  /** Removes finished deliveries a replica left behind when it stopped between finishing and removing them. */
+  async purgeFinished(queueId: string, doneSeq: number): Promise<void> {
     await this.deliveries.deleteMany({ queueId, seq: { $lte: doneSeq } });
+  }
+
+  /** The queue's first delivery after `doneSeq`. */
+  async next(queueId: string, doneSeq: number): Promise<Delivery | null> {
     const doc = await this.deliveries.findOne({ queueId, seq: { $gt: doneSeq } }, { sort: { seq: 1 } });
     return doc ? toDelivery(doc as unknown as DeliveryDocument) : null;
   }

@@ -68,6 +68,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     let doneSeq = await this.repository.claim(queueId, this.owner, LEASE_MS);
     if (doneSeq === null) return;
     try {
+      await this.repository.purgeFinished(queueId, doneSeq);
       while (!this.stopping) {
         const delivery = await this.repository.next(queueId, doneSeq);
         if (!delivery) return;
