@@ -54,6 +54,8 @@ export class DeliveryRequestsConsumer implements OnApplicationBootstrap, BeforeA
     const admin = this.kafka.admin({ retry: { retries: 2 } });
     try {
       await admin.connect();
+      // Creating a topic that exists makes kafkajs log an error: look first.
+      if ((await admin.listTopics()).includes(this.topic)) return;
       await admin.createTopics({ topics: [{ topic: this.topic, numPartitions: this.config.topicPartitions }], waitForLeaders: true });
     } finally {
       await admin.disconnect();
