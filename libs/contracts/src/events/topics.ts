@@ -7,12 +7,6 @@ export const TOPICS: Record<AppName, string> = {
   chat: 'rekey.chat.v1',
 };
 
-/**
- * Command topic of trusted producers asking the bots app to deliver Chime bot events
- * (`rekey.bots.DeliveryRequested`, keyed by bot id); the outcomes are on TOPICS.bots.
- */
-export const BOT_DELIVERIES_TOPIC = 'rekey.bots.deliveries.v1';
-
 /** `ce_source` of each producer. */
 export const EVENT_SOURCES: Record<AppName, string> = {
   bots: '/rekey/bots',
@@ -49,3 +43,9 @@ export const EVENT_TYPES = {
     EventSent: 'rekey.chat.EventSent',
   },
 } as const;
+
+/**
+ * Command topic of trusted producers asking the bots app to deliver Chime bot events
+ * (`rekey.bots.DeliveryRequested`, keyed by bot id); the outcomes are on TOPICS.bots.
+ */
+export const BOT_DELIVERIES_TOPIC = 'rekey.bots.deliveries.v1';
