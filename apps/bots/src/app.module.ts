@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AwsProtocolModule } from '@rekey/aws-protocol';
+import { BOT_DELIVERIES_TOPIC } from '@rekey/contracts';
 import { EventsModule } from '@rekey/events';
 import { PlatformModule, RekeyConfig } from '@rekey/platform';
 import { TokensModule } from '@rekey/tokens';
@@ -22,7 +23,7 @@ export class BotsAppModule {
         PlatformModule.forRoot(config),
         AwsProtocolModule.forRoot({ api: 'chime' }),
         TokensModule,
-        EventsModule.forRoot({ app: 'bots' }),
+        EventsModule.forRoot({ app: 'bots', consumedTopics: options.deliveriesTopic ? { [BOT_DELIVERIES_TOPIC]: options.deliveriesTopic } : undefined }),
         AccountsModule,
         BotsModule,
         DeliveriesModule.register({ topic: options.deliveriesTopic }),

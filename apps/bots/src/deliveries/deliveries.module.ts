@@ -9,7 +9,8 @@ import { DeliveriesMetrics } from './deliveries.metrics';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveriesService } from './deliveries.service';
 import { DELIVERY_QUEUE_MODEL, deliveryQueueSchema } from './delivery-queue.schema';
-import { DELIVERIES_TOPIC, DeliveryRequestsConsumer } from './delivery-requests.consumer';
+import { DELIVERIES_TOPIC, DeliveriesTopic } from './deliveries-topic';
+import { DELIVERY_REQUESTS_GROUP, deliveryRequestsController } from './delivery-requests.controller';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { DELIVERY_MODEL, deliverySchema } from './delivery.schema';
 
@@ -21,10 +22,14 @@ export class DeliveriesModule implements OnModuleInit {
     private readonly repository: DeliveriesRepository,
   ) {}
 
-  /** `topic` overrides BOT_DELIVERIES_TOPIC, for tests that need a topic of their own. */
+  /**
+   * `topic`: the topic tests read instead of BOT_DELIVERIES_TOPIC (the app's EventsModule consumes it
+   * in its place, `consumedTopics`); its consumer group is then a group of its own.
+   */
   static register(options: { topic?: string } = {}): DynamicModule {
     return {
       module: DeliveriesModule,
+      controllers: [deliveryRequestsController(options.topic ? `${DELIVERY_REQUESTS_GROUP}.${options.topic}` : DELIVERY_REQUESTS_GROUP)],
       imports: [
         MongooseModule.forFeature([
           { name: DELIVERY_QUEUE_MODEL, schema: deliveryQueueSchema },
@@ -33,7 +38,7 @@ export class DeliveriesModule implements OnModuleInit {
         BotsModule,
         OutboundModule,
       ],
-      providers: [{ provide: DELIVERIES_TOPIC, useValue: options.topic ?? BOT_DELIVERIES_TOPIC }, DeliveriesRepository, DeliveriesMetrics, BotEventSender, DeliveryDispatcher, DeliveriesService, DeliveryRequestsConsumer],
+      providers: [{ provide: DELIVERIES_TOPIC, useValue: options.topic ?? BOT_DELIVERIES_TOPIC }, DeliveriesRepository, DeliveriesMetrics, BotEventSender, DeliveryDispatcher, DeliveriesService, DeliveriesTopic],
     };
   }
 
