@@ -1,13 +1,12 @@
 import { Bot, ChimeClient, CreateAccountCommand, CreateBotCommand, GetEventsConfigurationCommand, PutEventsConfigurationCommand, RegenerateSecurityTokenCommand, UpdateBotCommand } from '@aws-sdk/client-chime';
 import { EVENT_TYPES, TOPICS } from '@rekey/contracts';
 import { toKafkaMessage } from '@rekey/events';
-import { awsClientConfig, startTestApp, TestApp, testKafkaBrokers, TopicTail, uniqueName } from '@rekey/testing';
+import { awsClientConfig, failureOf, startTestApp, TestApp, testKafkaBrokers, TopicTail, uniqueName } from '@rekey/testing';
 import { Kafka, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { BotsAppModule } from '../src/app.module';
 import { ChimeReceiver, createTestCa, echoChallenge, TestCa, verifiesWith } from './chime-receiver';
-import { failure } from './bots-test-kit';
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -112,7 +111,7 @@ describe('Chime bot outgoing events', () => {
         ['ftp://localhost/', 'must be an https:// URL'],
       ];
       for (const [OutboundEventsHTTPSEndpoint, reason] of cases) {
-        const refused = await failure(() => chimeA.send(new PutEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId, OutboundEventsHTTPSEndpoint })));
+        const refused = await failureOf(() => chimeA.send(new PutEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId, OutboundEventsHTTPSEndpoint })));
         expect(refused).toMatchObject({ name: 'BadRequestException', status: 400 });
         expect(refused.message).toContain(reason);
       }

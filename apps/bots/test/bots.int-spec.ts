@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-chime';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { EVENT_TYPES, fingerprint, TOPICS } from '@rekey/contracts';
-import { awsClientConfig, ofType, startTestApp, TestApp, TopicTail } from '@rekey/testing';
+import { awsClientConfig, failureOf, ofType, startTestApp, TestApp, TopicTail } from '@rekey/testing';
 import { Keyring } from '@rekey/tokens';
 import { Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
@@ -23,7 +23,6 @@ import { join } from 'node:path';
 import { BotsAppModule } from '../src/app.module';
 import { SecurityTokens } from '../src/bots/security-tokens';
 import { ChimeReceiver, createTestCa } from './chime-receiver';
-import { failure } from './bots-test-kit';
 
 const BASE64_TOKEN = /^[A-Za-z0-9+/]{40}$/;
 
@@ -164,7 +163,7 @@ describe('bots API driven by @aws-sdk/client-chime', () => {
       () => a.send(new RegenerateSecurityTokenCommand({ AccountId: otherAccount, BotId: bot.BotId })),
       () => a.send(new GetBotCommand({ AccountId: accountId, BotId: 'no-such-bot' })),
     ]) {
-      expect(await failure(call)).toMatchObject({ name: 'NotFoundException', status: 404 });
+      expect(await failureOf(call)).toMatchObject({ name: 'NotFoundException', status: 404 });
     }
     expect((await a.send(new GetBotCommand({ AccountId: accountId, BotId: bot.BotId }))).Bot!.SecurityToken).toBe(bot.SecurityToken);
   });
@@ -179,7 +178,7 @@ describe('bots API driven by @aws-sdk/client-chime', () => {
     expect((await a.send(new GetEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId }))).EventsConfiguration).toEqual({ BotId: bot.BotId, LambdaFunctionArn: lambda });
     await a.send(new DeleteEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId }));
     await a.send(new DeleteEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId }));
-    expect(await failure(() => a.send(new GetEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId })))).toMatchObject({ name: 'NotFoundException' });
+    expect(await failureOf(() => a.send(new GetEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId })))).toMatchObject({ name: 'NotFoundException' });
     const events = await tail.waitFor(ofType(EVENT_TYPES.bots.EventsConfigurationChanged, bot.BotId!), 3);
     expect(events.map((event) => event.data.target)).toEqual(['OutboundEventsHTTPSEndpoint', 'LambdaFunctionArn', null]);
     expect(events.map((event) => event.raw).join()).not.toContain('/chime?team=a');
@@ -201,7 +200,7 @@ describe('bots API driven by @aws-sdk/client-chime', () => {
       () => a.send(new GetBotCommand({ AccountId: accountId, BotId: ' ' })),
       () => a.send(new RegenerateSecurityTokenCommand({ AccountId: ' ', BotId: bot.BotId })),
     ];
-    for (const call of badRequests) expect(await failure(call)).toMatchObject({ name: 'BadRequestException', status: 400 });
+    for (const call of badRequests) expect(await failureOf(call)).toMatchObject({ name: 'BadRequestException', status: 400 });
   });
 
   it('opens a token written under a master key that is no longer current', async () => {

@@ -1,12 +1,11 @@
 import { ChimeClient, CreateAccountCommand, CreateBotCommand, PutEventsConfigurationCommand } from '@aws-sdk/client-chime';
-import { DEV_CREDENTIALS } from '@rekey/aws-protocol';
-import { awsClientConfig, startTestApp, TestApp } from '@rekey/testing';
+import { DEV_CREDENTIALS } from '@rekey/contracts';
+import { awsClientConfig, failureOf, startTestApp, TestApp } from '@rekey/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BotsAppModule } from '../src/app.module';
-import { failure } from './bots-test-kit';
 import { ChimeReceiver, createTestCa } from './chime-receiver';
 
 describe('bot endpoints in production: HTTPS only, no loopback or private addresses', () => {
@@ -42,7 +41,7 @@ describe('bot endpoints in production: HTTPS only, no loopback or private addres
       [receiver.url('/', 'localhost').replace('https:', 'http:'), 'must be an https:// URL'],
     ];
     for (const [OutboundEventsHTTPSEndpoint, reason] of cases) {
-      const refused = await failure(() => chime.send(new PutEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId, OutboundEventsHTTPSEndpoint })));
+      const refused = await failureOf(() => chime.send(new PutEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId, OutboundEventsHTTPSEndpoint })));
       expect(refused).toMatchObject({ name: 'BadRequestException', status: 400 });
       expect(refused.message).toContain(reason);
     }

@@ -1,12 +1,11 @@
 import { Ivschat, ResourceNotFoundException, ValidationException } from '@aws-sdk/client-ivschat';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { fingerprint, TOPICS } from '@rekey/contracts';
-import { awsClientConfig, eventually, scrapeMetric, startTestApp, TestApp, TopicTail } from '@rekey/testing';
+import { awsClientConfig, failureOf, eventually, scrapeMetric, startTestApp, TestApp, TopicTail } from '@rekey/testing';
 import { Keyring, KEYRING, openChatToken } from '@rekey/tokens';
 import type { Connection } from 'mongoose';
 import { ChatAppModule } from '../src/app.module';
 import { RoomCache } from '../src/rooms/room-cache';
-import { failureOf } from './chat-test-kit';
 
 async function issuedCount(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
