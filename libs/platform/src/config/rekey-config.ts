@@ -20,6 +20,8 @@ export interface RekeyConfig {
   readonly logLevel: string;
   /** Requests per second allowed per tenant and operation, across all replicas of the app. */
   readonly throttle: ThrottleLimits;
+  /** REKEY_TUNNELS_MAX_OPEN: open tunnels a tenant may have at once (tunnels app; default 1000). */
+  readonly maxOpenTunnels: number;
   /** Calls the bots app makes to bots' own endpoints (Chime's outgoing events). */
   readonly botsOutbound: BotsOutboundSettings;
 }
@@ -102,6 +104,9 @@ class RekeyEnvironment {
   @Matches(/^([A-Za-z]+=\d+(,[A-Za-z]+=\d+)*)?$/, { message: '$property must be comma-separated Operation=requestsPerSecond pairs' })
   REKEY_THROTTLE_OPERATION_RPS!: string;
 
+  // A string, checked whole: Number() would take "1e3" or " 25".
+  @Matches(/^0*([1-9][0-9]{0,5}|1000000)$/, { message: '$property must be an integer from 1 to 1000000' })
+  REKEY_TUNNELS_MAX_OPEN!: string;
   @IsOptional()
   @IsNotEmpty()
   REKEY_BOTS_OUTBOUND_CA_FILE?: string;
@@ -148,6 +153,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     // Generous: the limits are a guard against runaway clients, not AWS's own quotas.
     REKEY_THROTTLE_RPS: '5000',
     REKEY_THROTTLE_OPERATION_RPS: '',
+    REKEY_TUNNELS_MAX_OPEN: '1000',
     REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS: '',
     ...(production ? {} : devDefaults(app)),
     ...given,
@@ -178,6 +184,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     topicPartitions: parsed.KAFKA_TOPIC_PARTITIONS,
     logLevel: parsed.LOG_LEVEL,
     throttle: { defaultPerSecond: parsed.REKEY_THROTTLE_RPS, perOperation: perOperationLimits(parsed.REKEY_THROTTLE_OPERATION_RPS) },
+    maxOpenTunnels: Number(parsed.REKEY_TUNNELS_MAX_OPEN),
     botsOutbound: { caFile: parsed.REKEY_BOTS_OUTBOUND_CA_FILE, allowedNetworks: cidrList(parsed.REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS) },
   };
 }
