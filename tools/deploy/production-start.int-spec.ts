@@ -1,10 +1,12 @@
 import { ChimeClient, CreateAccountCommand } from '@aws-sdk/client-chime';
 import { IoTSecureTunnelingClient, OpenTunnelCommand } from '@aws-sdk/client-iotsecuretunneling';
 import { CreateRoomCommand, IvschatClient } from '@aws-sdk/client-ivschat';
-import { AppName, EVENT_TYPES, TOPICS } from '@rekey/contracts';
+import { EVENT_TYPES, TOPICS } from '@rekey/contracts';
 import { awsClientConfig, buildApps, eventually, ofType, spawnProductionApp, TopicTail, uniqueName, waitUntilReady } from '@rekey/testing';
 
-const apps = ['bots', 'tunnels', 'chat'] as const;
+const apps = ['bots', 'tunnels', 'chat', 'chat-gateway'] as const;
+/** The apps with an AWS API that records events. */
+const apiApps = ['bots', 'tunnels', 'chat'] as const;
 
 // One build for every test of this file: two files building dist/ at once would trip over each other.
 beforeAll(() => buildApps([...apps]), 180_000);
@@ -39,7 +41,7 @@ describe('production start-up', () => {
 const BURST = 60;
 
 /** One state-changing operation per app, returning the Kafka key of the event it must publish. */
-const creators: Record<AppName, { eventType: string; create(url: string): Promise<string> }> = {
+const creators: Record<(typeof apiApps)[number], { eventType: string; create(url: string): Promise<string> }> = {
   bots: {
     eventType: EVENT_TYPES.bots.AccountCreated,
     create: async (url) => (await new ChimeClient(awsClientConfig(url)).send(new CreateAccountCommand({ Name: uniqueName('acct') }))).Account!.AccountId!,
@@ -62,7 +64,7 @@ function wasRefused(error: unknown): boolean {
 }
 
 describe('graceful shutdown under load', () => {
-  it.each(['bots', 'tunnels', 'chat'] as const)(
+  it.each(apiApps)(
     '%s answers every accepted request, publishes every recorded event and exits 0 within 10 s of SIGTERM',
     async (app) => {
       const { eventType, create } = creators[app];

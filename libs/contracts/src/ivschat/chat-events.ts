@@ -40,3 +40,41 @@ export interface EventSentData {
   /** ISO 8601. */
   sendTime: string;
 }
+
+/** Who sent a message, as the gateway's `MESSAGE` entity shows it (`Sender`). */
+export interface MessageSenderData {
+  userId: string;
+  /** The attributes of the sender's chat token. */
+  attributes: Record<string, string>;
+}
+
+/**
+ * `data` of `rekey.chat-gateway.MessageSent` (topic `rekey.chat.messages.v1`, key = room ARN): a
+ * message a client sent, as every gateway replica delivers it to the room's connections, in
+ * topic order per room.
+ */
+export interface MessageSentData {
+  tenant: string;
+  roomArn: string;
+  /** The message `Id` (12 alphanumerics); DeleteMessage takes it. */
+  id: string;
+  content: string;
+  attributes: Record<string, string>;
+  sender: MessageSenderData;
+  /** ISO 8601. */
+  sendTime: string;
+  /**
+   * The gateway connection that sent it, and the client's `RequestId`: only that connection's
+   * copy echoes the `RequestId`. An opaque id, meaningless outside the gateway.
+   */
+  origin: { connectionId: string; requestId: string | null };
+}
+
+/**
+ * `data` of `rekey.chat-gateway.MessageDeleted` and `rekey.chat-gateway.UserDisconnected`: a
+ * client's `DELETE_MESSAGE` / `DISCONNECT_USER`, acted on by every gateway replica as the chat
+ * app's `MessageDeleted` / `UserDisconnected` are, plus the requesting connection.
+ */
+export interface GatewayActionOrigin {
+  origin: { connectionId: string; requestId: string | null };
+}
