@@ -7,3 +7,4 @@ export * from './sigv4/sigv4-verifier';
 export * from './input/pagination-tokens';
 export * from './input/validate-input';
 export * from './throttling/request-throttle';
+export * from './throttling/mongo-throttle-counters';

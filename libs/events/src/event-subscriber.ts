@@ -16,11 +16,23 @@ export interface SubscriptionOptions {
   fromBeginning?: boolean;
   /** Attempts before an event goes to the dead-letter topic (default 5). */
   maxAttempts?: number;
+  /**
+   * Where handled `ce_id`s are kept (default: the subscriber's store). A per-replica group whose
+   * handler is idempotent can keep them in memory and spare the database a write per event.
+   */
+  processed?: ProcessedEvents;
   handle(event: ReceivedEvent): Promise<void>;
 }
 
 export interface Subscription {
   stop(): Promise<void>;
+  /** Messages not yet handled, summed over the partitions it consumes, as of their last batches (0 before any). */
+  lag(): number;
+  /**
+   * Whether the consumer has fetched since it last joined its group: from then on, an event
+   * published is seen (a new group reading from the latest offset misses what came before).
+   */
+  isFetching(): boolean;
 }
 
 /** Where events that keep failing go: `<topic>.dlq`, with the group and error in headers. */
@@ -57,17 +69,26 @@ export class EventSubscriber implements OnApplicationShutdown {
     }
   }
 
-  /** Lag per partition after each batch; labelled by the configured group, which is bounded (broadcast suffixes are not). */
-  private measureLag(consumer: Consumer, group: string): void {
-    const lag = this.lag;
-    if (!lag) return;
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => lag.set({ topic: payload.topic, partition: String(payload.partition), group }, Number(payload.offsetLag)));
+  /**
+   * Lag per partition after each batch, in the metric (labelled by the configured group, which is
+   * bounded; broadcast suffixes are not) and in `lags` for the subscription's own {@link Subscription.lag}.
+   */
+  private measureLag(consumer: Consumer, group: string, lags: Map<string, number>): void {
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      lags.set(`${payload.topic}/${payload.partition}`, Number(payload.offsetLag));
+      this.lag?.set({ topic: payload.topic, partition: String(payload.partition), group }, Number(payload.offsetLag));
+    });
   }
 
   async subscribe(options: SubscriptionOptions): Promise<Subscription> {
     const groupId = options.broadcast ? `${options.groupId}.${hostname()}.${randomUUID().slice(0, 8)}` : options.groupId;
     const consumer = this.kafka.consumer({ groupId });
-    this.measureLag(consumer, options.groupId);
+    const lags = new Map<string, number>();
+    this.measureLag(consumer, options.groupId, lags);
+    let fetching = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => (fetching = false));
+    consumer.on(consumer.events.FETCH, () => (fetching = true));
+    consumer.on(consumer.events.CRASH, () => (fetching = false));
     try {
       await consumer.connect();
       await subscribePatiently(consumer, options.topics, options.fromBeginning ?? false);
@@ -81,11 +102,13 @@ export class EventSubscriber implements OnApplicationShutdown {
       await consumer.disconnect().catch(() => undefined);
       throw error;
     }
-    const subscription = {
+    const subscription: Subscription = {
       stop: async () => {
         this.subscriptions.delete(subscription);
         await consumer.disconnect();
       },
+      lag: () => [...lags.values()].reduce((sum, lag) => sum + lag, 0),
+      isFetching: () => fetching,
     };
     this.subscriptions.add(subscription);
     return subscription;
@@ -112,12 +135,13 @@ export class EventSubscriber implements OnApplicationShutdown {
       return this.deadLetter(topic, groupId, message, error, 0);
     }
     // Keyed by the effective group: broadcast replicas share a database but must each handle every event.
-    if (await this.processed.has(groupId, event.id)) return;
+    const processed = options.processed ?? this.processed;
+    if (await processed.has(groupId, event.id)) return;
     const maxAttempts = options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt += 1) {
       try {
         await options.handle(event);
-        await this.processed.add(groupId, event.id);
+        await processed.add(groupId, event.id);
         return;
       } catch (error) {
         if (attempt >= maxAttempts) return this.deadLetter(topic, groupId, message, error as Error, attempt);

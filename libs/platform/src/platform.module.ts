@@ -29,7 +29,7 @@ export class PlatformModule {
         TokenMetrics,
       ],
       controllers: [MetricsController],
-      exports: [REKEY_CONFIG, KAFKA, METRICS_REGISTRY, TokenMetrics],
+      exports: [REKEY_CONFIG, KAFKA, METRICS_REGISTRY, TokenMetrics, HealthModule],
     };
   }
 }

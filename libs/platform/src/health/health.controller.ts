@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { HealthCheck, HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../public-route';
 import { KafkaHealthIndicator } from './kafka.health';
+import { ReadinessChecks } from './readiness-checks';
 
 /**
  * Probes answer in terminus's own format (503 with the failing dependency), whatever global filter
@@ -15,7 +16,7 @@ class ProbeExceptionFilter implements ExceptionFilter {
   }
 }
 
-/** Kubernetes probes: liveness never touches dependencies, readiness checks both for real. */
+/** Kubernetes probes: liveness never touches dependencies, readiness checks both for real, and the app's own {@link ReadinessChecks}. */
 @Public()
 @UseFilters(ProbeExceptionFilter)
 @Controller('health')
@@ -24,6 +25,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly mongo: MongooseHealthIndicator,
     private readonly kafka: KafkaHealthIndicator,
+    private readonly checks: ReadinessChecks,
   ) {}
 
   @Get('live')
@@ -34,6 +36,6 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.mongo.pingCheck('mongo', { timeout: 1500 }), () => this.kafka.isReachable()]);
+    return this.health.check([() => this.mongo.pingCheck('mongo', { timeout: 1500 }), () => this.kafka.isReachable(), ...this.checks.all()]);
   }
 }
