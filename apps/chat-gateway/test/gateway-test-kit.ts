@@ -82,7 +82,7 @@ export class RecordingRoom {
     this.room.addListener('event', (event) => this.events.push(event));
     this.room.addListener('messageDelete', (deletion) => this.deletions.push(deletion));
     this.room.addListener('userDisconnect', (event) => this.userDisconnects.push(event));
-    this.room.addListener('disconnect', ({ reason }) => this.disconnects.push(reason));
+    this.room.addListener('disconnect', (reason) => this.disconnects.push(reason));
   }
 
   async connect(): Promise<this> {
@@ -92,7 +92,7 @@ export class RecordingRoom {
         offDisconnect();
         resolve();
       });
-      const offDisconnect = this.room.addListener('disconnect', ({ reason }) => {
+      const offDisconnect = this.room.addListener('disconnect', (reason) => {
         offConnect();
         offDisconnect();
         reject(new Error(`disconnected: ${reason}`));
@@ -141,6 +141,7 @@ export class TcpBalancer {
     });
     upstream.connect(port, '127.0.0.1', () => {
       upstream.removeAllListeners('error');
+      this.sockets.add(client).add(upstream);
       // pipe() passes a FIN on; a reset or an error resets the other side too.
       client.pipe(upstream).pipe(client);
       client.on('error', () => upstream.destroy()).on('close', () => upstream.destroy());
@@ -149,6 +150,7 @@ export class TcpBalancer {
   }
 
   close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }

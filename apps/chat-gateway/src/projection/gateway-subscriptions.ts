@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { TOPICS } from '@rekey/contracts';
 import { EventSubscriber, MemoryProcessedEvents, Subscription } from '@rekey/events';
 import { ReadinessChecks } from '@rekey/platform';
+import type { Connection } from 'mongoose';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RoomDelivery } from '../sessions/room-delivery.service';
 import { RoomProjection } from './room-projection.service';
@@ -15,8 +17,8 @@ const SUBSCRIBE_RETRY_MS = 2_000;
 /**
  * The gateway's consumers (until the NestJS consumer transport replaces them with @EventPattern
  * handlers; the logic they call stays where it is):
- * - `chat-gateway.rooms`: one group, from the beginning of `rekey.chat.v1`: the durable room
- *   projection in the gateway's database;
+ * - `chat-gateway.rooms.<database>`: one group per gateway database (the projection it fills),
+ *   from the beginning of `rekey.chat.v1`: the durable room projection;
  * - `chat-gateway.live` (broadcast, every replica, from now on): `rekey.chat.v1` and
  *   `rekey.chat.messages.v1` applied to the in-memory view and to this replica's connections.
  * Both handlers are idempotent: `ce_id`s are de-duplicated in memory, no write per event.
@@ -36,6 +38,7 @@ export class GatewaySubscriptions implements OnApplicationBootstrap, OnApplicati
     private readonly delivery: RoomDelivery,
     private readonly readiness: ReadinessChecks,
     @Inject(HealthIndicatorService) private readonly indicator: HealthIndicatorService,
+    @InjectConnection() private readonly connection: Connection,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -72,7 +75,7 @@ export class GatewaySubscriptions implements OnApplicationBootstrap, OnApplicati
           },
         });
         this.durable ??= await this.subscriber.subscribe({
-          groupId: 'chat-gateway.rooms',
+          groupId: `chat-gateway.rooms.${this.connection.db?.databaseName}`,
           topics: [TOPICS.chat],
           fromBeginning: true,
           processed: new MemoryProcessedEvents(),

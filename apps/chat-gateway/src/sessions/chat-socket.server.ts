@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { whenDraining } from '@rekey/platform';
 import type { IncomingMessage, Server } from 'node:http';
@@ -28,7 +28,7 @@ const DRAIN_GRACE_MS = 2_000;
  * with a fresh token) and a close.
  */
 @Injectable()
-export class ChatSocketServer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ChatSocketServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ChatSocketServer.name);
   private readonly sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, handleProtocols: (protocols) => [...protocols][0] ?? false });
   private draining = false;
@@ -47,7 +47,9 @@ export class ChatSocketServer implements OnApplicationBootstrap, OnApplicationSh
     whenDraining(adapter.getInstance(), () => this.drain());
   }
 
-  onApplicationShutdown(): void {
+  /** Before Kafka and MongoDB go: the HTTP server cannot close while WebSockets are open. */
+  beforeApplicationShutdown(): void {
+    this.draining = true;
     for (const connection of this.connections.all()) connection.drop();
     this.sockets.close();
   }
