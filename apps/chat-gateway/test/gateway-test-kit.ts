@@ -77,7 +77,7 @@ export class RecordingRoom {
       maxReconnectAttempts: 2,
     });
     this.room.logLevel = 'error';
-    this.room.logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+    this.room.logger = { debug: () => undefined, info: () => undefined, error: () => undefined };
     this.room.addListener('message', (message) => this.messages.push(message));
     this.room.addListener('event', (event) => this.events.push(event));
     this.room.addListener('messageDelete', (deletion) => this.deletions.push(deletion));
