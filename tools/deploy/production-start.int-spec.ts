@@ -24,7 +24,7 @@ describe('production start-up', () => {
     expect(started.stderr()).toMatch(new RegExp(`^rekey-${app}: configuration error: REKEY_KEYRING_FILE: keyring file .* is not readable JSON \\(SyntaxError\\)\\n$`));
   });
 
-  it.each(apps)('%s refuses a malformed credentials file with one line, exit 1', async (app) => {
+  it.each(apiApps)('%s refuses a malformed credentials file with one line, exit 1', async (app) => {
     const started = await spawnProductionApp(app, { REKEY_CREDENTIALS_FILE: __filename });
     expect(await started.exited).toBe(1);
     expect(started.stderr()).toMatch(new RegExp(`^rekey-${app}: configuration error: REKEY_CREDENTIALS_FILE: credentials file .* is not readable JSON \\(SyntaxError\\)\\n$`));
