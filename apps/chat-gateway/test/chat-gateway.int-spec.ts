@@ -1,8 +1,10 @@
 import { DeleteMessageCommand, DeleteRoomCommand, DisconnectUserCommand, SendEventCommand, UpdateRoomCommand } from '@aws-sdk/client-ivschat';
-import { DEV_TENANTS, eventually } from '@rekey/testing';
+import { DEV_TENANTS, eventually, scrapeMetric, TestApp } from '@rekey/testing';
 import { chatTokenClaims, ChatTokenClaims, Keyring, KEYRING, sealChatToken } from '@rekey/tokens';
 import { ChatError, DeleteMessageRequest, DisconnectUserRequest, SendMessageRequest } from 'amazon-ivs-chat-messaging';
 import { WebSocket } from 'ws';
+import { ChatSocketServer } from '../src/sessions/chat-socket.server';
+import { ConnectionRegistry } from '../src/sessions/connection-registry';
 import { ChatStack, createRoom, RecordingRoom, startChatStack, TcpBalancer, TokenRequest, tokenProvider, wsUrl } from './gateway-test-kit';
 
 const TENANT_A = DEV_TENANTS.A.accountId;
@@ -33,13 +35,13 @@ const errorOf = async (call: Promise<unknown>): Promise<ChatError> => {
   throw new Error('the request succeeded');
 };
 
-describe('chat gateway: the official client on two replicas', () => {
+describe('chat gateway: the official client on two replicas (a third one to drain)', () => {
   let stack: ChatStack;
   let keyring: Keyring;
   const rooms: RecordingRoom[] = [];
 
   beforeAll(async () => {
-    stack = await startChatStack(2);
+    stack = await startChatStack(3);
     keyring = stack.gateways[0].nest.get<Keyring>(KEYRING);
   }, 90_000);
   afterAll(async () => {
@@ -182,8 +184,9 @@ describe('chat gateway: the official client on two replicas', () => {
     expect(brief.disconnects).toEqual([]);
   });
 
-  it('a replica stopped mid-chat: its clients reconnect through the load balancer to the other and go on', async () => {
-    const balancer = await TcpBalancer.start(stack.gateways);
+  /** Four users through a balancer over `replicas`; `stop` ends the last of them; everyone goes on chatting. */
+  const survivesTheEndOf = async (replicas: number[], stop: (replica: TestApp, roomArn: string) => Promise<void>) => {
+    const balancer = await TcpBalancer.start(replicas.map((i) => stack.gateways[i]));
     try {
       const roomArn = await createRoom(stack);
       const users = [];
@@ -191,14 +194,33 @@ describe('chat gateway: the official client on two replicas', () => {
       await users[0].room.sendMessage(new SendMessageRequest('before'));
       for (const user of users) await user.received('before');
 
-      await stack.gateways[1].close();
+      await stop(stack.gateways[replicas.at(-1)!], roomArn);
       for (const user of users) await eventually(() => (user.room.state === 'connected' ? true : undefined), 10_000, 'connected again');
       for (const user of users) expect(user.disconnects).toEqual([]);
-      expect(users.some((user) => user.tokensFetched > 1)).toBe(true);
+      expect(users.filter((user) => user.tokensFetched > 1).length).toBe(2);
       await users[3].room.sendMessage(new SendMessageRequest('after'));
       for (const user of users) await user.received('after');
     } finally {
       await balancer.close();
     }
+  };
+
+  it('a replica draining (SIGTERM): ERROR 401 on its sockets, its clients reconnect to the other and go on', async () => {
+    await survivesTheEndOf([0, 2], async (replica, roomArn) => {
+      expect(await scrapeMetric(replica.url, 'rekey_chat_connections')).toBe(2);
+      await replica.nest.get(ChatSocketServer).drain();
+      expect(await scrapeMetric(replica.url, 'rekey_chat_connections')).toBe(0);
+      expect(await handshake(wsUrl(replica), sealed(roomArn))).toBe(503);
+      expect(await scrapeMetric(replica.url, 'rekey_chat_refusals_total', { stage: 'handshake', code: '503' })).toBeGreaterThanOrEqual(1);
+      await replica.close();
+    });
+  });
+
+  it('a replica killed mid-chat: its clients reconnect through the load balancer to the other and go on', async () => {
+    await survivesTheEndOf([0, 1], async (replica) => {
+      // What a crash does to the sockets (no close handshake), then the rest of the process goes.
+      for (const connection of replica.nest.get(ConnectionRegistry).all()) connection.drop();
+      await replica.close();
+    });
   });
 });

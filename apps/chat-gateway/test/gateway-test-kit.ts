@@ -20,8 +20,9 @@ export interface ChatStack {
 export async function startChatStack(replicas: number): Promise<ChatStack> {
   const chat = await startTestApp('chat', (config) => ChatAppModule.register(config));
   const gatewayDatabase = uniqueMongoUri('rekey_chat_gateway');
-  const gateways: TestApp[] = [];
-  for (let i = 0; i < replicas; i += 1) gateways.push(await startTestApp('chat-gateway', (config) => ChatGatewayAppModule.register(config), { MONGO_URI: gatewayDatabase }));
+  const gateways = await Promise.all(
+    Array.from({ length: replicas }, () => startTestApp('chat-gateway', (config) => ChatGatewayAppModule.register(config), { MONGO_URI: gatewayDatabase })),
+  );
   await Promise.all(gateways.map((gateway) => eventually(async () => ((await fetch(`${gateway.url}/health/ready`)).ok ? true : undefined), 30_000, 'gateway ready')));
   const clients = new Map<string, IvschatClient>();
   return {

@@ -89,6 +89,7 @@ export class ChatSocketServer implements OnApplicationBootstrap, BeforeApplicati
     this.connections.add(connection);
     this.metrics.connections.inc();
     const expiry = setTimeout(() => this.expire(connection), Math.max(0, identity.sessionExpirationTime.getTime() - Date.now()));
+    expiry.unref();
     ws.on('message', (data, isBinary) => {
       if (isBinary) return connection.send(errorEntity(new MessagingError(400, 'Requests are text frames', null)));
       void this.requests.handle(connection, data.toString());
