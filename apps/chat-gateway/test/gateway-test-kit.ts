@@ -1,28 +1,31 @@
 import { CreateChatTokenCommand, CreateRoomCommand, CreateRoomCommandInput, IvschatClient } from '@aws-sdk/client-ivschat';
-import { awsClientConfig, DEV_TENANTS, eventually, startTestApp, TestApp, uniqueMongoUri } from '@rekey/testing';
+import { awsClientConfig, buildApps, DEV_TENANTS, eventually, ProductionApp, spawnProductionApp, startTestApp, TestApp, uniqueMongoUri, waitUntilReady } from '@rekey/testing';
 import { ChatRoom } from 'amazon-ivs-chat-messaging';
 import { createServer, Server, Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import { ChatAppModule } from '../../chat/src/app.module';
 import { ChatGatewayAppModule } from '../src/gateway.module';
 
 // The official client in Node: `ws` as its WebSocket, as data-plane-notes.md §0 says.
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
 
 export interface ChatStack {
-  chat: TestApp;
+  /** The chat app, from its production build: apps do not import one another. */
+  chat: ProductionApp;
   gateways: TestApp[];
   ivschat(tenant?: keyof typeof DEV_TENANTS): IvschatClient;
   close(): Promise<void>;
 }
 
-/** The chat app and `replicas` gateway replicas sharing one gateway database, on the real servers. */
+/**
+ * The chat app and `replicas` gateway replicas sharing one gateway database and the chat app's
+ * keyring, on the real servers.
+ */
 export async function startChatStack(replicas: number): Promise<ChatStack> {
-  const chat = await startTestApp('chat', (config) => ChatAppModule.register(config));
-  const gatewayDatabase = uniqueMongoUri('rekey_chat_gateway');
-  const gateways = await Promise.all(
-    Array.from({ length: replicas }, () => startTestApp('chat-gateway', (config) => ChatGatewayAppModule.register(config), { MONGO_URI: gatewayDatabase })),
-  );
+  await buildApps(['chat']);
+  const chat = await spawnProductionApp('chat');
+  await waitUntilReady(chat);
+  const env = { MONGO_URI: uniqueMongoUri('rekey_chat_gateway'), REKEY_KEYRING_FILE: chat.env.REKEY_KEYRING_FILE };
+  const gateways = await Promise.all(Array.from({ length: replicas }, () => startTestApp('chat-gateway', (config) => ChatGatewayAppModule.register(config), env)));
   await Promise.all(gateways.map((gateway) => eventually(async () => ((await fetch(`${gateway.url}/health/ready`)).ok ? true : undefined), 30_000, 'gateway ready')));
   const clients = new Map<string, IvschatClient>();
   return {
@@ -32,7 +35,8 @@ export async function startChatStack(replicas: number): Promise<ChatStack> {
     close: async () => {
       for (const client of clients.values()) client.destroy();
       await Promise.all(gateways.map((gateway) => gateway.close().catch(() => undefined)));
-      await chat.close();
+      chat.process.kill('SIGTERM');
+      await chat.exited;
     },
   };
 }
