@@ -1,7 +1,9 @@
 import { DeleteMessageCommand, DeleteRoomCommand, DisconnectUserCommand, SendEventCommand, UpdateRoomCommand } from '@aws-sdk/client-ivschat';
+import { getConnectionToken } from '@nestjs/mongoose';
 import { DEV_TENANTS, eventually, scrapeMetric, TestApp } from '@rekey/testing';
-import { chatTokenClaims, ChatTokenClaims, Keyring, KEYRING, sealChatToken } from '@rekey/tokens';
+import { chatTokenClaims, ChatTokenClaims, Keyring, KEYRING, sealChatToken, sha256Hex } from '@rekey/tokens';
 import { ChatError, DeleteMessageRequest, DisconnectUserRequest, SendMessageRequest } from 'amazon-ivs-chat-messaging';
+import type { Connection } from 'mongoose';
 import { WebSocket } from 'ws';
 import { ChatSocketServer } from '../src/sessions/chat-socket.server';
 import { ConnectionRegistry } from '../src/sessions/connection-registry';
@@ -108,6 +110,17 @@ describe('chat gateway: the official client on two replicas (a third one to drai
     const fresh = await tokenProvider(stack, roomArn, { userId: 'once' })();
     expect(await handshake(wsUrl(stack.gateways[0]), fresh.token)).toBe(101);
     expect(await handshake(wsUrl(stack.gateways[1]), fresh.token)).toBe(401);
+    // Stored: the token's hash until it expires, never the token; and the room in the durable projection.
+    const database = stack.gateways[0].nest.get<Connection>(getConnectionToken());
+    const use = await database.collection('token_uses').findOne({ _id: sha256Hex(fresh.token) as never });
+    expect(use?.expiresAt).toEqual(fresh.tokenExpirationTime);
+    expect(JSON.stringify(await database.collection('token_uses').find().toArray())).not.toContain(fresh.token);
+    expect(await eventually(() => database.collection('rooms').findOne({ _id: roomArn as never }).then((room) => room ?? undefined), 5_000, 'projected room')).toMatchObject({
+      tenant: TENANT_A,
+      maximumMessageLength: 500,
+      maximumMessageRatePerSecond: 10,
+      deleted: false,
+    });
 
     const issuedBefore = Date.now() - 61_000;
     const expired = sealChatToken(keyring, chatTokenClaims(TENANT_A, { roomIdentifier: roomArn, userId: 'late' }, issuedBefore));
@@ -123,6 +136,7 @@ describe('chat gateway: the official client on two replicas (a third one to drai
     await stack.ivschat().send(new DeleteRoomCommand({ identifier: doomed }));
     await eventually(async () => ((await handshake(wsUrl(stack.gateways[1]), sealed(doomed))) === 404 ? true : undefined), 5_000, 'deletion known');
     expect(await handshake(wsUrl(stack.gateways[0]), early.token)).toBe(404);
+    await eventually(() => database.collection('rooms').findOne({ _id: doomed as never, deleted: true }).then((room) => room ?? undefined), 5_000, 'deletion projected');
   });
 
   it('answers ERROR 403 without the capability, 413 over the room length in code points, 429 over its rate; a room update applies new limits', async () => {
