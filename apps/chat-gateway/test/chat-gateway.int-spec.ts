@@ -5,6 +5,7 @@ import { chatTokenClaims, ChatTokenClaims, Keyring, KEYRING, sealChatToken, sha2
 import { ChatError, DeleteMessageRequest, DisconnectUserRequest, SendMessageRequest } from 'amazon-ivs-chat-messaging';
 import type { Connection } from 'mongoose';
 import { WebSocket } from 'ws';
+import { MAX_PROJECTION_LAG } from '../src/projection/gateway-subscriptions';
 import { ChatSocketServer } from '../src/sessions/chat-socket.server';
 import { ConnectionRegistry } from '../src/sessions/connection-registry';
 import { ChatStack, createRoom, RecordingRoom, startChatStack, TcpBalancer, TokenRequest, tokenProvider, wsUrl } from './gateway-test-kit';
@@ -61,6 +62,12 @@ describe('chat gateway: the official client on two replicas (a third one to drai
   /** A token sealed as the chat app seals them, with claims CreateChatToken would not issue. */
   const sealed = (roomArn: string, overrides: Partial<ChatTokenClaims> = {}) =>
     sealChatToken(keyring, { ...chatTokenClaims(TENANT_A, { roomIdentifier: roomArn, userId: 'crafted', capabilities: ['SEND_MESSAGE'] }), ...overrides });
+
+  it('is ready once its room projection follows the chat topic', async () => {
+    const ready = (await (await fetch(`${stack.gateways[0].url}/health/ready`)).json()) as { info: Record<string, Record<string, unknown>> };
+    expect(ready.info.projection).toMatchObject({ status: 'up', loaded: true, live: true });
+    expect(ready.info.projection.lag).toBeLessThanOrEqual(MAX_PROJECTION_LAG);
+  });
 
   it('two users on two replicas exchange messages both ways, with the sender echoed and attributes carried', async () => {
     const roomArn = await createRoom(stack, { maximumMessageRatePerSecond: 100 });
