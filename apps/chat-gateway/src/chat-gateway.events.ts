@@ -1,4 +1,4 @@
-import { EVENT_TYPES, GatewayActionOrigin, MessageDeletedData, MessageSentData, UserDisconnectedData } from '@rekey/contracts';
+import { EVENT_TYPES, GatewayMessageDeletedData, GatewayUserDisconnectedData, MessageSentData } from '@rekey/contracts';
 import { newEvent, RekeyEvent } from '@rekey/events';
 
 function roomScoped<T extends { tenant: string; roomArn: string }>(type: string, data: T): RekeyEvent<T> {
@@ -9,7 +9,7 @@ function roomScoped<T extends { tenant: string; roomArn: string }>(type: string,
 export const messageSent = (data: MessageSentData) => roomScoped(EVENT_TYPES['chat-gateway'].MessageSent, data);
 
 /** `rekey.chat-gateway.MessageDeleted`: a client's DELETE_MESSAGE. */
-export const gatewayMessageDeleted = (data: MessageDeletedData & GatewayActionOrigin) => roomScoped(EVENT_TYPES['chat-gateway'].MessageDeleted, data);
+export const gatewayMessageDeleted = (data: GatewayMessageDeletedData) => roomScoped(EVENT_TYPES['chat-gateway'].MessageDeleted, data);
 
 /** `rekey.chat-gateway.UserDisconnected`: a client's DISCONNECT_USER. */
-export const gatewayUserDisconnected = (data: UserDisconnectedData & GatewayActionOrigin) => roomScoped(EVENT_TYPES['chat-gateway'].UserDisconnected, data);
+export const gatewayUserDisconnected = (data: GatewayUserDisconnectedData) => roomScoped(EVENT_TYPES['chat-gateway'].UserDisconnected, data);

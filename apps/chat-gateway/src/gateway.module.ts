@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { EventsModule } from '@rekey/events';
 import { PlatformModule, RekeyConfig } from '@rekey/platform';
 import { TokensModule } from '@rekey/tokens';
-import { TerminusModule } from '@nestjs/terminus';
 import { GatewayMetrics } from './gateway.metrics';
-import { GatewaySubscriptions } from './projection/gateway-subscriptions';
+import { LiveEventsController } from './projection/live-events.controller';
+import { ProjectionReadiness, ROOM_PROJECTION_GROUP } from './projection/projection-readiness';
+import { roomProjectionController, roomProjectionGroup } from './projection/room-projection.controller';
 import { RoomProjection } from './projection/room-projection.service';
 import { RoomsRepository } from './projection/rooms.repository';
 import { AdmissionService } from './sessions/admission.service';
@@ -18,14 +20,17 @@ import { TokenUsesRepository } from './sessions/token-uses.repository';
 @Module({})
 export class ChatGatewayAppModule {
   static register(config: RekeyConfig): DynamicModule {
+    const durableGroup = roomProjectionGroup(config.mongoUri);
     return {
       module: ChatGatewayAppModule,
       imports: [PlatformModule.forRoot(config), TerminusModule, TokensModule, EventsModule.forRoot({ app: 'chat-gateway' })],
+      controllers: [LiveEventsController, roomProjectionController(durableGroup)],
       providers: [
+        { provide: ROOM_PROJECTION_GROUP, useValue: durableGroup },
         GatewayMetrics,
         RoomsRepository,
         RoomProjection,
-        GatewaySubscriptions,
+        ProjectionReadiness,
         TokenUsesRepository,
         AdmissionService,
         ConnectionRegistry,

@@ -5,7 +5,7 @@ import { chatTokenClaims, ChatTokenClaims, Keyring, KEYRING, sealChatToken, sha2
 import { ChatError, DeleteMessageRequest, DisconnectUserRequest, SendMessageRequest } from 'amazon-ivs-chat-messaging';
 import type { Connection } from 'mongoose';
 import { WebSocket } from 'ws';
-import { MAX_PROJECTION_LAG } from '../src/projection/gateway-subscriptions';
+import { MAX_PROJECTION_LAG } from '../src/projection/projection-readiness';
 import { ChatSocketServer } from '../src/sessions/chat-socket.server';
 import { ConnectionRegistry } from '../src/sessions/connection-registry';
 import { ChatStack, createRoom, RecordingRoom, startChatStack, TcpBalancer, TokenRequest, tokenProvider, wsUrl } from './gateway-test-kit';

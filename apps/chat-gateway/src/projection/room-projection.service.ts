@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EVENT_TYPES, RoomEventData } from '@rekey/contracts';
-import { ReceivedEvent } from '@rekey/events';
+import { RoomEventData } from '@rekey/contracts';
 import { TOKEN_LIFETIME_MS } from '@rekey/tokens';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RoomDirectory, RoomLimits, roomLimitsOf } from './room-directory';
@@ -11,12 +10,10 @@ const UNKNOWN_ROOM_WAIT_MS = 1_000;
 /** Revocations outlive every token they can concern: a token opens connections for a minute. */
 const REVOCATION_KEEP_MS = TOKEN_LIFETIME_MS + 60_000;
 
-const ROOM_UPSERTS = new Set<string>([EVENT_TYPES.chat.RoomCreated, EVENT_TYPES.chat.RoomUpdated]);
-
 /**
  * The gateway's view of the control plane: rooms (tenant, limits) and recent user revocations.
- * Durable in the gateway's database (written by one replica per partition, {@link persist}) and
- * in memory on every replica ({@link apply}, from a broadcast subscription), loaded from the
+ * Durable in the gateway's database (written by one replica per partition) and in memory on
+ * every replica (from a broadcast subscription), loaded from the
  * database at start and every 30 s so that a replica also learns what it missed.
  */
 @Injectable()
@@ -28,16 +25,22 @@ export class RoomProjection {
 
   constructor(private readonly rooms: RoomsRepository) {}
 
-  /** The durable projection: writes a room event to the gateway's database. */
-  async persist(event: ReceivedEvent): Promise<void> {
-    if (ROOM_UPSERTS.has(event.type)) await this.rooms.put(roomLimitsOf(event.data as RoomEventData));
-    else if (event.type === EVENT_TYPES.chat.RoomDeleted) await this.rooms.remove(roomLimitsOf(event.data as RoomEventData));
+  /** The durable projection: a created or updated room, written to the gateway's database. */
+  async persistRoom(room: RoomEventData): Promise<void> {
+    await this.rooms.put(roomLimitsOf(room));
   }
 
-  /** The live view: applies a room event or a revocation in memory. */
-  apply(event: ReceivedEvent): void {
-    if (ROOM_UPSERTS.has(event.type)) this.directory.put(roomLimitsOf(event.data as RoomEventData));
-    else if (event.type === EVENT_TYPES.chat.RoomDeleted) this.directory.remove((event.data as RoomEventData).arn);
+  async persistDeletion(room: RoomEventData): Promise<void> {
+    await this.rooms.remove(roomLimitsOf(room));
+  }
+
+  /** The live view in memory: a created or updated room. */
+  applyRoom(room: RoomEventData): void {
+    this.directory.put(roomLimitsOf(room));
+  }
+
+  applyDeletion(room: RoomEventData): void {
+    this.directory.remove(room.arn);
   }
 
   /** Tokens of `userId` for the room issued at or before `revokedAt` no longer connect. */

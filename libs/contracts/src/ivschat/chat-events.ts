@@ -1,80 +1,197 @@
-import { RoomView } from './room.dto';
+// class-transformer's @Type reads design-time types: importers of the contracts need not load this themselves.
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import { IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import { IsId, IsIsoTime, IsTenant, OrNull } from '../events/event-fields';
+import { FALLBACK_RESULTS, FallbackResult, IVSCHAT_ID_PATTERN, ROOM_ARN_PATTERN, RoomView } from './room.dto';
+import { IsStringMap } from './string-map';
+
+const IsRoomArn = () => Matches(ROOM_ARN_PATTERN, { message: '$property must be a room ARN' });
+const IsIvschatId = () => Matches(IVSCHAT_ID_PATTERN, { message: '$property must be 12 alphanumerics' });
+
+/** A room's review handler, as room events carry it. */
+export class RoomReviewHandlerData {
+  @IsString()
+  uri!: string;
+
+  @IsIn(FALLBACK_RESULTS)
+  fallbackResult!: FallbackResult;
+}
 
 /** `data` of `rekey.chat.RoomCreated`, `RoomUpdated` and `RoomDeleted`: the room as GetRoom shows it, and its tenant. */
-export interface RoomEventData extends RoomView {
-  tenant: string;
+export class RoomEventData implements RoomView {
+  @IsTenant()
+  tenant!: string;
+
+  @IsRoomArn()
+  arn!: string;
+
+  @IsIvschatId()
+  id!: string;
+
+  @IsString()
+  name!: string;
+
+  @IsIsoTime()
+  createTime!: string;
+
+  @IsIsoTime()
+  updateTime!: string;
+
+  @IsInt()
+  maximumMessageRatePerSecond!: number;
+
+  @IsInt()
+  maximumMessageLength!: number;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RoomReviewHandlerData)
+  messageReviewHandler?: RoomReviewHandlerData;
+
+  @IsStringMap({})
+  tags!: Record<string, string>;
+
+  @IsArray()
+  @IsString({ each: true })
+  loggingConfigurationIdentifiers!: string[];
 }
 
 /**
  * `data` of `rekey.chat.UserDisconnected`: tokens of `userId` for the room issued at or before
  * `revokedAt` no longer open a connection, and the gateway closes that user's connections.
  */
-export interface UserDisconnectedData {
-  tenant: string;
-  roomArn: string;
-  userId: string;
-  reason: string | null;
+export class UserDisconnectedData {
+  @IsTenant()
+  tenant!: string;
+
+  @IsRoomArn()
+  roomArn!: string;
+
+  @IsId()
+  userId!: string;
+
+  @OrNull(IsString())
+  reason!: string | null;
+
   /** ISO 8601. */
-  revokedAt: string;
+  @IsIsoTime()
+  revokedAt!: string;
 }
 
 /** `data` of `rekey.chat.MessageDeleted`: the gateway sends the room an `aws:DELETE_MESSAGE` event. */
-export interface MessageDeletedData {
-  tenant: string;
-  roomArn: string;
+export class MessageDeletedData {
+  @IsTenant()
+  tenant!: string;
+
+  @IsRoomArn()
+  roomArn!: string;
+
   /** The operation id DeleteMessage answered (12 alphanumerics). */
-  id: string;
+  @IsIvschatId()
+  id!: string;
+
   /** The id of the message to delete. */
-  messageId: string;
-  reason: string | null;
+  @IsId()
+  messageId!: string;
+
+  @OrNull(IsString())
+  reason!: string | null;
 }
 
 /** `data` of `rekey.chat.EventSent`: the gateway delivers the event to the room's clients. */
-export interface EventSentData {
-  tenant: string;
-  roomArn: string;
+export class EventSentData {
+  @IsTenant()
+  tenant!: string;
+
+  @IsRoomArn()
+  roomArn!: string;
+
   /** The id SendEvent answered (12 alphanumerics). */
-  id: string;
-  eventName: string;
-  attributes: Record<string, string>;
+  @IsIvschatId()
+  id!: string;
+
+  @IsId()
+  eventName!: string;
+
+  @IsStringMap({})
+  attributes!: Record<string, string>;
+
   /** ISO 8601. */
-  sendTime: string;
+  @IsIsoTime()
+  sendTime!: string;
 }
 
 /** Who sent a message, as the gateway's `MESSAGE` entity shows it (`Sender`). */
-export interface MessageSenderData {
-  userId: string;
+export class MessageSenderData {
+  @IsId()
+  userId!: string;
+
   /** The attributes of the sender's chat token. */
-  attributes: Record<string, string>;
+  @IsStringMap({})
+  attributes!: Record<string, string>;
 }
+
+/** The gateway connection a client request came from, and its `RequestId`: only that connection's copy echoes it. */
+export class GatewayOriginData {
+  /** An opaque UUID, meaningless outside the gateway. */
+  @IsString()
+  connectionId!: string;
+
+  @OrNull(IsString())
+  requestId!: string | null;
+}
+
+const IsOrigin = (): PropertyDecorator => (target, property) => {
+  IsObject()(target, property);
+  ValidateNested()(target, property);
+  Type(() => GatewayOriginData)(target, property);
+};
 
 /**
  * `data` of `rekey.chat-gateway.MessageSent` (topic `rekey.chat.messages.v1`, key = room ARN): a
  * message a client sent, as every gateway replica delivers it to the room's connections, in
  * topic order per room.
  */
-export interface MessageSentData {
-  tenant: string;
-  roomArn: string;
+export class MessageSentData {
+  @IsTenant()
+  tenant!: string;
+
+  @IsRoomArn()
+  roomArn!: string;
+
   /** The message `Id` (12 alphanumerics); DeleteMessage takes it. */
-  id: string;
-  content: string;
-  attributes: Record<string, string>;
-  sender: MessageSenderData;
+  @IsIvschatId()
+  id!: string;
+
+  @IsString()
+  content!: string;
+
+  @IsStringMap({})
+  attributes!: Record<string, string>;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => MessageSenderData)
+  sender!: MessageSenderData;
+
   /** ISO 8601. */
-  sendTime: string;
-  /**
-   * The gateway connection that sent it, and the client's `RequestId`: only that connection's
-   * copy echoes the `RequestId`. An opaque id, meaningless outside the gateway.
-   */
-  origin: { connectionId: string; requestId: string | null };
+  @IsIsoTime()
+  sendTime!: string;
+
+  @IsOrigin()
+  origin!: GatewayOriginData;
 }
 
-/**
- * `data` of `rekey.chat-gateway.MessageDeleted` and `rekey.chat-gateway.UserDisconnected`: a
- * client's `DELETE_MESSAGE` / `DISCONNECT_USER`, acted on by every gateway replica as the chat
- * app's `MessageDeleted` / `UserDisconnected` are, plus the requesting connection.
- */
-export interface GatewayActionOrigin {
-  origin: { connectionId: string; requestId: string | null };
+/** `data` of `rekey.chat-gateway.MessageDeleted`: a client's `DELETE_MESSAGE`, acted on by every replica as the chat app's `MessageDeleted`. */
+export class GatewayMessageDeletedData extends MessageDeletedData {
+  @IsOrigin()
+  origin!: GatewayOriginData;
+}
+
+/** `data` of `rekey.chat-gateway.UserDisconnected`: a client's `DISCONNECT_USER`, acted on by every replica as the chat app's `UserDisconnected`. */
+export class GatewayUserDisconnectedData extends UserDisconnectedData {
+  @IsOrigin()
+  origin!: GatewayOriginData;
 }

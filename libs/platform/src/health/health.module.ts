@@ -3,11 +3,12 @@ import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
 import { KafkaHealthIndicator } from './kafka.health';
 import { ReadinessChecks } from './readiness-checks';
+import { MongoHealthIndicator } from './mongo.health';
 
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
-  providers: [KafkaHealthIndicator, ReadinessChecks],
+  providers: [KafkaHealthIndicator, MongoHealthIndicator, ReadinessChecks],
   exports: [ReadinessChecks],
 })
 export class HealthModule {}
