@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { RoomDirectory } from '@rekey/chat-rooms';
 import { RoomEventData } from '@rekey/contracts';
 import { TOKEN_LIFETIME_MS } from '@rekey/tokens';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RoomDirectory, RoomLimits, roomLimitsOf } from './room-directory';
+import { RoomLimits, roomLimitsOf } from './room-limits';
 import { RoomsRepository } from './rooms.repository';
 
 /** How long a connection for a room not known yet waits for the room's creation event. */
@@ -19,7 +20,7 @@ const REVOCATION_KEEP_MS = TOKEN_LIFETIME_MS + 60_000;
 @Injectable()
 export class RoomProjection {
   private readonly logger = new Logger(RoomProjection.name);
-  private readonly directory = new RoomDirectory();
+  private readonly directory = new RoomDirectory<RoomLimits>();
   /** `<roomArn> <userId>` → when its tokens were last revoked (epoch ms). */
   private readonly revocations = new Map<string, number>();
 

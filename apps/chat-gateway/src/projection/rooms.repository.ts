@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, MongoServerError } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { RoomLimits } from './room-directory';
+import { RoomLimits } from './room-limits';
 
 interface RoomDocument extends Omit<RoomLimits, 'arn'> {
   _id: string;

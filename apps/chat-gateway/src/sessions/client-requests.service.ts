@@ -9,7 +9,7 @@ import { GatewayMetrics } from '../gateway.metrics';
 import { ClientRequest, codePointLength, parseClientRequest } from '../ivschat-messaging/client-request';
 import { MessagingError } from '../ivschat-messaging/messaging-error';
 import { errorEntity } from '../ivschat-messaging/server-entity';
-import { RoomLimits } from '../projection/room-directory';
+import { RoomLimits } from '../projection/room-limits';
 import { RoomProjection } from '../projection/room-projection.service';
 import { ChatConnection } from './chat-connection';
 
