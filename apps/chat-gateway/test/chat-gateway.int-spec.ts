@@ -122,7 +122,8 @@ describe('chat gateway: the official client on two replicas (a third one to drai
     const use = await database.collection('token_uses').findOne({ _id: sha256Hex(fresh.token) as never });
     expect(use?.expiresAt).toEqual(fresh.tokenExpirationTime);
     expect(JSON.stringify(await database.collection('token_uses').find().toArray())).not.toContain(fresh.token);
-    expect(await eventually(() => database.collection('rooms').findOne({ _id: roomArn as never }).then((room) => room ?? undefined), 5_000, 'projected room')).toMatchObject({
+    // The durable group of a new database first reads the chat topic's history (every test run's rooms).
+    expect(await eventually(() => database.collection('rooms').findOne({ _id: roomArn as never }).then((room) => room ?? undefined), 30_000, 'projected room')).toMatchObject({
       tenant: TENANT_A,
       maximumMessageLength: 500,
       maximumMessageRatePerSecond: 10,
@@ -143,7 +144,7 @@ describe('chat gateway: the official client on two replicas (a third one to drai
     await stack.ivschat().send(new DeleteRoomCommand({ identifier: doomed }));
     await eventually(async () => ((await handshake(wsUrl(stack.gateways[1]), sealed(doomed))) === 404 ? true : undefined), 5_000, 'deletion known');
     expect(await handshake(wsUrl(stack.gateways[0]), early.token)).toBe(404);
-    await eventually(() => database.collection('rooms').findOne({ _id: doomed as never, deleted: true }).then((room) => room ?? undefined), 5_000, 'deletion projected');
+    await eventually(() => database.collection('rooms').findOne({ _id: doomed as never, deleted: true }).then((room) => room ?? undefined), 30_000, 'deletion projected');
   });
 
   it('answers ERROR 403 without the capability, 413 over the room length in code points, 429 over its rate; a room update applies new limits', async () => {
