@@ -1,8 +1,9 @@
 import { ChimeClient, CreateAccountCommand } from '@aws-sdk/client-chime';
 import { IoTSecureTunnelingClient, OpenTunnelCommand } from '@aws-sdk/client-iotsecuretunneling';
-import { CreateRoomCommand, IvschatClient } from '@aws-sdk/client-ivschat';
+import { CreateChatTokenCommand, CreateRoomCommand, IvschatClient } from '@aws-sdk/client-ivschat';
 import { EVENT_TYPES, TOPICS } from '@rekey/contracts';
 import { awsClientConfig, buildApps, eventually, ofType, spawnProductionApp, TopicTail, uniqueName, waitUntilReady } from '@rekey/testing';
+import { WebSocket } from 'ws';
 
 const apps = ['bots', 'tunnels', 'chat', 'chat-gateway'] as const;
 /** The apps with an AWS API that records events. */
@@ -95,4 +96,38 @@ describe('graceful shutdown under load', () => {
     },
     120_000,
   );
+});
+
+describe('chat gateway shutdown with open WebSockets', () => {
+  it('answers ERROR 401 on every socket (the official client reconnects elsewhere), then exits 0', async () => {
+    const chat = await spawnProductionApp('chat');
+    const gateway = await spawnProductionApp('chat-gateway', { REKEY_KEYRING_FILE: chat.env.REKEY_KEYRING_FILE });
+    try {
+      await Promise.all([waitUntilReady(chat), waitUntilReady(gateway)]);
+      const ivschat = new IvschatClient(awsClientConfig(chat.url));
+      const roomArn = (await ivschat.send(new CreateRoomCommand({}))).arn!;
+      const sockets = await Promise.all(
+        ['u1', 'u2'].map(async (userId) => {
+          const { token } = await ivschat.send(new CreateChatTokenCommand({ roomIdentifier: roomArn, userId }));
+          const socket = new WebSocket(gateway.url.replace(/^http/, 'ws'), token!);
+          const frames: Array<{ Type: string; ErrorCode?: number }> = [];
+          socket.on('message', (data) => frames.push(JSON.parse(String(data))));
+          const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+          await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+          return { frames, closed };
+        }),
+      );
+      ivschat.destroy();
+      gateway.process.kill('SIGTERM');
+      for (const { frames, closed } of sockets) {
+        // No clean close from the server: the official client treats the drop as broken and reconnects.
+        expect(await closed).toBe(1006);
+        expect(frames).toContainEqual(expect.objectContaining({ Type: 'ERROR', ErrorCode: 401 }));
+      }
+      expect(await gateway.exited).toBe(0);
+    } finally {
+      for (const app of [gateway, chat]) if (app.process.exitCode === null) app.process.kill('SIGTERM');
+      await Promise.all([gateway.exited, chat.exited]);
+    }
+  }, 120_000);
 });
