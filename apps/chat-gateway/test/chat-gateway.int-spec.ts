@@ -4,6 +4,7 @@ import { DEV_TENANTS, eventually, scrapeMetric, TestApp } from '@rekey/testing';
 import { chatTokenClaims, ChatTokenClaims, Keyring, KEYRING, sealChatToken, sha256Hex } from '@rekey/tokens';
 import { ChatError, DeleteMessageRequest, DisconnectUserRequest, SendMessageRequest } from 'amazon-ivs-chat-messaging';
 import type { Connection } from 'mongoose';
+import { request as httpRequest } from 'node:http';
 import { WebSocket } from 'ws';
 import { MAX_PROJECTION_LAG } from '../src/projection/projection-readiness';
 import { ChatSocketServer } from '../src/sessions/chat-socket.server';
@@ -26,6 +27,25 @@ function handshake(url: string, token: string): Promise<number> {
       socket.terminate();
     });
     socket.once('error', reject);
+  });
+}
+
+/** The status of a raw upgrade request with `protocols` as its Sec-WebSocket-Protocol header (what `ws` would refuse to send). */
+function rawHandshake(url: string, protocols: string | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' };
+    if (protocols !== undefined) headers['Sec-WebSocket-Protocol'] = protocols;
+    const request = httpRequest(url, { headers });
+    request.once('response', (response) => {
+      resolve(response.statusCode ?? 0);
+      response.resume();
+    });
+    request.once('upgrade', (_response, socket) => {
+      socket.destroy();
+      resolve(101);
+    });
+    request.once('error', reject);
+    request.end();
   });
 }
 
@@ -112,7 +132,7 @@ describe('chat gateway: the official client on two replicas (a third one to drai
     expect(troll.tokensFetched).toBe(1);
   });
 
-  it('refuses a token on its second use, after its minute, of another tenant, of a deleted room, of another region', async () => {
+  it('refuses a token on its second use, after its minute, of another tenant, of a deleted room, of another region, and no or several tokens', async () => {
     const roomArn = await createRoom(stack);
     const fresh = await tokenProvider(stack, roomArn, { userId: 'once' })();
     expect(await handshake(wsUrl(stack.gateways[0]), fresh.token)).toBe(101);
@@ -138,6 +158,8 @@ describe('chat gateway: the official client on two replicas (a third one to drai
     expect(await handshake(wsUrl(stack.gateways[0]), sealed(roomArn, { tenant: DEV_TENANTS.B.accountId }))).toBe(404);
     expect(await handshake(wsUrl(stack.gateways[0]), sealed(roomArn.replace('us-east-1', 'eu-west-1'), {}))).toBe(404);
     expect(await handshake(wsUrl(stack.gateways[0]), `${fresh.token.slice(0, -2)}xx`)).toBe(401);
+    expect(await rawHandshake(stack.gateways[0].url, undefined)).toBe(400);
+    expect(await rawHandshake(stack.gateways[0].url, `${sealed(roomArn)}, ${sealed(roomArn)}`)).toBe(400);
 
     const doomed = await createRoom(stack);
     const early = await tokenProvider(stack, doomed, { userId: 'early' })();
