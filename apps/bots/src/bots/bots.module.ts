@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { OutboxRelay } from '@rekey/events';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AccountsService } from '../accounts/accounts.service';
+import { OutboundModule } from '../outbound/outbound.module';
 import { BOT_MODEL, botSchema } from './bot.schema';
 import { BotsController } from './bots.controller';
 import { BotsRepository } from './bots.repository';
@@ -11,7 +12,7 @@ import { SecurityTokens } from './security-tokens';
 
 /** Chime bots, which live in accounts: the members of an account (AccountMembers), registered with AccountsService. */
 @Module({
-  imports: [MongooseModule.forFeature([{ name: BOT_MODEL, schema: botSchema }]), AccountsModule],
+  imports: [MongooseModule.forFeature([{ name: BOT_MODEL, schema: botSchema }]), AccountsModule, OutboundModule],
   controllers: [BotsController],
   providers: [BotsRepository, BotsService, SecurityTokens],
   exports: [BotsService],

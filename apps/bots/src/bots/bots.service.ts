@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { accountNotFound } from '../accounts/accounts.errors';
 import { AccountMembers } from '../accounts/account-members';
 import { AccountsService } from '../accounts/accounts.service';
+import { EndpointVerifier } from '../outbound/endpoint-verifier';
 import { nextToken, readCursor, toPage } from '../shared/keyset-pagination';
 import { botDisplayName, botEmail } from './bot-email';
 import { StoredEventsConfiguration } from './bot.schema';
@@ -14,6 +15,13 @@ import { BotRecord, BotsRepository } from './bots.repository';
 import { SecurityTokens } from './security-tokens';
 
 const botNotFound = (id: string) => new ServiceError('NotFound', `The bot ${id} was not found`);
+
+/** What a delivery needs of a bot at the moment of sending: null endpoint for a bot that gets no events here. */
+export interface DeliveryTarget {
+  disabled: boolean;
+  endpoint: string | null;
+  securityToken: string;
+}
 
 const owner = (bot: Pick<BotRecord, 'tenant' | 'accountId' | 'id'>) => ({ tenant: bot.tenant, accountId: bot.accountId, botId: bot.id });
 
@@ -26,6 +34,7 @@ export class BotsService implements AccountMembers {
     private readonly tokens: SecurityTokens,
     private readonly tokenMetrics: TokenMetrics,
     private readonly paginationTokens: PaginationTokens,
+    private readonly endpoints: EndpointVerifier,
   ) {}
 
   /** A new `ChatBot` with its own user id, Chime's email form and a first security token (generation 1). */
@@ -98,11 +107,20 @@ export class BotsService implements AccountMembers {
     return this.view(rotated, token);
   }
 
-  /** Exactly one target: an HTTPS endpoint or a Lambda function ARN ("choose either", says the model). */
+  /**
+   * Exactly one target: an HTTPS endpoint or a Lambda function ARN ("choose either", says the
+   * model). An endpoint is stored only once it answered Chime's challenge, signed with the bot's
+   * current token; a Lambda ARN is stored as given (nothing invokes Lambda here).
+   */
   async putEventsConfiguration(tenant: string, path: BotPath, input: PutEventsConfigurationRequest): Promise<EventsConfigurationView> {
     const { OutboundEventsHTTPSEndpoint: endpoint, LambdaFunctionArn: lambda } = input;
     if ((endpoint === undefined) === (lambda === undefined)) {
       throw new ServiceError('Validation', 'Give exactly one of OutboundEventsHTTPSEndpoint and LambdaFunctionArn');
+    }
+    if (endpoint !== undefined) {
+      this.endpoints.assertCallable(endpoint);
+      const bot = await this.requireBot(tenant, path);
+      await this.endpoints.verify(endpoint, this.tokens.open(bot.securityToken, owner(bot)));
     }
     const config: StoredEventsConfiguration = endpoint !== undefined ? { outboundEventsHTTPSEndpoint: endpoint } : { lambdaFunctionArn: lambda };
     const bot = await this.setEventsConfiguration(tenant, path, config);
@@ -130,6 +148,14 @@ export class BotsService implements AccountMembers {
   /** Bots are this service's users: ListAccounts' user-email filter finds the accounts of bots with that email. */
   accountIdsOfMemberEmail(tenant: string, email: string): Promise<string[]> {
     return this.bots.accountIdsOfEmail(tenant, email);
+  }
+
+  /** The bot's state for a delivery attempt, read now (so a rotation on any replica applies to the next attempt); null if there is no such bot. */
+  async deliveryTarget(tenant: string, accountId: string, botId: string): Promise<DeliveryTarget | null> {
+    if (!(await this.accounts.isLive(tenant, accountId))) return null;
+    const bot = await this.bots.find(tenant, accountId, botId);
+    if (!bot) return null;
+    return { disabled: bot.disabled, endpoint: bot.eventsConfiguration?.outboundEventsHTTPSEndpoint ?? null, securityToken: this.tokens.open(bot.securityToken, owner(bot)) };
   }
 
   private async setEventsConfiguration(tenant: string, path: BotPath, config: StoredEventsConfiguration | null): Promise<BotRecord> {
