@@ -10,6 +10,7 @@ import { buildApps, infraUp } from './lib/processes';
 import { machineFacts, Row, writeReport } from './lib/report';
 import { botsRows } from './sections/bots';
 import { chatRows } from './sections/chat';
+import { chatGatewayRows } from './sections/chat-gateway';
 import { BenchContext } from './sections/context';
 import { EVENT_RATES, kafkaRows } from './sections/events';
 import { GROWTH_SIZES, growthRows } from './sections/growth';
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   log('infrastructure (tools/infra up)');
   const infra = infraUp();
   log('production builds (nx run-many -t build)');
-  buildApps(['bots', 'tunnels', 'chat']);
+  buildApps(['bots', 'tunnels', 'chat', 'chat-gateway']);
   const mongo = await MongoClient.connect(infra.mongoUrl);
   const context: BenchContext = { infra, mongo, runId: randomBytes(4).toString('hex'), databases: [] };
   const rows: Row[] = [];
@@ -38,6 +39,10 @@ async function main(): Promise<void> {
     if (wanted('chat')) {
       log('chat: CreateChatToken vs bare Fastify sealing');
       rows.push(...(await chatRows(context)));
+    }
+    if (wanted('chat-gateway')) {
+      log('chat-gateway: fan-out vs bare ws broadcast, between replicas, idle memory, DisconnectUser');
+      rows.push(...(await chatGatewayRows(context)));
     }
     if (wanted('bots')) {
       log('bots: RegenerateSecurityToken, GetBot vs raw driver; rotation → event');

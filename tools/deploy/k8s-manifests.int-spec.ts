@@ -39,7 +39,7 @@ function validateAgainstSchema(object: K8sObject): void {
   new models[object.kind](object).validate();
 }
 
-const apps = ['bots', 'tunnels', 'chat'];
+const apps = ['bots', 'tunnels', 'chat', 'chat-gateway'];
 
 describe.each(['dev', 'prod'])('the %s overlay', (overlay) => {
   const objects = render(overlay);

@@ -9,3 +9,4 @@ export * from './input/pagination-tokens';
 export * from './input/validate-input';
 export * from './operations/aws-operation';
 export * from './throttling/request-throttle';
+export * from './throttling/mongo-throttle-counters';

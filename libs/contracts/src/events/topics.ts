@@ -5,6 +5,7 @@ export const TOPICS: Record<AppName, string> = {
   bots: 'rekey.bots.v1',
   tunnels: 'rekey.tunnels.v1',
   chat: 'rekey.chat.v1',
+  'chat-gateway': 'rekey.chat.messages.v1',
 };
 
 /** `ce_source` of each producer. */
@@ -12,6 +13,7 @@ export const EVENT_SOURCES: Record<AppName, string> = {
   bots: '/rekey/bots',
   tunnels: '/rekey/tunnels',
   chat: '/rekey/chat',
+  'chat-gateway': '/rekey/chat-gateway',
 };
 
 /** `ce_type` names. Nothing else defines a type string. */
@@ -41,6 +43,11 @@ export const EVENT_TYPES = {
     UserDisconnected: 'rekey.chat.UserDisconnected',
     MessageDeleted: 'rekey.chat.MessageDeleted',
     EventSent: 'rekey.chat.EventSent',
+  },
+  'chat-gateway': {
+    MessageSent: 'rekey.chat-gateway.MessageSent',
+    MessageDeleted: 'rekey.chat-gateway.MessageDeleted',
+    UserDisconnected: 'rekey.chat-gateway.UserDisconnected',
   },
 } as const;
 
