@@ -3,6 +3,7 @@ import { IoTSecureTunnelingClient, OpenTunnelCommand } from '@aws-sdk/client-iot
 import { CreateRoomCommand, IvschatClient } from '@aws-sdk/client-ivschat';
 import { AppName, EVENT_TYPES, TOPICS } from '@rekey/contracts';
 import { awsClientConfig, buildApps, eventually, ofType, spawnProductionApp, TopicTail, uniqueName, waitUntilReady } from '@rekey/testing';
+import { exposedMetricNames, monitoredMetricNames } from './monitoring-queries';
 
 const apps = ['bots', 'tunnels', 'chat'] as const;
 
@@ -93,4 +94,20 @@ describe('graceful shutdown under load', () => {
     },
     120_000,
   );
+});
+
+// Here rather than in monitoring.int-spec.ts: it needs the production builds this file makes.
+describe('monitoring', () => {
+  it('finds every metric the Grafana dashboard and the alert rules read on some app\'s /metrics', async () => {
+    const started = await Promise.all(apps.map((app) => spawnProductionApp(app)));
+    try {
+      await Promise.all(started.map((app) => waitUntilReady(app)));
+      const pages = await Promise.all(started.map(async (app) => (await fetch(`${app.url}/metrics`)).text()));
+      const exposed = new Set(pages.flatMap(exposedMetricNames));
+      expect(monitoredMetricNames().filter((name) => !exposed.has(name))).toEqual([]);
+    } finally {
+      for (const app of started) app.process.kill('SIGTERM');
+      await Promise.all(started.map((app) => app.exited));
+    }
+  }, 60_000);
 });

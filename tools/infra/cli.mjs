@@ -3,10 +3,12 @@
 //   node tools/infra/cli.mjs up [--kafka-port 9092] [--mongo-port 27017] [--json]
 //   node tools/infra/cli.mjs down [kafka-9092 mongo-27017 ...]   (default: both default ports)
 //   node tools/infra/cli.mjs kustomize                               (prints the cached binary's path)
+//   node tools/infra/cli.mjs promtool                                (prints promtool's command, installing it)
 import { parseArgs } from 'node:util';
 import { down, up } from './infra.mjs';
 import { ensureKustomize } from './kustomize.mjs';
 import { InfraError } from './log.mjs';
+import { ensurePromtool } from './promtool.mjs';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -28,8 +30,10 @@ try {
     await down(names.length > 0 ? names : [`kafka-${kafkaPort}`, `mongo-${mongoPort}`]);
   } else if (command === 'kustomize') {
     process.stdout.write(`${ensureKustomize()}\n`);
+  } else if (command === 'promtool') {
+    process.stdout.write(`${ensurePromtool()}\n`);
   } else {
-    process.stderr.write('usage: cli.mjs up|down|kustomize [names...] [--kafka-port N] [--mongo-port N] [--json]\n');
+    process.stderr.write('usage: cli.mjs up|down|kustomize|promtool [names...] [--kafka-port N] [--mongo-port N] [--json]\n');
     process.exitCode = 2;
   }
 } catch (error) {
