@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { payloadSchema, JsonSchema } from './payload-schema';
+
+/** What the document is made of: each event type's topic, `ce_source` and payload class. */
+export interface CatalogEntry {
+  type: string;
+  topic: string;
+  source: string;
+  payload: new () => object;
+}
+
+const root = join(__dirname, '..', '..');
+export const ASYNCAPI_PATH = join(root, 'docs', 'asyncapi.yaml');
+
+/** Cells of the Markdown table rows of docs/events.md whose first cell is a code span, by that cell. */
+function eventsMdRows(): Map<string, string[]> {
+  const markdown = readFileSync(join(root, 'docs', 'events.md'), 'utf8');
+  const rows = [...markdown.matchAll(/^\| `([^`]+)` \|(.*)\|$/gm)].map((m) => [m[1], m[2].split(' | ').map((cell) => cell.trim())] as const);
+  return new Map(rows);
+}
+
+/** The CloudEvents headers every message carries (docs/events.md, "Envelope"). */
+const CLOUD_EVENT_HEADERS: JsonSchema = {
+  type: 'object',
+  required: ['ce_specversion', 'ce_id', 'ce_source', 'ce_type', 'ce_subject', 'ce_time', 'ce_tenant', 'content-type'],
+  properties: {
+    ce_specversion: { type: 'string', const: '1.0' },
+    ce_id: { type: 'string', format: 'uuid', description: 'The same on every redelivery: de-duplicate on it.' },
+    ce_source: { type: 'string', description: 'The producing app: /rekey/bots, /rekey/tunnels or /rekey/chat.' },
+    ce_type: { type: 'string', description: "The message's name." },
+    ce_subject: { type: 'string', description: 'The resource ARN or path.' },
+    ce_time: { type: 'string', format: 'date-time' },
+    ce_tenant: { type: 'string', pattern: '^[0-9]{12}$', description: 'The 12-digit account.' },
+    'content-type': { type: 'string', const: 'application/json' },
+  },
+};
+
+/** The headers of one message: the CloudEvents headers with its own ce_type and ce_source. */
+function headersOf(entry: CatalogEntry): JsonSchema {
+  return {
+    type: 'object',
+    allOf: [{ $ref: '#/components/schemas/CloudEventHeaders' }, { properties: { ce_type: { const: entry.type }, ce_source: { const: entry.source } } }],
+  };
+}
+
+const channelId = (topic: string) => topic.replace(/^rekey\./, '').replace(/\.v\d+$/, '');
+const messageId = (type: string) => type.split('.').at(-1)!;
+
+/**
+ * The AsyncAPI 3 document of Rekey's events, generated from the event catalog of libs/contracts
+ * (payload schemas from the contract classes) and the descriptions of docs/events.md.
+ */
+export function asyncApiDocument(catalog: CatalogEntry[]): JsonSchema {
+  const described = eventsMdRows();
+  const channels: Record<string, JsonSchema> = {};
+  const operations: Record<string, JsonSchema> = {};
+  const messages: Record<string, JsonSchema> = {};
+  const schemas: Record<string, JsonSchema> = { CloudEventHeaders: CLOUD_EVENT_HEADERS };
+  for (const topic of [...new Set(catalog.map((entry) => entry.topic))]) {
+    const id = channelId(topic);
+    const entries = catalog.filter((entry) => entry.topic === topic);
+    const [producer, key] = described.get(topic) ?? [];
+    const channelMessages = () => Object.fromEntries(entries.map((entry) => [messageId(entry.type), { $ref: `#/components/messages/${entry.type}` }]));
+    channels[id] = { address: topic, title: `${producer} events`, description: `Events of rekey-${producer}; message key: ${key}.`, messages: channelMessages() };
+    channels[`${id}DeadLetters`] = {
+      address: `${topic}.dlq`,
+      description: `Events of ${topic} a Rekey consumer group gave up on, with the headers rekey_dlq_group, rekey_dlq_error and rekey_dlq_attempts added.`,
+      messages: channelMessages(),
+    };
+    operations[`publish${id[0].toUpperCase()}${id.slice(1)}Events`] = {
+      action: 'send',
+      channel: { $ref: `#/channels/${id}` },
+      summary: `rekey-${producer} publishes from its outbox, at least once, in order per key.`,
+      messages: entries.map((entry) => ({ $ref: `#/channels/${id}/messages/${messageId(entry.type)}` })),
+    };
+    for (const entry of entries) {
+      schemas[entry.payload.name] ??= payloadSchema(entry.payload);
+      messages[entry.type] = {
+        name: entry.type,
+        title: messageId(entry.type),
+        summary: described.get(entry.type)?.[0] ?? '',
+        contentType: 'application/json',
+        headers: headersOf(entry),
+        payload: { $ref: `#/components/schemas/${entry.payload.name}` },
+        bindings: { kafka: { key: { type: 'string', description: key }, bindingVersion: '0.5.0' } },
+      };
+    }
+  }
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'Rekey events',
+      version: '1.0.0',
+      description:
+        'CloudEvents 1.0 on Kafka (binary content mode: the headers carry the attributes, the value is the `data` JSON). ' +
+        'Delivery is at least once, in order per key: de-duplicate on `ce_id`. No token is ever in an event. ' +
+        'Generated from libs/contracts by tools/asyncapi; prose in docs/events.md.',
+    },
+    defaultContentType: 'application/json',
+    servers: { kafka: { host: 'kafka-bootstrap:9092', protocol: 'kafka', description: 'The brokers of KAFKA_BROKERS.' } },
+    channels,
+    operations,
+    components: { messages, schemas },
+  };
+}
