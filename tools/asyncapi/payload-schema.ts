@@ -1,5 +1,10 @@
-import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
-import { getMetadataStorage, ValidationMetadata, ValidationTypes } from 'class-validator';
+import { getMetadataStorage, ValidationTypes } from 'class-validator';
+
+// Where class-transformer keeps `@Type`; the package exports no path to it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as typeof import('class-transformer/types/storage');
+
+type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
 
 /** A JSON Schema (draft 07, which AsyncAPI's schema format extends). */
 export type JsonSchema = { [keyword: string]: unknown };

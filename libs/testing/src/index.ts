@@ -10,3 +10,4 @@ export * from './sigv4-refusals';
 export * from './eventually';
 export * from './topic-tail';
 export * from './metrics-scrape';
+export * from './tracing';

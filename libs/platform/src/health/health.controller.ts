@@ -1,8 +1,6 @@
-import { ArgumentsHost, Catch, Controller, ExceptionFilter, Get, HttpException, Inject, UseFilters } from '@nestjs/common';
+import { ArgumentsHost, Catch, Controller, ExceptionFilter, Get, HttpException, UseFilters } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { HealthCheck, HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
-import { Gauge, Registry } from 'prom-client';
-import { METRICS_REGISTRY } from '../metrics/metrics';
 import { Public } from '../public-route';
 import { KafkaHealthIndicator } from './kafka.health';
 
@@ -22,17 +20,11 @@ class ProbeExceptionFilter implements ExceptionFilter {
 @UseFilters(ProbeExceptionFilter)
 @Controller('health')
 export class HealthController {
-  // The probe's last answer, so alerts can see readiness flapping (kubelet probes keep it fresh).
-  private readonly readyGauge: Gauge;
-
   constructor(
     private readonly health: HealthCheckService,
     private readonly mongo: MongooseHealthIndicator,
     private readonly kafka: KafkaHealthIndicator,
-    @Inject(METRICS_REGISTRY) registry: Registry,
-  ) {
-    this.readyGauge = new Gauge({ name: 'rekey_ready', help: 'Result of the last readiness check: 1 ready, 0 not ready', registers: [registry] });
-  }
+  ) {}
 
   @Get('live')
   live() {
@@ -41,14 +33,7 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  async ready() {
-    try {
-      const result = await this.health.check([() => this.mongo.pingCheck('mongo', { timeout: 1500 }), () => this.kafka.isReachable()]);
-      this.readyGauge.set(1);
-      return result;
-    } catch (error) {
-      this.readyGauge.set(0);
-      throw error;
-    }
+  ready() {
+    return this.health.check([() => this.mongo.pingCheck('mongo', { timeout: 1500 }), () => this.kafka.isReachable()]);
   }
 }
