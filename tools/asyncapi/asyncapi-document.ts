@@ -33,6 +33,11 @@ const CLOUD_EVENT_HEADERS: JsonSchema = {
     ce_time: { type: 'string', format: 'date-time' },
     ce_tenant: { type: 'string', pattern: '^[0-9]{12}$', description: 'The 12-digit account.' },
     'content-type': { type: 'string', const: 'application/json' },
+    ce_traceparent: {
+      type: 'string',
+      pattern: '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+      description: 'W3C traceparent of the request that recorded the event (CloudEvents distributed-tracing extension), when it was traced.',
+    },
   },
 };
 
