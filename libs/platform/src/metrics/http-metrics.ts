@@ -1,20 +1,14 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { operationLabel } from '../logging/request-labels';
+import { operationOf } from '../logging/request-labels';
+import { traceRequests } from '../tracing/server-spans';
 
 const READINESS_ROUTE = '/health/ready';
 
-/** The operation label: the one set by labelOperation, else the route pattern (bounded). */
-function operationOf(request: FastifyRequest): string {
-  const labelled = operationLabel(request.raw);
-  if (labelled) return labelled;
-  const route = request.routeOptions?.url;
-  return route ? `${request.method} ${route}` : 'unmatched';
-}
-
 /**
- * Request count and latency per operation and status, recorded when the response is sent; and the
- * readiness probe's last answer, which alerts watch for flapping (kubelet probes keep it fresh).
+ * Request count and latency per operation and status, recorded when the response is sent; the
+ * readiness probe's last answer, which alerts watch for flapping (kubelet probes keep it fresh);
+ * and a server span per request (see {@link traceRequests}).
  */
 export function instrumentHttp(fastify: FastifyInstance, registry: Registry): void {
   const requests = new Counter({
@@ -37,4 +31,5 @@ export function instrumentHttp(fastify: FastifyInstance, registry: Registry): vo
     latency.observe(labels, reply.elapsedTime / 1000);
     if (request.routeOptions?.url === READINESS_ROUTE) ready.set(reply.statusCode === 200 ? 1 : 0);
   });
+  traceRequests(fastify);
 }

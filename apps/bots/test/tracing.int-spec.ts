@@ -1,0 +1,42 @@
+import { ChimeClient, CreateAccountCommand, CreateBotCommand, RegenerateSecurityTokenCommand } from '@aws-sdk/client-chime';
+import { SpanKind } from '@opentelemetry/api';
+import { EVENT_TYPES, TOPICS } from '@rekey/contracts';
+import { awsClientConfig, installTestTracing, ofType, startTestApp, TestApp, TestTracing, TopicTail } from '@rekey/testing';
+import { BotsAppModule } from '../src/app.module';
+
+describe('tracing a rotation', () => {
+  let tracing: TestTracing;
+  let app: TestApp;
+  let tail: TopicTail;
+
+  beforeAll(async () => {
+    tracing = installTestTracing();
+    app = await startTestApp('bots', (config) => BotsAppModule.register(config));
+    tail = await TopicTail.start(TOPICS.bots);
+  });
+  afterAll(async () => {
+    await tail?.stop();
+    await app?.close();
+    tracing.uninstall();
+  });
+
+  it('has a server span named RegenerateSecurityToken whose context the TokenRotated event carries as ce_traceparent, with no token in any attribute', async () => {
+    const chime = new ChimeClient(awsClientConfig(app.url));
+    const accountId = (await chime.send(new CreateAccountCommand({ Name: 'traced' }))).Account!.AccountId!;
+    const created = (await chime.send(new CreateBotCommand({ AccountId: accountId, DisplayName: 'traced' }))).Bot!;
+    const rotated = await chime.send(new RegenerateSecurityTokenCommand({ AccountId: accountId, BotId: created.BotId }));
+
+    const servers = tracing.spans.filter((span) => span.kind === SpanKind.SERVER);
+    // Named like the metrics' operation label: the operation where the app names it, else the route.
+    expect(servers.map((span) => span.name)).toEqual(['POST /accounts', 'POST /accounts/:accountId/bots', 'RegenerateSecurityToken']);
+    const server = servers[2];
+    expect(server.ended).toBe(true);
+    expect(server.attributes).toEqual({ 'http.request.method': 'POST', 'rpc.method': 'RegenerateSecurityToken', 'http.route': expect.any(String), 'http.response.status_code': 200 });
+
+    const [event] = await tail.waitFor(ofType(EVENT_TYPES.bots.TokenRotated, created.BotId!));
+    expect(event.headers.ce_traceparent).toBe(`00-${server.spanContext().traceId}-${server.spanContext().spanId}-01`);
+
+    const everyAttribute = JSON.stringify(tracing.spans.map((span) => span.attributes));
+    for (const token of [created.SecurityToken!, rotated.Bot!.SecurityToken!]) expect(everyAttribute).not.toContain(token);
+  });
+});
