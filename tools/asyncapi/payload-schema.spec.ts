@@ -1,99 +1,39 @@
-import 'reflect-metadata';
-import { Type } from 'class-transformer';
-import { Contains, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
-import { payloadSchema } from './payload-schema';
+import { join } from 'node:path';
+import { PayloadSchemas } from './payload-schema';
 
-class Token {
-  @IsIn(['A', 'B'])
-  kind!: string;
+describe('PayloadSchemas', () => {
+  const schemas = new PayloadSchemas(join(__dirname, 'fixtures', 'payloads.ts'));
 
-  @ValidateIf((token: Token) => token.expiresAt !== null)
-  @IsISO8601({ strict: true })
-  expiresAt!: string | null;
-}
-
-class Payload {
-  @Matches(/^[0-9]{12}$/)
-  tenant!: string;
-
-  @IsOptional()
-  @IsString()
-  note?: string;
-
-  @IsInt()
-  @Min(1)
-  generation!: number;
-
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => Token)
-  tokens!: Token[];
-
-  @IsArray()
-  @IsString({ each: true })
-  capabilities!: string[];
-
-  @IsBoolean()
-  deleted!: boolean;
-
-  @ValidateIf((payload: Payload) => payload.mode !== null)
-  @IsIn(['X', 'Y'])
-  mode!: 'X' | 'Y' | null;
-}
-
-class NarrowerPayload extends Payload {
-  @IsIn(['X'])
-  declare mode: 'X';
-}
-
-describe('payloadSchema', () => {
-  it('turns class-validator rules into JSON Schema: types, patterns, enums, bounds, arrays, nested classes, optional and nullable', () => {
-    expect(payloadSchema(Payload)).toEqual({
+  it('turns declarations into JSON Schema: members and inherited ones, optional, null, enums, arrays, maps, nested types, TSDoc', () => {
+    expect(schemas.of('Payload')).toEqual({
       type: 'object',
       properties: {
-        tenant: { type: 'string', pattern: '^[0-9]{12}$' },
         note: { type: 'string' },
-        generation: { type: 'integer', minimum: 1 },
+        generation: { type: 'number' },
         tokens: {
           type: 'array',
           items: {
             type: 'object',
-            properties: { kind: { enum: ['A', 'B'] }, expiresAt: { type: ['string', 'null'], format: 'date-time' } },
+            properties: { kind: { enum: ['A', 'B'] }, expiresAt: { type: ['string', 'null'], description: 'End of validity, or null; see `Payload`.' } },
             required: ['kind', 'expiresAt'],
           },
         },
-        capabilities: { type: 'array', items: { type: 'string' } },
-        deleted: { type: 'boolean' },
+        tags: { type: 'object', additionalProperties: { type: 'string' } },
         mode: { enum: ['X', 'Y', null] },
+        nested: { type: 'object', properties: { uri: { type: 'string' } }, required: ['uri'] },
+        tenant: { type: 'string' },
+        flag: { type: 'boolean' },
       },
-      required: ['tenant', 'generation', 'tokens', 'capabilities', 'deleted', 'mode'],
+      required: ['generation', 'tokens', 'tags', 'mode', 'tenant', 'flag'],
     });
   });
 
-  it("merges a subclass's rules with its parent's as class-validator does (a rule replaces the parent's of its kind)", () => {
-    const { properties } = payloadSchema(NarrowerPayload) as { properties: Record<string, unknown> };
-    // The subclass's IsIn replaces the parent's; the parent's ValidateIf (null allowed) stays.
-    expect(properties.mode).toEqual({ enum: ['X', null] });
-    expect(Object.keys(properties).sort()).toEqual(Object.keys(payloadSchema(Payload).properties as object).sort());
+  it('reads classes as well as interfaces', () => {
+    expect(schemas.of('ClassPayload')).toEqual({ type: 'object', properties: { count: { type: 'number' }, names: { type: 'array', items: { type: 'string' } } }, required: ['count'] });
   });
 
-  it('refuses a rule it has no JSON Schema for, and a class without rules', () => {
-    class Odd {
-      @Contains('x')
-      text!: string;
-    }
-    class Plain {
-      text!: string;
-    }
-    expect(() => payloadSchema(Odd)).toThrow('Odd.text: no JSON Schema for the class-validator rule contains');
-    expect(() => payloadSchema(Plain)).toThrow('Plain has no class-validator rules');
-  });
-
-  it('refuses a nested class it cannot name', () => {
-    class Untyped {
-      @ValidateNested()
-      inner!: Token;
-    }
-    expect(() => payloadSchema(Untyped)).toThrow('Untyped.inner: @ValidateNested needs @Type');
+  it('refuses a type that is not exported, and one it has no JSON Schema for', () => {
+    expect(() => schemas.of('Missing')).toThrow('libs/contracts exports no type Missing');
+    expect(() => schemas.of('Odd')).toThrow(/^Odd\.when\.\w+: no JSON Schema for the type \(/);
   });
 });

@@ -1,92 +1,80 @@
-import { getMetadataStorage, ValidationTypes } from 'class-validator';
-
-// Where class-transformer keeps `@Type`; the package exports no path to it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as typeof import('class-transformer/types/storage');
-
-type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
+import { join } from 'node:path';
+import ts from 'typescript';
 
 /** A JSON Schema (draft 07, which AsyncAPI's schema format extends). */
 export type JsonSchema = { [keyword: string]: unknown };
 
-type Constructor = new () => object;
-
-/** JSON Schema of each class-validator rule the contracts use; a rule missing here fails generation. */
-const RULES: Record<string, (constraints: unknown[]) => JsonSchema> = {
-  isString: () => ({ type: 'string' }),
-  matches: ([pattern]) => ({ type: 'string', pattern: (pattern as RegExp).source }),
-  isIso8601: () => ({ type: 'string', format: 'date-time' }),
-  isUUID: () => ({ type: 'string', format: 'uuid' }),
-  isIn: ([values]) => ({ enum: [...(values as unknown[])] }),
-  isInt: () => ({ type: 'integer' }),
-  isNumber: () => ({ type: 'number' }),
-  min: ([minimum]) => ({ minimum }),
-  max: ([maximum]) => ({ maximum }),
-  minLength: ([minLength]) => ({ minLength }),
-  maxLength: ([maxLength]) => ({ maxLength }),
-  isBoolean: () => ({ type: 'boolean' }),
-  isArray: () => ({ type: 'array' }),
-  arrayNotEmpty: () => ({ minItems: 1 }),
-  arrayMaxSize: ([maxItems]) => ({ maxItems }),
-  isObject: () => ({ type: 'object' }),
-  // libs/contracts' IsStringMap (tags, attributes); its size limits are not in the metadata.
-  isStringMap: () => ({ type: 'object', additionalProperties: { type: 'string' } }),
-};
-
-function ruleSchema(rule: ValidationMetadata, where: string): JsonSchema {
-  const toSchema = rule.name ? RULES[rule.name] : undefined;
-  if (!toSchema) throw new Error(`${where}: no JSON Schema for the class-validator rule ${rule.name ?? rule.type} (add it to tools/asyncapi/payload-schema.ts)`);
-  return toSchema(rule.constraints ?? []);
-}
-
-/** A ValidateIf other than IsOptional is how the contracts write `| null` (OrNull). */
-function allowNull(schema: JsonSchema): JsonSchema {
-  const nullable = { ...schema };
-  if (nullable.type) nullable.type = [nullable.type, 'null'].flat();
-  if (Array.isArray(nullable.enum)) nullable.enum = [...nullable.enum, null];
-  return nullable;
-}
-
-function propertySchema(payload: Constructor, property: string, rules: ValidationMetadata[]): { schema: JsonSchema; optional: boolean } {
-  const where = `${payload.name}.${property}`;
-  let value: JsonSchema = {};
-  let items: JsonSchema | undefined;
-  let optional = false;
-  let nullable = false;
-  for (const rule of rules) {
-    if (rule.type === ValidationTypes.CONDITIONAL_VALIDATION) {
-      if (rule.name === 'isOptional') optional = true;
-      else nullable = true;
-    } else if (rule.type === ValidationTypes.NESTED_VALIDATION) {
-      const nested = defaultMetadataStorage.findTypeMetadata(payload, property)?.typeFunction() as Constructor | undefined;
-      if (!nested) throw new Error(`${where}: @ValidateNested needs @Type(() => TheClass) to name the nested class`);
-      if (rule.each) items = { ...items, ...payloadSchema(nested) };
-      else value = { ...value, ...payloadSchema(nested) };
-    } else if (rule.each) {
-      items = { ...items, ...ruleSchema(rule, where) };
-    } else {
-      value = { ...value, ...ruleSchema(rule, where) };
-    }
-  }
-  if (items) value = { ...value, type: 'array', items };
-  return { schema: nullable ? allowNull(value) : value, optional };
-}
+const contractsIndex = join(__dirname, '..', '..', 'libs', 'contracts', 'src', 'index.ts');
 
 /**
- * The JSON Schema of a payload class, read from its class-validator rules (and class-transformer's
- * `@Type` for nested classes): what the consumer transport validates is what the catalog publishes.
+ * JSON Schemas of payload types exported by libs/contracts, read from their TypeScript
+ * declarations (interfaces or classes alike): members, optionality, `| null`, literal unions as
+ * enums, arrays, string maps, nested types, and each member's TSDoc as its description.
  */
-export function payloadSchema(payload: Constructor): JsonSchema {
-  const rules = getMetadataStorage().getTargetValidationMetadatas(payload, '', true, false);
-  if (rules.length === 0) throw new Error(`${payload.name} has no class-validator rules: is it a contract class?`);
-  const byProperty = new Map<string, ValidationMetadata[]>();
-  for (const rule of rules) byProperty.set(rule.propertyName, [...(byProperty.get(rule.propertyName) ?? []), rule]);
-  const properties: Record<string, JsonSchema> = {};
-  const required: string[] = [];
-  for (const [property, propertyRules] of byProperty) {
-    const { schema, optional } = propertySchema(payload, property, propertyRules);
-    properties[property] = schema;
-    if (!optional) required.push(property);
+export class PayloadSchemas {
+  private readonly checker: ts.TypeChecker;
+  private readonly exports: Map<string, ts.Symbol>;
+
+  constructor(entry = contractsIndex) {
+    const program = ts.createProgram([entry], { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, experimentalDecorators: true, skipLibCheck: true, noEmit: true });
+    this.checker = program.getTypeChecker();
+    const module = this.checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
+    this.exports = new Map(this.checker.getExportsOfModule(module).map((symbol) => [symbol.name, symbol]));
   }
-  return { type: 'object', properties, required };
+
+  /** The schema of the exported type `name`; throws when libs/contracts exports no such type. */
+  of(name: string): JsonSchema {
+    const symbol = this.exports.get(name);
+    if (!symbol) throw new Error(`libs/contracts exports no type ${name}`);
+    const declared = symbol.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(symbol) : symbol;
+    return this.schemaOf(this.checker.getDeclaredTypeOfSymbol(declared), name);
+  }
+
+  private schemaOf(type: ts.Type, where: string): JsonSchema {
+    if (type.isUnion()) return this.unionSchema(type.types, where);
+    if (type.flags & ts.TypeFlags.String) return { type: 'string' };
+    if (type.flags & ts.TypeFlags.Number) return { type: 'number' };
+    if (type.flags & (ts.TypeFlags.Boolean | ts.TypeFlags.BooleanLiteral)) return { type: 'boolean' };
+    if (type.flags & ts.TypeFlags.Null) return { type: 'null' };
+    if (type.isStringLiteral() || type.isNumberLiteral()) return { enum: [type.value] };
+    if (this.checker.isArrayType(type)) return { type: 'array', items: this.schemaOf(this.checker.getTypeArguments(type as ts.TypeReference)[0], `${where}[]`) };
+    // Functions (and so objects with methods, such as Date) are not JSON.
+    if (type.flags & ts.TypeFlags.Object && type.getCallSignatures().length === 0) return this.objectSchema(type, where);
+    throw new Error(`${where}: no JSON Schema for the type ${this.checker.typeToString(type)}`);
+  }
+
+  private unionSchema(members: ts.Type[], where: string): JsonSchema {
+    const defined = members.filter((member) => !(member.flags & ts.TypeFlags.Undefined));
+    const nullable = defined.some((member) => member.flags & ts.TypeFlags.Null);
+    const values = defined.filter((member) => !(member.flags & ts.TypeFlags.Null));
+    // `boolean` is the union `true | false`.
+    if (values.length > 0 && values.every((member) => member.flags & ts.TypeFlags.BooleanLiteral)) return nullable ? { type: ['boolean', 'null'] } : { type: 'boolean' };
+    if (values.every((member) => member.isStringLiteral() || member.isNumberLiteral())) {
+      const literals = values.map((member) => (member as ts.StringLiteralType | ts.NumberLiteralType).value);
+      return { enum: nullable ? [...literals, null] : literals };
+    }
+    if (values.length === 1) {
+      const schema = this.schemaOf(values[0], where);
+      return nullable && typeof schema.type === 'string' ? { ...schema, type: [schema.type, 'null'] } : schema;
+    }
+    return { anyOf: [...values.map((member) => this.schemaOf(member, where)), ...(nullable ? [{ type: 'null' }] : [])] };
+  }
+
+  private objectSchema(type: ts.Type, where: string): JsonSchema {
+    const index = this.checker.getIndexInfosOfType(type).find((info) => info.keyType.flags & ts.TypeFlags.String);
+    if (index && this.checker.getPropertiesOfType(type).length === 0) return { type: 'object', additionalProperties: this.schemaOf(index.type, `${where}[key]`) };
+    const properties: Record<string, JsonSchema> = {};
+    const required: string[] = [];
+    for (const property of this.checker.getPropertiesOfType(type)) {
+      const schema = this.schemaOf(this.checker.getTypeOfSymbol(property), `${where}.${property.name}`);
+      const description = ts
+        .displayPartsToString(property.getDocumentationComment(this.checker))
+        .replace(/\{@link\s+([^}\s]+)\s*\}/g, '`$1`')
+        .replace(/\s+/g, ' ')
+        .trim();
+      properties[property.name] = description ? { ...schema, description } : schema;
+      if (!(property.flags & ts.SymbolFlags.Optional)) required.push(property.name);
+    }
+    return { type: 'object', properties, required };
+  }
 }
