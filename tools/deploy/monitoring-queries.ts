@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
-const deploy = join(__dirname, '..', '..', 'deploy');
+const monitoring = join(__dirname, '..', '..', 'deploy', 'k8s', 'base', 'monitoring');
 
 export interface Query {
   /** Where the query comes from: an alert's name or a dashboard panel's title and refId. */
@@ -20,11 +20,11 @@ interface PrometheusRule {
 }
 
 export function readDashboard(): Dashboard {
-  return JSON.parse(readFileSync(join(deploy, 'grafana', 'rekey.json'), 'utf8')) as Dashboard;
+  return JSON.parse(readFileSync(join(monitoring, 'grafana-dashboard.json'), 'utf8')) as Dashboard;
 }
 
 export function readPrometheusRule(): PrometheusRule {
-  return parse(readFileSync(join(deploy, 'k8s', 'base', 'monitoring', 'prometheus-rule.yaml'), 'utf8')) as PrometheusRule;
+  return parse(readFileSync(join(monitoring, 'prometheus-rule.yaml'), 'utf8')) as PrometheusRule;
 }
 
 /** Every PromQL expression of the dashboard's panels, with Grafana's variables replaced so Prometheus can parse them. */

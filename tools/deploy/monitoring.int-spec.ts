@@ -17,7 +17,7 @@ function runPromtool(args: string[], files: Record<string, string>): string {
 }
 
 describe('alert rules', () => {
-  it('are in both overlays as a PrometheusRule, with a PodMonitor scraping every app', () => {
+  it('are in both overlays as a PrometheusRule, with a PodMonitor scraping every app and the dashboard for Grafana', () => {
     for (const overlay of ['dev', 'prod']) {
       const objects = renderOverlay(overlay);
       const rule = objects.find((o) => o.kind === 'PrometheusRule');
@@ -27,6 +27,9 @@ describe('alert rules', () => {
       const selector = (monitor.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
       const scraped = objects.filter((o) => o.kind === 'Deployment' && Object.entries(selector).every(([k, v]) => (o.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels[k] === v));
       expect(scraped.map((o) => o.metadata.name).sort()).toEqual(['rekey-bots', 'rekey-chat', 'rekey-tunnels']);
+      const dashboard = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('rekey-grafana-dashboard')) as unknown as { metadata: { labels: Record<string, string> }; data: Record<string, string> };
+      expect(dashboard.metadata.labels.grafana_dashboard).toBe('1');
+      expect(JSON.parse(dashboard.data['rekey.json'])).toEqual(readDashboard());
     }
   });
 
