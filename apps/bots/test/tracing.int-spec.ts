@@ -39,4 +39,19 @@ describe('tracing a rotation', () => {
     const everyAttribute = JSON.stringify(tracing.spans.map((span) => span.attributes));
     for (const token of [created.SecurityToken!, rotated.Bot!.SecurityToken!]) expect(everyAttribute).not.toContain(token);
   });
+
+  it("continues a caller's traceparent, and leaves probes and scrapes untraced", async () => {
+    const before = tracing.spans.length;
+    await fetch(`${app.url}/health/ready`);
+    await fetch(`${app.url}/metrics`);
+    const refused = await fetch(`${app.url}/accounts`, { headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
+    expect(refused.status).toBe(401);
+
+    const spans = tracing.spans.slice(before);
+    expect(spans.map((span) => span.name)).toEqual(['GET /accounts']);
+    expect(spans[0].spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(spans[0].parent).toMatchObject({ spanId: 'b7ad6b7169203331', isRemote: true });
+    expect(spans[0].attributes['http.response.status_code']).toBe(401);
+    expect(spans[0].ended).toBe(true);
+  });
 });
