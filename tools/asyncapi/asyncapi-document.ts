@@ -50,7 +50,7 @@ const CLOUD_EVENT_HEADERS: JsonSchema = {
     ce_traceparent: {
       type: 'string',
       pattern: '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
-      description: 'W3C traceparent of the request that recorded the event (CloudEvents distributed-tracing extension), when it was traced.',
+      description: "W3C traceparent of the message's creation, in the trace of the request that recorded the event (CloudEvents distributed-tracing extension); only when that request was traced.",
     },
   },
 };

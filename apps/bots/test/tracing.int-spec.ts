@@ -20,7 +20,7 @@ describe('tracing a rotation', () => {
     tracing.uninstall();
   });
 
-  it('has a server span named RegenerateSecurityToken whose context the TokenRotated event carries as ce_traceparent, with no token in any attribute', async () => {
+  it('has a server span named RegenerateSecurityToken, parent of the create span of its TokenRotated, which Kafka carries as ce_traceparent; no token in any attribute', async () => {
     const chime = new ChimeClient(awsClientConfig(app.url));
     const accountId = (await chime.send(new CreateAccountCommand({ Name: 'traced' }))).Account!.AccountId!;
     const created = (await chime.send(new CreateBotCommand({ AccountId: accountId, DisplayName: 'traced' }))).Bot!;
@@ -34,7 +34,12 @@ describe('tracing a rotation', () => {
     expect(server.attributes).toEqual({ 'http.request.method': 'POST', 'rpc.method': 'RegenerateSecurityToken', 'http.route': expect.any(String), 'http.response.status_code': 200 });
 
     const [event] = await tail.waitFor(ofType(EVENT_TYPES.bots.TokenRotated, created.BotId!));
-    expect(event.headers.ce_traceparent).toBe(`00-${server.spanContext().traceId}-${server.spanContext().spanId}-01`);
+    // The message's trace context is its create span's (one per send attempt), in the request's trace.
+    const [, traceId, spanId] = event.headers.ce_traceparent.split('-');
+    expect(traceId).toBe(server.spanContext().traceId);
+    const publish = tracing.spans.find((span) => span.spanContext().spanId === spanId);
+    expect(publish).toMatchObject({ name: 'rekey.bots.TokenRotated create', kind: SpanKind.PRODUCER, parent: { spanId: server.spanContext().spanId } });
+    expect(publish!.attributes['cloudevents.event_id']).toBe(event.headers.ce_id);
 
     const everyAttribute = JSON.stringify(tracing.spans.map((span) => span.attributes));
     for (const token of [created.SecurityToken!, rotated.Bot!.SecurityToken!]) expect(everyAttribute).not.toContain(token);

@@ -1,5 +1,6 @@
 import { CloudEvent, Kafka } from 'cloudevents';
 import type { IHeaders, Message } from 'kafkajs';
+import { messageTraceparent } from '@rekey/platform';
 import { RekeyEvent } from './event';
 
 /** An event as a subscriber receives it. */
@@ -11,6 +12,7 @@ export interface ReceivedEvent<T = unknown> extends RekeyEvent<T> {
 
 /** The Kafka message of an event: CloudEvents 1.0 Kafka protocol binding, binary content mode. */
 export function toKafkaMessage(event: RekeyEvent): Message {
+  const traceparent = messageTraceparent(event);
   const cloudEvent = new CloudEvent<unknown>({
     specversion: '1.0',
     id: event.id,
@@ -19,7 +21,7 @@ export function toKafkaMessage(event: RekeyEvent): Message {
     subject: event.subject,
     time: event.time,
     tenant: event.tenant,
-    ...(event.traceparent && { traceparent: event.traceparent }),
+    ...(traceparent && { traceparent }),
     datacontenttype: 'application/json',
     data: event.data,
   });

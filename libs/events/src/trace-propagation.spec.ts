@@ -24,6 +24,10 @@ describe('trace context without an SDK', () => {
     await expect(inConsumerSpan({ id: 'e1', type: 'rekey.bots.BotCreated', topic: 't', group: 'g', traceparent: TRACEPARENT }, async () => 'handled')).resolves.toBe('handled');
   });
 
+  it("passes an event's recorded trace context on to its message unchanged", () => {
+    expect(toKafkaMessage({ ...recordRotation(), traceparent: TRACEPARENT }).headers).toMatchObject({ ce_traceparent: TRACEPARENT });
+  });
+
   it('records events without ce_traceparent', () => {
     const event = recordRotation();
     expect(event).not.toHaveProperty('traceparent');
@@ -46,16 +50,25 @@ describe('trace context with a tracer and a context manager registered', () => {
     expect(activeTraceparent()).toBeUndefined();
   });
 
-  it('carries the recording span from the event, through ce_traceparent on Kafka, into the consumer span', async () => {
+  it('carries the recording span into the event, a create span onto Kafka as ce_traceparent, and on into the consumer span', async () => {
     const { event, server } = tracing.inSpan('RegenerateSecurityToken', (span) => ({ event: recordRotation(), server: span.spanContext() }));
+    expect(event.traceparent).toBe(`00-${server.traceId}-${server.spanId}-01`);
     const received = throughKafka(event);
-    expect(toKafkaMessage(event).headers).toMatchObject({ ce_traceparent: `00-${server.traceId}-${server.spanId}-01` });
-    expect(received.traceparent).toBe(event.traceparent);
+    const producer = tracing.spans.at(-1)!;
+    expect(producer).toMatchObject({ name: 'rekey.bots.TokenRotated create', kind: SpanKind.PRODUCER, ended: true, parent: { spanId: server.spanId } });
+    expect(producer.attributes).toEqual({
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'create',
+      'messaging.message.id': event.id,
+      'cloudevents.event_id': event.id,
+      'cloudevents.event_type': 'rekey.bots.TokenRotated',
+    });
+    expect(received.traceparent).toBe(`00-${server.traceId}-${producer.spanContext().spanId}-01`);
 
     await inConsumerSpan({ id: received.id, type: received.type, topic: received.topic, group: 'chat.bots', traceparent: received.traceparent }, async () => undefined);
     const consumer = tracing.spans.at(-1)!;
     expect(consumer.spanContext().traceId).toBe(server.traceId);
-    expect(consumer.parent?.spanId).toBe(server.spanId);
+    expect(consumer.parent?.spanId).toBe(producer.spanContext().spanId);
   });
 
   it('writes trace_id and span_id on the log lines written inside a span', () => {

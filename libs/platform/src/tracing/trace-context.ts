@@ -1,4 +1,4 @@
-import { Context, context, isSpanContextValid, Span, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import { Context, context, isSpanContextValid, Span, SpanContext, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 
 /**
  * Trace context across the outbox and Kafka, on `@opentelemetry/api` alone: with no SDK registered
@@ -13,12 +13,15 @@ export const TRACER_NAME = 'rekey';
 // whatever propagators the SDK is configured with.
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
-/** The W3C `traceparent` of the active span, or undefined when no (valid) span is active. */
-export function activeTraceparent(): string | undefined {
-  const spanContext = trace.getActiveSpan()?.spanContext();
+function traceparentOf(spanContext: SpanContext | undefined): string | undefined {
   if (!spanContext || !isSpanContextValid(spanContext)) return undefined;
   const sampled = (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
   return `00-${spanContext.traceId}-${spanContext.spanId}-${sampled ? '01' : '00'}`;
+}
+
+/** The W3C `traceparent` of the active span, or undefined when no (valid) span is active. */
+export function activeTraceparent(): string | undefined {
+  return traceparentOf(trace.getActiveSpan()?.spanContext());
 }
 
 /** The active context with `traceparent` as its remote parent; the active context alone when it is absent or malformed. */
@@ -35,13 +38,31 @@ export function traceLogFields(): { trace_id?: string; span_id?: string } {
   return spanContext && isSpanContextValid(spanContext) ? { trace_id: spanContext.traceId, span_id: spanContext.spanId } : {};
 }
 
-/** What a consumer span says of the event it handles: identifiers only, never its data. */
-export interface ConsumedEvent {
+/** What messaging spans say of an event: identifiers only, never its data. */
+export interface TracedEvent {
   id: string;
   type: string;
+  traceparent?: string;
+}
+
+/** A consumed event: also where it came from and who handles it. */
+export interface ConsumedEvent extends TracedEvent {
   topic: string;
   group: string;
-  traceparent?: string;
+}
+
+/**
+ * The `ce_traceparent` of the Kafka message made for an event: a PRODUCER span (`<ce_type> create`)
+ * child of the context the event was recorded in, so consumers continue from the message's
+ * creation. Undefined for an event recorded outside a trace.
+ */
+export function messageTraceparent(event: TracedEvent): string | undefined {
+  if (event.traceparent === undefined) return undefined;
+  const attributes = { 'messaging.system': 'kafka', 'messaging.operation.type': 'create', 'messaging.message.id': event.id, 'cloudevents.event_id': event.id, 'cloudevents.event_type': event.type };
+  const span = trace.getTracer(TRACER_NAME).startSpan(`${event.type} create`, { kind: SpanKind.PRODUCER, attributes }, contextWithTraceparent(event.traceparent));
+  span.end();
+  // Without an SDK the span is the event's own context again.
+  return traceparentOf(span.spanContext()) ?? event.traceparent;
 }
 
 /**
