@@ -2,10 +2,11 @@
 // tools/infra command line:
 //   node tools/infra/cli.mjs up [--kafka-port 9092] [--mongo-port 27017] [--json]
 //   node tools/infra/cli.mjs down [kafka-9092 mongo-27017 ...]   (default: both default ports)
+//   node tools/infra/cli.mjs signal mongo-27117 STOP|CONT           (stalls / resumes a server it started)
 //   node tools/infra/cli.mjs kustomize                               (prints the cached binary's path)
 //   node tools/infra/cli.mjs promtool                                (prints promtool's command, installing it)
 import { parseArgs } from 'node:util';
-import { down, up } from './infra.mjs';
+import { down, signal, up } from './infra.mjs';
 import { ensureKustomize } from './kustomize.mjs';
 import { InfraError } from './log.mjs';
 import { ensurePromtool } from './promtool.mjs';
@@ -28,12 +29,15 @@ try {
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `MONGO_URI base ${result.mongoUrl}\nKAFKA_BROKERS ${result.kafkaBrokers}\n`);
   } else if (command === 'down') {
     await down(names.length > 0 ? names : [`kafka-${kafkaPort}`, `mongo-${mongoPort}`]);
+  } else if (command === 'signal') {
+    signal(names[0], names[1]);
   } else if (command === 'kustomize') {
     process.stdout.write(`${ensureKustomize()}\n`);
   } else if (command === 'promtool') {
     process.stdout.write(`${ensurePromtool()}\n`);
   } else {
-    process.stderr.write('usage: cli.mjs up|down|kustomize|promtool [names...] [--kafka-port N] [--mongo-port N] [--json]\n');
+    process.stderr.write('usage: cli.mjs up|down|signal|kustomize|promtool [names...] [--kafka-port N] [--mongo-port N] [--json]
+');
     process.exitCode = 2;
   }
 } catch (error) {

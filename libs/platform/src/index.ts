@@ -10,4 +10,7 @@ export * from './metrics/metrics';
 export * from './public-route';
 export * from './metrics/http-metrics';
 export * from './metrics/token-metrics';
+export * from './mongo/mongo-timeouts';
+export * from './deadline';
+export * from './kafka/consumer-transport';
 export * from './tracing/trace-context';

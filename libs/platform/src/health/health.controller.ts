@@ -1,8 +1,9 @@
 import { ArgumentsHost, Catch, Controller, ExceptionFilter, Get, HttpException, UseFilters } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { HealthCheck, HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../public-route';
 import { KafkaHealthIndicator } from './kafka.health';
+import { MongoHealthIndicator } from './mongo.health';
 
 /**
  * Probes answer in terminus's own format (503 with the failing dependency), whatever global filter
@@ -22,7 +23,7 @@ class ProbeExceptionFilter implements ExceptionFilter {
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly mongo: MongooseHealthIndicator,
+    private readonly mongo: MongoHealthIndicator,
     private readonly kafka: KafkaHealthIndicator,
   ) {}
 
@@ -34,6 +35,6 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.mongo.pingCheck('mongo', { timeout: 1500 }), () => this.kafka.isReachable()]);
+    return this.health.check([() => this.mongo.isAnswering(), () => this.kafka.isReachable()]);
   }
 }
