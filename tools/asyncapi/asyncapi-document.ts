@@ -1,8 +1,7 @@
-import { APP_NAMES, EVENT_SOURCES, EVENT_TYPES, TOPICS } from '@rekey/contracts';
+import { APP_NAMES, EVENT_CATALOG, EVENT_SOURCES, TOPICS } from '@rekey/contracts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { EVENT_PAYLOADS } from './event-payloads';
 import { JsonSchema, PayloadSchemas } from './payload-schema';
 
 /** What the document is made of: each event type's topic, `ce_source` and payload type. */
@@ -16,15 +15,13 @@ interface CatalogEntry {
 const root = join(__dirname, '..', '..');
 export const ASYNCAPI_PATH = join(root, 'docs', 'asyncapi.yaml');
 
-/** Every event type of the contracts, with its topic, `ce_source` and payload type. */
+/** Every event type of the contracts' catalog, with its topic, `ce_source` and payload class's name. */
 function contractCatalog(): CatalogEntry[] {
-  return APP_NAMES.flatMap((app) =>
-    Object.values(EVENT_TYPES[app]).map((type) => {
-      const payload = EVENT_PAYLOADS[type];
-      if (!payload) throw new Error(`${type} has no payload type in tools/asyncapi/event-payloads.ts`);
-      return { type, topic: TOPICS[app], source: EVENT_SOURCES[app], payload };
-    }),
-  );
+  return Object.entries(EVENT_CATALOG).map(([type, { topic, payload }]) => {
+    const app = APP_NAMES.find((name) => TOPICS[name] === topic);
+    if (!app) throw new Error(`${type}: topic ${topic} is no app's`);
+    return { type, topic, source: EVENT_SOURCES[app], payload: payload.name };
+  });
 }
 
 /** Cells of the Markdown table rows of docs/events.md whose first cell is a code span, by that cell. */
@@ -67,8 +64,8 @@ const channelId = (topic: string) => topic.replace(/^rekey\./, '').replace(/\.v\
 const messageId = (type: string) => type.split('.').at(-1)!;
 
 /**
- * The AsyncAPI 3 document of Rekey's events, generated from libs/contracts (topics, types, payload
- * schemas from the payload types' declarations) and the descriptions of docs/events.md.
+ * The AsyncAPI 3 document of Rekey's events, generated from libs/contracts (its event catalog, and
+ * payload schemas from the payload classes' declarations) and the descriptions of docs/events.md.
  */
 function asyncApiDocument(): JsonSchema {
   const catalog = contractCatalog();

@@ -36,8 +36,7 @@ try {
   } else if (command === 'promtool') {
     process.stdout.write(`${ensurePromtool()}\n`);
   } else {
-    process.stderr.write('usage: cli.mjs up|down|signal|kustomize|promtool [names...] [--kafka-port N] [--mongo-port N] [--json]
-');
+    process.stderr.write('usage: cli.mjs up|down|signal|kustomize|promtool [names...] [--kafka-port N] [--mongo-port N] [--json]\n');
     process.exitCode = 2;
   }
 } catch (error) {
