@@ -3,24 +3,25 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { JsonSchema, PayloadSchemas } from './payload-schema';
+import { withValidationRules } from './validation-rules';
 
-/** What the document is made of: each event type's topic, `ce_source` and payload type. */
+/** What the document is made of: each event type's topic, `ce_source` and payload class. */
 interface CatalogEntry {
   type: string;
   topic: string;
   source: string;
-  payload: string;
+  payload: new () => object;
 }
 
 const root = join(__dirname, '..', '..');
 export const ASYNCAPI_PATH = join(root, 'docs', 'asyncapi.yaml');
 
-/** Every event type of the contracts' catalog, with its topic, `ce_source` and payload class's name. */
+/** Every event type of the contracts' catalog, with its topic, `ce_source` and payload class. */
 function contractCatalog(): CatalogEntry[] {
   return Object.entries(EVENT_CATALOG).map(([type, { topic, payload }]) => {
     const app = APP_NAMES.find((name) => TOPICS[name] === topic);
     if (!app) throw new Error(`${type}: topic ${topic} is no app's`);
-    return { type, topic, source: EVENT_SOURCES[app], payload: payload.name };
+    return { type, topic, source: EVENT_SOURCES[app], payload };
   });
 }
 
@@ -65,7 +66,8 @@ const messageId = (type: string) => type.split('.').at(-1)!;
 
 /**
  * The AsyncAPI 3 document of Rekey's events, generated from libs/contracts (its event catalog, and
- * payload schemas from the payload classes' declarations) and the descriptions of docs/events.md.
+ * payload schemas from the payload classes' declarations and class-validator rules) and the
+ * descriptions of docs/events.md.
  */
 function asyncApiDocument(): JsonSchema {
   const catalog = contractCatalog();
@@ -93,14 +95,15 @@ function asyncApiDocument(): JsonSchema {
       messages: entries.map((entry) => ({ $ref: `#/channels/${id}/messages/${messageId(entry.type)}` })),
     };
     for (const entry of entries) {
-      schemas[entry.payload] ??= payloads.of(entry.payload);
+      const name = entry.payload.name;
+      schemas[name] ??= withValidationRules(payloads.of(name), entry.payload);
       messages[entry.type] = {
         name: entry.type,
         title: messageId(entry.type),
         summary: described.get(entry.type)?.[0] ?? '',
         contentType: 'application/json',
         headers: headersOf(entry),
-        payload: { $ref: `#/components/schemas/${entry.payload}` },
+        payload: { $ref: `#/components/schemas/${name}` },
         bindings: { kafka: { key: { type: 'string', description: key }, bindingVersion: '0.5.0' } },
       };
     }
