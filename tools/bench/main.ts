@@ -14,6 +14,7 @@ import { BenchContext } from './sections/context';
 import { EVENT_RATES, kafkaRows } from './sections/events';
 import { GROWTH_SIZES, growthRows } from './sections/growth';
 import { tunnelsRows } from './sections/tunnels';
+import { deliveriesRows } from './sections/deliveries';
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
@@ -45,6 +46,10 @@ async function main(): Promise<void> {
     if (wanted('tunnels')) {
       log('tunnels: RotateTunnelAccessToken, DescribeTunnel vs raw driver; rotation → event');
       rows.push(...(await tunnelsRows(context)));
+    }
+    if (wanted('deliveries')) {
+      log('deliveries: signed bot event deliveries vs bare undici; rotation → first delivery with the new token');
+      rows.push(...(await deliveriesRows(context)));
     }
     if (wanted('growth')) {
       log(`growth: ${GROWTH_SIZES.join(', ')} bots stored`);

@@ -18,16 +18,7 @@ import { Connection } from 'mongoose';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BotsAppModule } from '../src/app.module';
 import { AccountsService } from '../src/accounts/accounts.service';
-
-/** The error of a call, created only when awaited (a rejected promise left waiting fails the test run). */
-async function failure(call: () => Promise<unknown>): Promise<{ name: string; status?: number }> {
-  try {
-    await call();
-  } catch (error) {
-    return { name: (error as Error).name, status: (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
-}
+import { failure } from './bots-test-kit';
 
 async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

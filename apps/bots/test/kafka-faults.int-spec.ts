@@ -5,6 +5,7 @@ import {
   latencies,
   LoadCall,
   LocalKafka,
+  LocalMongo,
   ofType,
   openLoopLoad,
   percentile,
@@ -13,6 +14,7 @@ import {
   TailedEvent,
   TestApp,
   TopicTail,
+  uniqueName,
 } from '@rekey/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BotsAppModule } from '../src/app.module';
@@ -36,13 +38,15 @@ const isIncreasing = (values: number[]) => values.every((value, i) => i === 0 ||
 
 describe('bots under rotation load while its Kafka (a private one) is stopped and restarted', () => {
   const kafka = new LocalKafka(19492);
+  // A database of its own too: the shared one's latency under other tests' load is not what this measures.
+  const mongo = new LocalMongo(27517);
   let app: TestApp;
   let client: ChimeClient;
   let bots: BotPath[];
 
   beforeAll(async () => {
-    await kafka.start();
-    app = await startTestApp('bots', (config) => BotsAppModule.register(config), { KAFKA_BROKERS: kafka.brokers });
+    await Promise.all([kafka.start(), mongo.start()]);
+    app = await startTestApp('bots', (config) => BotsAppModule.register(config), { KAFKA_BROKERS: kafka.brokers, MONGO_URI: mongo.uri(uniqueName('rekey_bots')) });
     client = new ChimeClient(awsClientConfig(app.url));
     const { Account } = await client.send(new CreateAccountCommand({ Name: 'rotations' }));
     bots = await Promise.all(
@@ -54,7 +58,7 @@ describe('bots under rotation load while its Kafka (a private one) is stopped an
   }, 180_000);
   afterAll(async () => {
     await app?.close();
-    await kafka.stop();
+    await Promise.all([kafka.stop(), mongo.stop()]);
   });
 
   /** Rotations round-robin over the bots; each result is the bot and its new token's fingerprint. */

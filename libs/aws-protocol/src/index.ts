@@ -7,4 +7,5 @@ export * from './sigv4/sigv4-verifier';
 export * from './input/json-body';
 export * from './input/pagination-tokens';
 export * from './input/validate-input';
+export * from './operations/aws-operation';
 export * from './throttling/request-throttle';

@@ -24,6 +24,9 @@ export const EVENT_TYPES = {
     BotUpdated: 'rekey.bots.BotUpdated',
     TokenRotated: 'rekey.bots.TokenRotated',
     EventsConfigurationChanged: 'rekey.bots.EventsConfigurationChanged',
+    DeliveryRequested: 'rekey.bots.DeliveryRequested',
+    EventDelivered: 'rekey.bots.EventDelivered',
+    EventDeliveryFailed: 'rekey.bots.EventDeliveryFailed',
   },
   tunnels: {
     TunnelOpened: 'rekey.tunnels.TunnelOpened',
@@ -40,3 +43,9 @@ export const EVENT_TYPES = {
     EventSent: 'rekey.chat.EventSent',
   },
 } as const;
+
+/**
+ * Command topic of trusted producers asking the bots app to deliver Chime bot events
+ * (`rekey.bots.DeliveryRequested`, keyed by bot id); the outcomes are on TOPICS.bots.
+ */
+export const BOT_DELIVERIES_TOPIC = 'rekey.bots.deliveries.v1';
