@@ -9,7 +9,8 @@ import { withValidationRules } from './validation-rules';
 interface CatalogEntry {
   type: string;
   topic: string;
-  source: string;
+  /** The producing app's `ce_source`; undefined on a command topic others produce to. */
+  source?: string;
   payload: new () => object;
 }
 
@@ -20,8 +21,7 @@ export const ASYNCAPI_PATH = join(root, 'docs', 'asyncapi.yaml');
 function contractCatalog(): CatalogEntry[] {
   return Object.entries(EVENT_CATALOG).map(([type, { topic, payload }]) => {
     const app = APP_NAMES.find((name) => TOPICS[name] === topic);
-    if (!app) throw new Error(`${type}: topic ${topic} is no app's`);
-    return { type, topic, source: EVENT_SOURCES[app], payload };
+    return { type, topic, source: app && EVENT_SOURCES[app], payload };
   });
 }
 
@@ -55,13 +55,16 @@ const CLOUD_EVENT_HEADERS: JsonSchema = {
 
 /** The headers of one message: the CloudEvents headers with its own ce_type and ce_source. */
 function headersOf(entry: CatalogEntry): JsonSchema {
-  return {
-    type: 'object',
-    allOf: [{ $ref: '#/components/schemas/CloudEventHeaders' }, { properties: { ce_type: { const: entry.type }, ce_source: { const: entry.source } } }],
-  };
+  const properties = { ce_type: { const: entry.type }, ...(entry.source && { ce_source: { const: entry.source } }) };
+  return { type: 'object', allOf: [{ $ref: '#/components/schemas/CloudEventHeaders' }, { properties }] };
 }
 
-const channelId = (topic: string) => topic.replace(/^rekey\./, '').replace(/\.v\d+$/, '');
+/** `rekey.bots.deliveries.v1` → `botsDeliveries`. */
+const channelId = (topic: string) =>
+  topic
+    .replace(/^rekey\./, '')
+    .replace(/\.v\d+$/, '')
+    .replace(/\.(\w)/g, (_, c: string) => c.toUpperCase());
 const messageId = (type: string) => type.split('.').at(-1)!;
 
 /**
@@ -81,17 +84,23 @@ function asyncApiDocument(): JsonSchema {
     const id = channelId(topic);
     const entries = catalog.filter((entry) => entry.topic === topic);
     const [producer, key] = described.get(topic) ?? [];
+    // An app's own topic, or a command topic others produce to and Rekey reads.
+    const ownTopic = entries.every((entry) => entry.source);
     const channelMessages = () => Object.fromEntries(entries.map((entry) => [messageId(entry.type), { $ref: `#/components/messages/${entry.type}` }]));
-    channels[id] = { address: topic, title: `${producer} events`, description: `Events of rekey-${producer}; message key: ${key}.`, messages: channelMessages() };
+    channels[id] = {
+      address: topic,
+      description: ownTopic ? `Events of rekey-${producer}; message key: ${key}.` : `Produced by ${producer}; message key: ${key}.`,
+      messages: channelMessages(),
+    };
     channels[`${id}DeadLetters`] = {
       address: `${topic}.dlq`,
       description: `Events of ${topic} a Rekey consumer group gave up on, with the headers rekey_dlq_group, rekey_dlq_error and rekey_dlq_attempts added.`,
       messages: channelMessages(),
     };
-    operations[`publish${id[0].toUpperCase()}${id.slice(1)}Events`] = {
-      action: 'send',
+    operations[`${ownTopic ? 'publish' : 'receive'}${id[0].toUpperCase()}${id.slice(1)}`] = {
+      action: ownTopic ? 'send' : 'receive',
       channel: { $ref: `#/channels/${id}` },
-      summary: `rekey-${producer} publishes from its outbox, at least once, in order per key.`,
+      summary: ownTopic ? `rekey-${producer} publishes from its outbox, at least once, in order per key.` : 'Rekey reads these requests, validates them and dead-letters the invalid ones.',
       messages: entries.map((entry) => ({ $ref: `#/channels/${id}/messages/${messageId(entry.type)}` })),
     };
     for (const entry of entries) {

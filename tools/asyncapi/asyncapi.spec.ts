@@ -1,5 +1,5 @@
 import { Parser } from '@asyncapi/parser';
-import { EVENT_TYPES, TOPICS } from '@rekey/contracts';
+import { EVENT_CATALOG, EVENT_TYPES, TOPICS } from '@rekey/contracts';
 import { newEvent, toKafkaMessage } from '@rekey/events';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -20,11 +20,12 @@ describe('docs/asyncapi.yaml', () => {
     expect(file).toBe(generated);
   });
 
-  it('is a valid AsyncAPI 3 document with every topic, its dead letters and every event type', async () => {
+  it('is a valid AsyncAPI 3 document with every topic (the apps\' and the command topics), its dead letters and every event type', async () => {
     const { document, diagnostics } = await new Parser().parse(file);
     expect(diagnostics.filter((d) => d.severity === ERROR)).toEqual([]);
     const addresses = document!.allChannels().all().map((channel) => channel.address());
-    expect(addresses.sort()).toEqual(Object.values(TOPICS).flatMap((topic) => [topic, `${topic}.dlq`]).sort());
+    const topics = new Set([...Object.values(TOPICS), ...Object.values(EVENT_CATALOG).map((contract) => contract.topic)]);
+    expect(addresses.sort()).toEqual([...topics].flatMap((topic) => [topic, `${topic}.dlq`]).sort());
     const types = Object.values(EVENT_TYPES).flatMap((byApp) => Object.values(byApp));
     expect(document!.components().messages().all().map((message) => message.name()).sort()).toEqual([...types].sort());
   });

@@ -13,6 +13,7 @@ const KEYWORDS: Record<string, (constraints: unknown[], schema: JsonSchema) => J
   matches: ([pattern]) => ({ pattern: (pattern as RegExp).source }),
   isIso8601: () => ({ format: 'date-time' }),
   isUUID: () => ({ format: 'uuid' }),
+  isUrl: () => ({ format: 'uri' }),
   isInt: (_, schema) => ({ type: Array.isArray(schema.type) ? schema.type.map((t) => (t === 'number' ? 'integer' : t)) : 'integer' }),
   min: ([minimum]) => ({ minimum }),
   max: ([maximum]) => ({ maximum }),
