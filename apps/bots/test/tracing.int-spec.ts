@@ -55,8 +55,8 @@ describe('tracing a rotation', () => {
     const rotated = await chime.send(new RegenerateSecurityTokenCommand({ AccountId: accountId, BotId: created.BotId }));
 
     const servers = tracing.spans.filter((span) => span.kind === SpanKind.SERVER);
-    // Named like the metrics' operation label: the operation where the app names it, else the route.
-    expect(servers.map((span) => span.name)).toEqual(['POST /accounts', 'POST /accounts/:accountId/bots', 'RegenerateSecurityToken']);
+    // Named like the metrics' operation label.
+    expect(servers.map((span) => span.name)).toEqual(['CreateAccount', 'CreateBot', 'RegenerateSecurityToken']);
     const server = servers[2];
     expect(server.ended).toBe(true);
     expect(server.attributes).toEqual({ 'http.request.method': 'POST', 'rpc.method': 'RegenerateSecurityToken', 'http.route': expect.any(String), 'http.response.status_code': 200 });
@@ -87,8 +87,9 @@ describe('tracing a rotation', () => {
     const refused = await fetch(`${app.url}/accounts`, { headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
     expect(refused.status).toBe(401);
 
-    const spans = tracing.spans.slice(before);
-    expect(spans.map((span) => span.name)).toEqual(['GET /accounts']);
+    // (The bots app also consumes its deliveries topic: its consumer spans are left out here.)
+    const spans = tracing.spans.slice(before).filter((span) => span.kind === SpanKind.SERVER);
+    expect(spans.map((span) => span.name)).toEqual(['ListAccounts']);
     expect(spans[0].spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
     expect(spans[0].parent).toMatchObject({ spanId: 'b7ad6b7169203331', isRemote: true });
     expect(spans[0].attributes['http.response.status_code']).toBe(401);
