@@ -4,6 +4,7 @@ import { CreateChatTokenCommand, CreateRoomCommand, IvschatClient } from '@aws-s
 import { EVENT_TYPES, TOPICS } from '@rekey/contracts';
 import { awsClientConfig, buildApps, eventually, ofType, spawnProductionApp, TopicTail, uniqueName, waitUntilReady } from '@rekey/testing';
 import { WebSocket } from 'ws';
+import { exposedMetricNames, monitoredMetricNames } from './monitoring-queries';
 
 const apps = ['bots', 'tunnels', 'chat', 'chat-gateway'] as const;
 /** The apps with an AWS API that records events. */
@@ -130,4 +131,20 @@ describe('chat gateway shutdown with open WebSockets', () => {
       await Promise.all([gateway.exited, chat.exited]);
     }
   }, 120_000);
+});
+
+// Here rather than in monitoring.int-spec.ts: it needs the production builds this file makes.
+describe('monitoring', () => {
+  it('finds every metric the Grafana dashboard and the alert rules read on some app\'s /metrics', async () => {
+    const started = await Promise.all(apps.map((app) => spawnProductionApp(app)));
+    try {
+      await Promise.all(started.map((app) => waitUntilReady(app)));
+      const pages = await Promise.all(started.map(async (app) => (await fetch(`${app.url}/metrics`)).text()));
+      const exposed = new Set(pages.flatMap(exposedMetricNames));
+      expect(monitoredMetricNames().filter((name) => !exposed.has(name))).toEqual([]);
+    } finally {
+      for (const app of started) app.process.kill('SIGTERM');
+      await Promise.all(started.map((app) => app.exited));
+    }
+  }, 60_000);
 });

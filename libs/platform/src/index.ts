@@ -14,3 +14,4 @@ export * from './mongo/mongo-timeouts';
 export * from './deadline';
 export * from './kafka/consumer-transport';
 export * from './health/readiness-checks';
+export * from './tracing/trace-context';

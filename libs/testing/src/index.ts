@@ -13,3 +13,4 @@ export * from './eventually';
 export * from './topic-tail';
 export * from './metrics-scrape';
 export * from './sdk-failure';
+export * from './tracing';
