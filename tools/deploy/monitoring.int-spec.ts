@@ -1,3 +1,4 @@
+import { APP_NAMES } from '@rekey/contracts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,7 @@ describe('alert rules', () => {
       const monitor = objects.find((o) => o.kind === 'PodMonitor')!;
       const selector = (monitor.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
       const scraped = objects.filter((o) => o.kind === 'Deployment' && Object.entries(selector).every(([k, v]) => (o.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels[k] === v));
-      expect(scraped.map((o) => o.metadata.name).sort()).toEqual(['rekey-bots', 'rekey-chat', 'rekey-tunnels']);
+      expect(scraped.map((o) => o.metadata.name).sort()).toEqual(APP_NAMES.map((app) => `rekey-${app}`).sort());
       const dashboard = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('rekey-grafana-dashboard')) as unknown as { metadata: { labels: Record<string, string> }; data: Record<string, string> };
       expect(dashboard.metadata.labels.grafana_dashboard).toBe('1');
       expect(JSON.parse(dashboard.data['rekey.json'])).toEqual(readDashboard());

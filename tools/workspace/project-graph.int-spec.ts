@@ -1,3 +1,4 @@
+import { APP_NAMES } from '@rekey/contracts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +18,8 @@ describe('Nx project graph', () => {
   const internal = (name: string) => name in graph.nodes;
   const tagged = (tag: string) => Object.keys(graph.nodes).filter((name) => graph.nodes[name].data.tags.includes(tag));
 
-  it('has the three apps and tags every project with a scope and a type', () => {
-    expect(tagged('type:app').sort()).toEqual(['bots', 'chat', 'tunnels']);
+  it('has one app per deployable and tags every project with a scope and a type', () => {
+    expect(tagged('type:app').sort()).toEqual([...APP_NAMES].sort());
     // Runnable projects besides the apps are tools (the benchmarks), which drive the apps from outside.
     expect(Object.entries(graph.nodes).filter(([, node]) => node.type === 'app').map(([name]) => name).sort()).toEqual([...tagged('type:app'), ...tagged('type:tool')].sort());
     for (const node of Object.values(graph.nodes)) {
