@@ -10,10 +10,12 @@ import { buildApps, infraUp } from './lib/processes';
 import { machineFacts, Row, writeReport } from './lib/report';
 import { botsRows } from './sections/bots';
 import { chatRows } from './sections/chat';
+import { chatGatewayRows } from './sections/chat-gateway';
 import { BenchContext } from './sections/context';
 import { EVENT_RATES, kafkaRows } from './sections/events';
 import { GROWTH_SIZES, growthRows } from './sections/growth';
 import { tunnelsRows } from './sections/tunnels';
+import { deliveriesRows } from './sections/deliveries';
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
@@ -24,7 +26,7 @@ async function main(): Promise<void> {
   log('infrastructure (tools/infra up)');
   const infra = infraUp();
   log('production builds (nx run-many -t build)');
-  buildApps(['bots', 'tunnels', 'chat']);
+  buildApps(['bots', 'tunnels', 'chat', 'chat-gateway']);
   const mongo = await MongoClient.connect(infra.mongoUrl);
   const context: BenchContext = { infra, mongo, runId: randomBytes(4).toString('hex'), databases: [] };
   const rows: Row[] = [];
@@ -38,6 +40,10 @@ async function main(): Promise<void> {
       log('chat: CreateChatToken vs bare Fastify sealing');
       rows.push(...(await chatRows(context)));
     }
+    if (wanted('chat-gateway')) {
+      log('chat-gateway: fan-out vs bare ws broadcast, between replicas, idle memory, DisconnectUser');
+      rows.push(...(await chatGatewayRows(context)));
+    }
     if (wanted('bots')) {
       log('bots: RegenerateSecurityToken, GetBot vs raw driver; rotation → event');
       rows.push(...(await botsRows(context)));
@@ -45,6 +51,10 @@ async function main(): Promise<void> {
     if (wanted('tunnels')) {
       log('tunnels: RotateTunnelAccessToken, DescribeTunnel vs raw driver; rotation → event');
       rows.push(...(await tunnelsRows(context)));
+    }
+    if (wanted('deliveries')) {
+      log('deliveries: signed bot event deliveries vs bare undici; rotation → first delivery with the new token');
+      rows.push(...(await deliveriesRows(context)));
     }
     if (wanted('growth')) {
       log(`growth: ${GROWTH_SIZES.join(', ')} bots stored`);

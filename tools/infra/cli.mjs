@@ -4,10 +4,12 @@
 //   node tools/infra/cli.mjs down [kafka-9092 mongo-27017 ...]   (default: both default ports)
 //   node tools/infra/cli.mjs signal mongo-27117 STOP|CONT           (stalls / resumes a server it started)
 //   node tools/infra/cli.mjs kustomize                               (prints the cached binary's path)
+//   node tools/infra/cli.mjs promtool                                (prints promtool's command, installing it)
 import { parseArgs } from 'node:util';
 import { down, signal, up } from './infra.mjs';
 import { ensureKustomize } from './kustomize.mjs';
 import { InfraError } from './log.mjs';
+import { ensurePromtool } from './promtool.mjs';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -31,8 +33,10 @@ try {
     signal(names[0], names[1]);
   } else if (command === 'kustomize') {
     process.stdout.write(`${ensureKustomize()}\n`);
+  } else if (command === 'promtool') {
+    process.stdout.write(`${ensurePromtool()}\n`);
   } else {
-    process.stderr.write('usage: cli.mjs up|down|signal|kustomize [names...] [--kafka-port N] [--mongo-port N] [--json]\n');
+    process.stderr.write('usage: cli.mjs up|down|signal|kustomize|promtool [names...] [--kafka-port N] [--mongo-port N] [--json]\n');
     process.exitCode = 2;
   }
 } catch (error) {

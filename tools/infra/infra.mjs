@@ -1,4 +1,5 @@
-// Brings the local Kafka and FerretDB up (reusing servers that already answer) and down again.
+// Brings the local Kafka and MongoDB-wire server (mongo-java-server by default, FerretDB with
+// REKEY_MONGO_SERVER=ferretdb) up, reusing servers that already answer, and down again.
 import { FERRETDB_MARKER, startFerretdb } from './ferretdb.mjs';
 import { KAFKA_MARKER, startKafka } from './kafka.mjs';
 import { InfraError, step } from './log.mjs';

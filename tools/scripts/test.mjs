@@ -3,9 +3,12 @@
 // project, unit and integration; jest's global setup brings Kafka and the MongoDB stand-in up.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ensureChromium } from '../chat-demo/ensure-chromium.mjs';
 import { ensureDependencies, readJson, root, runTool, say } from './workspace.mjs';
 
 ensureDependencies();
+// The chat demo's browser test drives Debian's chromium (apt-get install when missing).
+ensureChromium();
 const started = Date.now();
 const results = join(root, 'dist', 'jest-results.json');
 rmSync(results, { force: true });

@@ -1,23 +1,32 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AwsProtocolModule } from '@rekey/aws-protocol';
+import { BOT_DELIVERIES_TOPIC } from '@rekey/contracts';
 import { EventsModule } from '@rekey/events';
 import { PlatformModule, RekeyConfig } from '@rekey/platform';
 import { TokensModule } from '@rekey/tokens';
 import { AccountsModule } from './accounts/accounts.module';
 import { BotsModule } from './bots/bots.module';
+import { DeliveriesModule } from './deliveries/deliveries.module';
+
+/** Test-only overrides. */
+export interface BotsAppOptions {
+  /** A topic of the test's own instead of `rekey.bots.deliveries.v1`. */
+  deliveriesTopic?: string;
+}
 
 @Module({})
 export class BotsAppModule {
-  static register(config: RekeyConfig): DynamicModule {
+  static register(config: RekeyConfig, options: BotsAppOptions = {}): DynamicModule {
     return {
       module: BotsAppModule,
       imports: [
         PlatformModule.forRoot(config),
         AwsProtocolModule.forRoot({ api: 'chime' }),
         TokensModule,
-        EventsModule.forRoot({ app: 'bots' }),
+        EventsModule.forRoot({ app: 'bots', consumedTopics: options.deliveriesTopic ? { [BOT_DELIVERIES_TOPIC]: options.deliveriesTopic } : undefined }),
         AccountsModule,
         BotsModule,
+        DeliveriesModule.register({ topic: options.deliveriesTopic }),
       ],
     };
   }

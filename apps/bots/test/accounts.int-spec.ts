@@ -13,30 +13,10 @@ import {
 } from '@aws-sdk/client-chime';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { EVENT_TYPES, TOPICS } from '@rekey/contracts';
-import { awsClientConfig, ofType, startTestApp, TestApp, TopicTail, uniqueName } from '@rekey/testing';
+import { awsClientConfig, eventually, failureOf, ofType, startTestApp, TestApp, TopicTail, uniqueName } from '@rekey/testing';
 import { Connection } from 'mongoose';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { BotsAppModule } from '../src/app.module';
 import { AccountsService } from '../src/accounts/accounts.service';
-
-/** The error of a call, created only when awaited (a rejected promise left waiting fails the test run). */
-async function failure(call: () => Promise<unknown>): Promise<{ name: string; status?: number }> {
-  try {
-    await call();
-  } catch (error) {
-    return { name: (error as Error).name, status: (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) return false;
-    await sleep(50);
-  }
-  return true;
-}
 
 describe('accounts API driven by @aws-sdk/client-chime', () => {
   let app: TestApp;
@@ -88,7 +68,7 @@ describe('accounts API driven by @aws-sdk/client-chime', () => {
     expect(second.Accounts!.map((account) => account.AccountId)).toEqual(ids.slice(2));
     expect(second.NextToken).toBeUndefined();
     // A NextToken is bound to its listing's filters.
-    expect(await failure(() => a.send(new ListAccountsCommand({ Name: 'other', NextToken: first.NextToken })))).toMatchObject({ name: 'BadRequestException' });
+    expect(await failureOf(() => a.send(new ListAccountsCommand({ Name: 'other', NextToken: first.NextToken })))).toMatchObject({ name: 'BadRequestException' });
     expect((await b.send(new ListAccountsCommand({ Name: prefix }))).Accounts!.map((account) => account.AwsAccountId)).toEqual(['222222222222']);
 
     const bot = (await a.send(new CreateBotCommand({ AccountId: ids[1], DisplayName: prefix, Domain: 'example.com' }))).Bot!;
@@ -105,7 +85,7 @@ describe('accounts API driven by @aws-sdk/client-chime', () => {
       () => b.send(new DeleteAccountCommand({ AccountId: account.AccountId })),
       () => b.send(new CreateBotCommand({ AccountId: account.AccountId, DisplayName: 'intruder' })),
     ]) {
-      expect(await failure(call)).toMatchObject({ name: 'NotFoundException', status: 404 });
+      expect(await failureOf(call)).toMatchObject({ name: 'NotFoundException', status: 404 });
     }
     expect((await a.send(new GetAccountCommand({ AccountId: account.AccountId }))).Account!.Name).toBe('mine');
   });
@@ -125,7 +105,7 @@ describe('accounts API driven by @aws-sdk/client-chime', () => {
       () => a.send(new RegenerateSecurityTokenCommand({ AccountId: account.AccountId, BotId: bots[1].BotId })),
       () => a.send(new CreateBotCommand({ AccountId: account.AccountId, DisplayName: 'late' })),
     ]) {
-      expect(await failure(call)).toMatchObject({ name: 'NotFoundException' });
+      expect(await failureOf(call)).toMatchObject({ name: 'NotFoundException' });
     }
     for (const bot of bots) {
       const [last] = await tail.waitFor(ofType(EVENT_TYPES.bots.BotUpdated, bot.BotId!));
@@ -136,7 +116,7 @@ describe('accounts API driven by @aws-sdk/client-chime', () => {
     const purged = async () =>
       (await db.collection('accounts').countDocuments({ _id: account.AccountId as never })) === 0 &&
       (await db.collection('bots').countDocuments({ accountId: account.AccountId })) === 0;
-    expect(await until(purged)).toBe(true);
+    await eventually(async () => ((await purged()) ? true : undefined), 15_000, 'the account and its bots purged');
   });
 
   it('finishes a deletion interrupted after its first step', async () => {
@@ -144,7 +124,7 @@ describe('accounts API driven by @aws-sdk/client-chime', () => {
     const bot = (await a.send(new CreateBotCommand({ AccountId: account.AccountId, DisplayName: 'orphan' }))).Bot!;
     // As if the replica died right after hiding the account, a while ago.
     await db.collection('accounts').updateOne({ _id: account.AccountId as never }, { $set: { deletingAt: new Date(Date.now() - 120_000) } });
-    expect(await failure(() => a.send(new GetBotCommand({ AccountId: account.AccountId, BotId: bot.BotId })))).toMatchObject({ name: 'NotFoundException' });
+    expect(await failureOf(() => a.send(new GetBotCommand({ AccountId: account.AccountId, BotId: bot.BotId })))).toMatchObject({ name: 'NotFoundException' });
     await app.nest.get(AccountsService).finishInterruptedDeletions();
     const [last] = await tail.waitFor(ofType(EVENT_TYPES.bots.BotUpdated, bot.BotId!));
     expect(last.data).toMatchObject({ deleted: true });
@@ -162,7 +142,7 @@ describe('accounts API driven by @aws-sdk/client-chime', () => {
       () => a.send(new UpdateAccountCommand({ AccountId: account.AccountId, DefaultLicense: 'Gold' as never })),
       () => a.send(new GetAccountCommand({ AccountId: ' ' })),
     ]) {
-      expect(await failure(call)).toMatchObject({ name: 'BadRequestException', status: 400 });
+      expect(await failureOf(call)).toMatchObject({ name: 'BadRequestException', status: 400 });
     }
   });
 });

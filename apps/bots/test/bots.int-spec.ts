@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-chime';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { EVENT_TYPES, fingerprint, TOPICS } from '@rekey/contracts';
-import { awsClientConfig, ofType, startTestApp, TestApp, TopicTail } from '@rekey/testing';
+import { awsClientConfig, failureOf, ofType, startTestApp, TestApp, TopicTail } from '@rekey/testing';
 import { Keyring } from '@rekey/tokens';
 import { Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
@@ -22,19 +22,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BotsAppModule } from '../src/app.module';
 import { SecurityTokens } from '../src/bots/security-tokens';
+import { ChimeReceiver, createTestCa } from './chime-receiver';
 
 const BASE64_TOKEN = /^[A-Za-z0-9+/]{40}$/;
-
-/** The error of a call, created only when awaited (a rejected promise left waiting fails the test run). */
-async function failure(call: () => Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
-  try {
-    await call();
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('bots API driven by @aws-sdk/client-chime', () => {
   // The app runs on a keyring whose current key is "new"; "old" stays listed for tokens written before.
@@ -48,11 +38,14 @@ describe('bots API driven by @aws-sdk/client-chime', () => {
   let tail: TopicTail;
   let accountId: string;
   let bots: ReturnType<Connection['collection']>;
+  let receiver: ChimeReceiver;
 
   const createBot = async (DisplayName = 'myBot', Domain: string | undefined = 'example.com') => (await a.send(new CreateBotCommand({ AccountId: accountId, DisplayName, Domain }))).Bot!;
 
   beforeAll(async () => {
-    app = await startTestApp('bots', (config) => BotsAppModule.register(config), { REKEY_KEYRING_FILE: keyringFile });
+    const ca = createTestCa();
+    receiver = await ChimeReceiver.start(ca);
+    app = await startTestApp('bots', (config) => BotsAppModule.register(config), { REKEY_KEYRING_FILE: keyringFile, REKEY_BOTS_OUTBOUND_CA_FILE: ca.caFile });
     a = new ChimeClient(awsClientConfig(app.url, 'A'));
     b = new ChimeClient(awsClientConfig(app.url, 'B'));
     tail = await TopicTail.start(TOPICS.bots);
@@ -62,6 +55,7 @@ describe('bots API driven by @aws-sdk/client-chime', () => {
   afterAll(async () => {
     await tail?.stop();
     await app?.close();
+    await receiver?.close();
   });
 
   it('creates a ChatBot with its own user id, Chime email and first token, announced by BotCreated (generation 1)', async () => {
@@ -169,14 +163,14 @@ describe('bots API driven by @aws-sdk/client-chime', () => {
       () => a.send(new RegenerateSecurityTokenCommand({ AccountId: otherAccount, BotId: bot.BotId })),
       () => a.send(new GetBotCommand({ AccountId: accountId, BotId: 'no-such-bot' })),
     ]) {
-      expect(await failure(call)).toMatchObject({ name: 'NotFoundException', status: 404 });
+      expect(await failureOf(call)).toMatchObject({ name: 'NotFoundException', status: 404 });
     }
     expect((await a.send(new GetBotCommand({ AccountId: accountId, BotId: bot.BotId }))).Bot!.SecurityToken).toBe(bot.SecurityToken);
   });
 
   it('puts, gets and deletes the events configuration, each change announced', async () => {
     const bot = await createBot('hooked');
-    const endpoint = 'https://bots.example.com/chime?team=a';
+    const endpoint = receiver.url('/chime?team=a');
     const put = await a.send(new PutEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId, OutboundEventsHTTPSEndpoint: endpoint }));
     expect(put.EventsConfiguration).toEqual({ BotId: bot.BotId, OutboundEventsHTTPSEndpoint: endpoint });
     const lambda = 'arn:aws:lambda:us-east-1:111111111111:function:chime-bot:live';
@@ -184,10 +178,10 @@ describe('bots API driven by @aws-sdk/client-chime', () => {
     expect((await a.send(new GetEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId }))).EventsConfiguration).toEqual({ BotId: bot.BotId, LambdaFunctionArn: lambda });
     await a.send(new DeleteEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId }));
     await a.send(new DeleteEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId }));
-    expect(await failure(() => a.send(new GetEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId })))).toMatchObject({ name: 'NotFoundException' });
+    expect(await failureOf(() => a.send(new GetEventsConfigurationCommand({ AccountId: accountId, BotId: bot.BotId })))).toMatchObject({ name: 'NotFoundException' });
     const events = await tail.waitFor(ofType(EVENT_TYPES.bots.EventsConfigurationChanged, bot.BotId!), 3);
     expect(events.map((event) => event.data.target)).toEqual(['OutboundEventsHTTPSEndpoint', 'LambdaFunctionArn', null]);
-    expect(events.map((event) => event.raw).join()).not.toContain('bots.example.com');
+    expect(events.map((event) => event.raw).join()).not.toContain('/chime?team=a');
   });
 
   it('refuses bad input with BadRequestException', async () => {
@@ -206,7 +200,7 @@ describe('bots API driven by @aws-sdk/client-chime', () => {
       () => a.send(new GetBotCommand({ AccountId: accountId, BotId: ' ' })),
       () => a.send(new RegenerateSecurityTokenCommand({ AccountId: ' ', BotId: bot.BotId })),
     ];
-    for (const call of badRequests) expect(await failure(call)).toMatchObject({ name: 'BadRequestException', status: 400 });
+    for (const call of badRequests) expect(await failureOf(call)).toMatchObject({ name: 'BadRequestException', status: 400 });
   });
 
   it('opens a token written under a master key that is no longer current', async () => {

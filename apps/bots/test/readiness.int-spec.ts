@@ -1,4 +1,4 @@
-import { LocalKafka, startTestApp, TestApp } from '@rekey/testing';
+import { LocalKafka, scrapeMetric, startTestApp, TestApp } from '@rekey/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BotsAppModule } from '../src/app.module';
 
@@ -28,9 +28,11 @@ describe('readiness follows Kafka', () => {
     expect(await readinessWithin(app.url, 200, 5000)).toBe(200);
     await kafka.stop();
     expect(await readinessWithin(app.url, 503, 5000)).toBe(503);
+    expect(await scrapeMetric(app.url, 'rekey_ready')).toBe(0);
     const live = await fetch(`${app.url}/health/live`);
     expect(live.status).toBe(200);
     await kafka.start();
     expect(await readinessWithin(app.url, 200, 15_000)).toBe(200);
+    expect(await scrapeMetric(app.url, 'rekey_ready')).toBe(1);
   }, 120_000);
 });

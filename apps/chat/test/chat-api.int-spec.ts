@@ -1,11 +1,10 @@
 import { TOPICS } from '@rekey/contracts';
 import { Ivschat, ResourceNotFoundException, ValidationException } from '@aws-sdk/client-ivschat';
 import { getConnectionToken } from '@nestjs/mongoose';
-import { awsClientConfig, eventually, startTestApp, TestApp, TopicTail } from '@rekey/testing';
+import { awsClientConfig, failureOf, eventually, startTestApp, TestApp, TopicTail } from '@rekey/testing';
 import type { Connection } from 'mongoose';
 import { ChatAppModule } from '../src/app.module';
 import { RevocationsRepository } from '../src/revocations/revocations.repository';
-import { failureOf } from './chat-test-kit';
 
 const LAMBDA = 'arn:aws:lambda:us-east-1:111111111111:function:review';
 const LOGGING = 'arn:aws:ivschat:us-east-1:111111111111:logging-configuration/AbCdEf123456';

@@ -2,10 +2,9 @@ import { CreateRoomCommand, GetRoomCommand, IvschatClient, ListRoomsCommand } fr
 import {
   awsClientConfig,
   deeplyNested,
-  fuzzRequests,
-  hasAwsErrorShape,
   hostileCorpus,
   hostileRequestCount,
+  malformedRequestsOutcome,
   manyMembers,
   OperationTemplate,
   sendWithBody,
@@ -56,11 +55,7 @@ describe('chat on the wire: refused signatures change nothing, malformed and hos
     });
 
     it('answers 1,000 malformed requests each with a 4xx of its own shape within a second', async () => {
-      const answers = await fuzzRequests(app.url, 'ivschat', templates);
-      expect(answers).toHaveLength(1000);
-      const wrong = answers.filter((answer) => answer.status < 400 || answer.status >= 500 || !hasAwsErrorShape('ivschat', answer));
-      expect(wrong.map((w) => `${w.status} ${w.mutation}`.slice(0, 80))).toEqual([]);
-      expect(Math.max(...answers.map((answer) => answer.elapsedMs))).toBeLessThan(1000);
+      expect(await malformedRequestsOutcome(app.url, 'ivschat', templates)).toEqual({ sent: 1000, misanswered: [] });
     }, 120_000);
 
     it("answers the issue's reproducible 500s with ValidationException: 10,000-deep nesting, a prototype key, 60,000 members", async () => {

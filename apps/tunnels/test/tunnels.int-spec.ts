@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-iotsecuretunneling';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { DESTINATION_TOKEN_SEAL_PURPOSE, EVENT_TYPES, fingerprint, SealedDestinationToken, TOPICS } from '@rekey/contracts';
-import { awsClientConfig, ofType, startTestApp, TestApp, TopicTail, uniqueName } from '@rekey/testing';
+import { awsClientConfig, failureOf, ofType, startTestApp, TestApp, TopicTail, uniqueName } from '@rekey/testing';
 import { Keyring, KEYRING, sha256Hex } from '@rekey/tokens';
 import type { Connection } from 'mongoose';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,16 +24,6 @@ import { TunnelSweeper } from '../src/tunnels/tunnel-sweeper';
 
 const TENANT_A = '111111111111';
 const MINUTE_MS = 60_000;
-
-async function errorOf(promise: Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
   let app: TestApp;
@@ -244,8 +234,8 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
       a.send(new DescribeTunnelCommand({ tunnelId: 'spaces are not allowed' })),
       a.send(new CloseTunnelCommand({ tunnelId: tunnel.tunnelId, delete: 'yes' as never })),
     ];
-    for (const failure of await Promise.all(invalid.map(errorOf))) expect(failure).toMatchObject({ name: 'ValidationException', status: 400 });
-    expect((await errorOf(invalid[0])).message).toContain('DestinationConfig cannot be used with clientMode SOURCE');
+    for (const failure of await Promise.all(invalid.map((call) => failureOf(call)))) expect(failure).toMatchObject({ name: 'ValidationException', status: 400 });
+    expect((await failureOf(invalid[0])).message).toContain('DestinationConfig cannot be used with clientMode SOURCE');
     expect(await verifier.verifyAccessToken(tunnel.tunnelId, 'SOURCE', tunnel.source)).toBe(true);
     expect((await storedTunnel(tunnel.tunnelId))?.generation).toBe(1);
   });
@@ -259,13 +249,14 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
         client.send(new DescribeTunnelCommand({ tunnelId })),
         client.send(new CloseTunnelCommand({ tunnelId, delete: true })),
       ]) {
-        expect(await errorOf(call)).toEqual({ name: 'ResourceNotFoundException', status: 400, message: `Tunnel ${tunnelId} not found` });
+        const { name, status, message } = await failureOf(call);
+        expect({ name, status, message }).toEqual({ name: 'ResourceNotFoundException', status: 400, message: `Tunnel ${tunnelId} not found` });
       }
     }
     const arnOfB = tunnel.tunnelArn.replace(TENANT_A, '222222222222');
     for (const resourceArn of [tunnel.tunnelArn, arnOfB]) {
-      expect(await errorOf(b.send(new ListTagsForResourceCommand({ resourceArn })))).toMatchObject({ name: 'ResourceNotFoundException', status: 400 });
-      expect(await errorOf(b.send(new TagResourceCommand({ resourceArn, tags: [{ key: 'k', value: 'v' }] })))).toMatchObject({ name: 'ResourceNotFoundException', status: 400 });
+      expect(await failureOf(b.send(new ListTagsForResourceCommand({ resourceArn })))).toMatchObject({ name: 'ResourceNotFoundException', status: 400 });
+      expect(await failureOf(b.send(new TagResourceCommand({ resourceArn, tags: [{ key: 'k', value: 'v' }] })))).toMatchObject({ name: 'ResourceNotFoundException', status: 400 });
     }
     const listedByB = await b.send(new ListTunnelsCommand({}));
     expect(listedByB.tunnelSummaries?.map((t) => t.tunnelId)).not.toContain(tunnel.tunnelId);
@@ -285,7 +276,7 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
     expect(listed.tunnelSummaries?.find((t) => t.tunnelId === tunnel.tunnelId)?.status).toBe('CLOSED');
     expect(await verifier.verifyAccessToken(tunnel.tunnelId, 'SOURCE', tunnel.source)).toBe(false);
     expect(await verifier.verifyAccessToken(tunnel.tunnelId, 'DESTINATION', tunnel.destination)).toBe(false);
-    expect(await errorOf(a.send(new RotateTunnelAccessTokenCommand({ tunnelId: tunnel.tunnelId, clientMode: 'ALL' })))).toMatchObject({ name: 'ResourceNotFoundException', status: 400 });
+    expect(await failureOf(a.send(new RotateTunnelAccessTokenCommand({ tunnelId: tunnel.tunnelId, clientMode: 'ALL' })))).toMatchObject({ name: 'ResourceNotFoundException', status: 400 });
 
     const sweeper = app.nest.get(TunnelSweeper);
     const sweeps = await Promise.all([sweeper.sweep(), sweeper.sweep()]);
@@ -312,7 +303,7 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
     expect(closed.data).toMatchObject({ tenant: TENANT_A, tunnelId: tunnel.tunnelId, tunnelArn: tunnel.tunnelArn, reason: 'CLOSED', deleted: false });
 
     await a.send(new CloseTunnelCommand({ tunnelId: tunnel.tunnelId, delete: true }));
-    expect(await errorOf(a.send(new DescribeTunnelCommand({ tunnelId: tunnel.tunnelId })))).toMatchObject({ name: 'ResourceNotFoundException' });
+    expect(await failureOf(a.send(new DescribeTunnelCommand({ tunnelId: tunnel.tunnelId })))).toMatchObject({ name: 'ResourceNotFoundException' });
     const both = await events.waitFor(ofType(EVENT_TYPES.tunnels.TunnelClosed, tunnel.tunnelId), 2);
     expect(both.map((e) => e.data.deleted)).toEqual([false, true]);
     const deadline = Date.now() + 10_000;
@@ -321,7 +312,7 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
 
     const openDeleted = await open();
     await a.send(new CloseTunnelCommand({ tunnelId: openDeleted.tunnelId, delete: true }));
-    expect(await errorOf(a.send(new DescribeTunnelCommand({ tunnelId: openDeleted.tunnelId })))).toMatchObject({ name: 'ResourceNotFoundException' });
+    expect(await failureOf(a.send(new DescribeTunnelCommand({ tunnelId: openDeleted.tunnelId })))).toMatchObject({ name: 'ResourceNotFoundException' });
     expect(await verifier.verifyAccessToken(openDeleted.tunnelId, 'SOURCE', openDeleted.source)).toBe(false);
     const [deletedEvent] = await events.waitFor(ofType(EVENT_TYPES.tunnels.TunnelClosed, openDeleted.tunnelId));
     expect(deletedEvent.data).toMatchObject({ reason: 'CLOSED', deleted: true });
@@ -352,8 +343,8 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
     const all = (await a.send(new ListTunnelsCommand({}))).tunnelSummaries ?? [];
     const times = all.map((t) => t.createdAt!.getTime());
     expect(times).toEqual([...times].sort((x, y) => y - x));
-    expect(await errorOf(b.send(new ListTunnelsCommand({ thingName, nextToken: first.nextToken })))).toMatchObject({ name: 'ValidationException', status: 400 });
-    expect(await errorOf(a.send(new ListTunnelsCommand({ nextToken: first.nextToken })))).toMatchObject({ name: 'ValidationException', status: 400 });
+    expect(await failureOf(b.send(new ListTunnelsCommand({ thingName, nextToken: first.nextToken })))).toMatchObject({ name: 'ValidationException', status: 400 });
+    expect(await failureOf(a.send(new ListTunnelsCommand({ nextToken: first.nextToken })))).toMatchObject({ name: 'ValidationException', status: 400 });
   });
 
   it('TagResource, UntagResource and ListTagsForResource work on the tunnel ARN', async () => {
@@ -372,8 +363,8 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
     await Promise.all(['x', 'y', 'z'].map((key) => a.send(new TagResourceCommand({ resourceArn: tunnel.tunnelArn, tags: [{ key, value: key }] }))));
     expect((await a.send(new ListTagsForResourceCommand({ resourceArn: tunnel.tunnelArn }))).tags?.map((t) => t.key).sort()).toEqual(['empty', 'owner', 'x', 'y', 'z']);
     const otherRegion = tunnel.tunnelArn.replace('us-east-1', 'eu-west-1');
-    expect(await errorOf(a.send(new ListTagsForResourceCommand({ resourceArn: otherRegion })))).toMatchObject({ name: 'ResourceNotFoundException', status: 400 });
-    expect(await errorOf(a.send(new TagResourceCommand({ resourceArn: tunnel.tunnelArn, tags: [] })))).toMatchObject({ name: 'ValidationException', status: 400 });
+    expect(await failureOf(a.send(new ListTagsForResourceCommand({ resourceArn: otherRegion })))).toMatchObject({ name: 'ResourceNotFoundException', status: 400 });
+    expect(await failureOf(a.send(new TagResourceCommand({ resourceArn: tunnel.tunnelArn, tags: [] })))).toMatchObject({ name: 'ValidationException', status: 400 });
   });
 
   it('answers an unknown X-Amz-Target with UnknownOperationException and labels requests by operation in /metrics', async () => {
@@ -385,7 +376,7 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
       },
       { step: 'build' },
     );
-    expect(await errorOf(client.send(new ListTunnelsCommand({})))).toMatchObject({ name: 'UnknownOperationException', status: 400 });
+    expect(await failureOf(client.send(new ListTunnelsCommand({})))).toMatchObject({ name: 'UnknownOperationException', status: 400 });
     await a.send(new ListTunnelsCommand({ maxResults: 1 }));
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toMatch(/rekey_http_requests_total\{[^}]*operation="ListTunnels",status="200"[^}]*\} \d+/);

@@ -2,10 +2,9 @@ import { DescribeTunnelCommand, IoTSecureTunnelingClient, ListTunnelsCommand, Op
 import {
   awsClientConfig,
   deeplyNested,
-  fuzzRequests,
-  hasAwsErrorShape,
   hostileCorpus,
   hostileRequestCount,
+  malformedRequestsOutcome,
   manyMembers,
   OperationTemplate,
   scrapeMetric,
@@ -57,11 +56,7 @@ describe('tunnels on the wire: refused signatures change nothing, malformed and 
     });
 
     it('answers 1,000 malformed requests each with a 4xx of its own shape within a second', async () => {
-      const answers = await fuzzRequests(app.url, 'iotsecuretunneling', templates);
-      expect(answers).toHaveLength(1000);
-      const wrong = answers.filter((answer) => answer.status < 400 || answer.status >= 500 || !hasAwsErrorShape('iotsecuretunneling', answer));
-      expect(wrong.map((w) => `${w.status} ${w.mutation}`.slice(0, 80))).toEqual([]);
-      expect(Math.max(...answers.map((answer) => answer.elapsedMs))).toBeLessThan(1000);
+      expect(await malformedRequestsOutcome(app.url, 'iotsecuretunneling', templates)).toEqual({ sent: 1000, misanswered: [] });
     }, 120_000);
 
     it("answers the issue's reproducible 500s: ValidationException for 10,000-deep nesting, a prototype-polluting tunnelId and 60,000 members; a null nextToken is the first page", async () => {

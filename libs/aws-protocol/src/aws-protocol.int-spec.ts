@@ -1,19 +1,21 @@
 import { ChimeClient, GetBotCommand } from '@aws-sdk/client-chime';
 import { DescribeTunnelCommand, IoTSecureTunnelingClient } from '@aws-sdk/client-iotsecuretunneling';
 import { CreateChatTokenCommand, IvschatClient } from '@aws-sdk/client-ivschat';
-import { Body, Controller, DynamicModule, Get, Headers, HttpCode, Module, Param, Post } from '@nestjs/common';
-import { AppName } from '@rekey/contracts';
+import { Body, Controller, DynamicModule, Get, HttpCode, Module, Param, Post } from '@nestjs/common';
+import { AppName, TUNNELS_TARGET_PREFIX } from '@rekey/contracts';
 import { PlatformModule, RekeyConfig } from '@rekey/platform';
-import { awsClientConfig, sigV4Refusals, startTestApp, TestApp, uniqueMongoUri } from '@rekey/testing';
+import { awsClientConfig, DEV_TENANTS, failureOf, outcomeOf, sigV4Refusals, startTestApp, TestApp, uniqueMongoUri } from '@rekey/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AwsProtocolModule, Tenant } from './aws-protocol.module';
 import { AwsApi } from './errors/error-renderers';
 import { ServiceError } from './errors/service-error';
+import { AwsOperation, Operation, PostOperation, targetOperation } from './operations/aws-operation';
 
 /** Minimal stand-ins for one operation of each API, to drive the protocol layer with the real SDKs. */
 @Controller()
 class ChimeProbeController {
   @Get('accounts/:accountId/bots/:botId')
+  @AwsOperation('GetBot')
   getBot(@Param('botId') botId: string, @Tenant() tenant: string) {
     if (botId === 'missing') throw new ServiceError('NotFound', `Bot ${botId} not found`);
     return { Bot: { BotId: botId, DisplayName: tenant } };
@@ -23,9 +25,10 @@ class ChimeProbeController {
 @Controller()
 class TunnelsProbeController {
   @Post()
+  @AwsOperation(targetOperation(TUNNELS_TARGET_PREFIX, ['DescribeTunnel']))
   @HttpCode(200)
-  dispatch(@Headers('x-amz-target') target: string, @Body() body: { tunnelId?: string }, @Tenant() tenant: string) {
-    if (target !== 'IoTSecuredTunneling.DescribeTunnel') throw new ServiceError('UnknownOperation', `Unknown operation ${target}`);
+  dispatch(@Operation() operation: string | undefined, @Body() body: { tunnelId?: string }, @Tenant() tenant: string) {
+    if (operation === undefined) throw new ServiceError('UnknownOperation', 'Unknown operation');
     if (body.tunnelId === 'missing') throw new ServiceError('NotFound', 'Tunnel not found');
     return { tunnel: { tunnelId: body.tunnelId, description: tenant, status: 'OPEN' } };
   }
@@ -33,8 +36,7 @@ class TunnelsProbeController {
 
 @Controller()
 class IvschatProbeController {
-  @Post('CreateChatToken')
-  @HttpCode(200)
+  @PostOperation('CreateChatToken')
   create(@Body() body: { userId?: string }) {
     if (!body.userId) throw new ServiceError('Validation', 'userId is required', { fieldList: [{ name: 'userId', message: 'is required' }] });
     if (body.userId === 'boom') throw new Error('a bug with a secret: hunter2');
@@ -54,16 +56,6 @@ function probeApp(api: AwsApi) {
   return (config: RekeyConfig) => ProbeModule.register(config);
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<{ name: string; status?: number; message: string; body?: unknown }> {
-  try {
-    await promise;
-    return { name: 'none', message: '' };
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message, body: error };
-  }
-}
-
 const apps: Array<[AwsApi, AppName]> = [['chime', 'bots'], ['iotsecuretunneling', 'tunnels'], ['ivschat', 'chat']];
 
 describe('AWS protocol layer driven by the official SDK clients', () => {
@@ -77,9 +69,9 @@ describe('AWS protocol layer driven by the official SDK clients', () => {
     const url = running.chime!.url;
     const bot = await new ChimeClient(awsClientConfig(url, 'B')).send(new GetBotCommand({ AccountId: 'acc', BotId: 'b1' }));
     expect(bot.Bot).toEqual({ BotId: 'b1', DisplayName: '222222222222' });
-    expect(await errorOf(new ChimeClient(awsClientConfig(url)).send(new GetBotCommand({ AccountId: 'acc', BotId: 'missing' })))).toMatchObject({ name: 'NotFoundException', status: 404, message: 'Bot missing not found' });
-    const wrongSecret = { ...awsClientConfig(url), credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wrong-secret-wrong-secret' } };
-    expect(await errorOf(new ChimeClient(wrongSecret).send(new GetBotCommand({ AccountId: 'acc', BotId: 'b1' })))).toMatchObject({ name: 'UnauthorizedClientException', status: 401 });
+    expect(await failureOf(new ChimeClient(awsClientConfig(url)).send(new GetBotCommand({ AccountId: 'acc', BotId: 'missing' })))).toMatchObject({ name: 'NotFoundException', status: 404, message: 'Bot missing not found' });
+    const wrongSecret = { ...awsClientConfig(url), credentials: { accessKeyId: DEV_TENANTS.A.accessKeyId, secretAccessKey: 'wrong-secret-wrong-secret' } };
+    expect(await failureOf(new ChimeClient(wrongSecret).send(new GetBotCommand({ AccountId: 'acc', BotId: 'b1' })))).toMatchObject({ name: 'UnauthorizedClientException', status: 401 });
     const unknownRoute = await fetch(`${url}/no/such/route`);
     expect(unknownRoute.status).toBe(404);
     expect(unknownRoute.headers.get('x-amzn-errortype')).toBe('NotFoundException');
@@ -91,9 +83,9 @@ describe('AWS protocol layer driven by the official SDK clients', () => {
     const url = running.iotsecuretunneling!.url;
     const described = await new IoTSecureTunnelingClient(awsClientConfig(url)).send(new DescribeTunnelCommand({ tunnelId: 't1' }));
     expect(described.tunnel).toMatchObject({ tunnelId: 't1', description: '111111111111', status: 'OPEN' });
-    expect(await errorOf(new IoTSecureTunnelingClient(awsClientConfig(url)).send(new DescribeTunnelCommand({ tunnelId: 'missing' })))).toMatchObject({ name: 'ResourceNotFoundException', status: 400 });
+    expect(await failureOf(new IoTSecureTunnelingClient(awsClientConfig(url)).send(new DescribeTunnelCommand({ tunnelId: 'missing' })))).toMatchObject({ name: 'ResourceNotFoundException', status: 400 });
     const unknownKey = { ...awsClientConfig(url), credentials: { accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'whatever-whatever' } };
-    expect(await errorOf(new IoTSecureTunnelingClient(unknownKey).send(new DescribeTunnelCommand({ tunnelId: 't1' })))).toMatchObject({ name: 'UnrecognizedClientException', status: 403 });
+    expect(await failureOf(new IoTSecureTunnelingClient(unknownKey).send(new DescribeTunnelCommand({ tunnelId: 't1' })))).toMatchObject({ name: 'UnrecognizedClientException', status: 403 });
     const malformed = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'IoTSecuredTunneling.DescribeTunnel' }, body: '{"tunnelId":' });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ __type: 'ValidationException' });
@@ -119,9 +111,9 @@ describe('AWS protocol layer driven by the official SDK clients', () => {
     const client = new IvschatClient(awsClientConfig(url));
     const room = 'arn:aws:ivschat:us-east-1:111111111111:room/abcdefghijkl';
     expect((await client.send(new CreateChatTokenCommand({ roomIdentifier: room, userId: 'u1' }))).token).toBe('sealed');
-    const invalid = await errorOf(client.send(new CreateChatTokenCommand({ roomIdentifier: room, userId: '' })));
-    expect(invalid).toMatchObject({ name: 'ValidationException', status: 400, body: { reason: 'FIELD_VALIDATION_FAILED', fieldList: [{ name: 'userId', message: 'is required' }] } });
-    const bug = await errorOf(client.send(new CreateChatTokenCommand({ roomIdentifier: room, userId: 'boom' })));
+    const invalid = await failureOf(client.send(new CreateChatTokenCommand({ roomIdentifier: room, userId: '' })));
+    expect(invalid).toMatchObject({ name: 'ValidationException', status: 400, reason: 'FIELD_VALIDATION_FAILED', fieldList: [{ name: 'userId', message: 'is required' }] });
+    const bug = await failureOf(client.send(new CreateChatTokenCommand({ roomIdentifier: room, userId: 'boom' })));
     expect(bug).toMatchObject({ name: 'InternalServerException', status: 500 });
     expect(bug.message).toMatch(/request id [0-9a-f-]{36}/);
     expect(bug.message).not.toContain('hunter2');
@@ -141,8 +133,8 @@ describe('throttling per tenant and operation, as each API answers it', () => {
   /** Calls until the first refusal; three per second are allowed, so it comes by the 7th call even across a window boundary. */
   async function firstRefusal(call: () => Promise<unknown>) {
     for (let calls = 1; calls <= 7; calls += 1) {
-      const error = await errorOf(call());
-      if (error.name !== 'none') return { calls, ...error };
+      const error = await outcomeOf(call());
+      if (error) return { calls, name: error.name, status: error.status, limit: error.limit };
     }
     return { calls: Infinity, name: 'none' };
   }
@@ -165,9 +157,9 @@ describe('throttling per tenant and operation, as each API answers it', () => {
     const url = running.ivschat!.url;
     const room = 'arn:aws:ivschat:us-east-1:111111111111:room/abcdefghijkl';
     const refusal = await firstRefusal(() => new IvschatClient(awsClientConfig(url)).send(new CreateChatTokenCommand({ roomIdentifier: room, userId: 'u1' })));
-    expect(refusal).toMatchObject({ name: 'ThrottlingException', status: 429, body: { limit: 3 } });
+    expect(refusal).toMatchObject({ name: 'ThrottlingException', status: 429, limit: 3 });
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(/^rekey_throttled_requests_total\{operation="Create",app="rekey-chat"\} [1-9]/m);
+    expect(metrics).toMatch(/^rekey_throttled_requests_total\{operation="CreateChatToken",app="rekey-chat"\} [1-9]/m);
   });
 });
 
@@ -179,7 +171,7 @@ describe('throttling across two instances of one app sharing its database', () =
   });
   afterAll(async () => Promise.all(instances.map((app) => app.close())));
 
-  const getBot = (app: TestApp, botId: string) => errorOf(new ChimeClient(awsClientConfig(app.url)).send(new GetBotCommand({ AccountId: 'acc', BotId: botId })));
+  const getBot = async (app: TestApp, botId: string) => (await outcomeOf(new ChimeClient(awsClientConfig(app.url)).send(new GetBotCommand({ AccountId: 'acc', BotId: botId })))) ?? { name: 'none' };
 
   /**
    * Within one one-second window: the first instance uses the whole limit, both reconcile, and the

@@ -24,7 +24,9 @@ import { AwsApi, renderError } from './errors/error-renderers';
 import { ServiceError, ServiceErrorKind } from './errors/service-error';
 import { JSON_BODY_LIMITS, parseJsonBody } from './input/json-body';
 import { PaginationTokens } from './input/pagination-tokens';
-import { CredentialsFormatError, CredentialStore, DEV_CREDENTIALS } from './sigv4/credential-store';
+import { OperationNamer } from './operations/aws-operation';
+import { DEV_CREDENTIALS } from '@rekey/contracts';
+import { CredentialsFormatError, CredentialStore } from './sigv4/credential-store';
 import { AuthError, SigV4Verifier } from './sigv4/sigv4-verifier';
 import { MongoThrottleCounters } from './throttling/mongo-throttle-counters';
 import { RequestThrottle } from './throttling/request-throttle';
@@ -165,8 +167,9 @@ class FastifyWireSetup implements OnModuleInit {
 }
 
 /**
- * Global module for an app speaking one AWS API: SigV4 on every route not marked Public(), then
- * per-tenant, per-operation throttling, the API's error shapes for every error, awsJson1_1 body parsing.
+ * Global module for an app speaking one AWS API: each request named by its handler's AwsOperation,
+ * SigV4 on every route not marked Public(), then per-tenant, per-operation throttling, the API's
+ * error shapes for every error, awsJson1_1 body parsing.
  */
 @Global()
 @Module({})
@@ -192,7 +195,8 @@ export class AwsProtocolModule {
           useFactory: (config: RekeyConfig, connection: Connection) => new RequestThrottle(config.throttle, new MongoThrottleCounters(connection)),
         },
         ThrottleGuard,
-        // In this order: the throttle counts per tenant, which SigV4 establishes.
+        // In this order: a refusal names its operation; the throttle counts per tenant, which SigV4 establishes.
+        { provide: APP_GUARD, useClass: OperationNamer },
         { provide: APP_GUARD, useClass: SigV4Guard },
         { provide: APP_GUARD, useExisting: ThrottleGuard },
         { provide: APP_FILTER, useExisting: AwsExceptionFilter },

@@ -7,4 +7,6 @@ export * from './sigv4/sigv4-verifier';
 export * from './input/json-body';
 export * from './input/pagination-tokens';
 export * from './input/validate-input';
+export * from './operations/aws-operation';
 export * from './throttling/request-throttle';
+export * from './throttling/mongo-throttle-counters';

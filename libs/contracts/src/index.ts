@@ -3,3 +3,4 @@ export * from './chime';
 export * from './events';
 export * from './ivschat';
 export * from './tunnels';
+export * from './dev-credentials';

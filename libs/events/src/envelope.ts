@@ -1,5 +1,6 @@
 import { CloudEvent, Kafka } from 'cloudevents';
 import type { IHeaders, Message } from 'kafkajs';
+import { messageTraceparent } from '@rekey/platform';
 import { RekeyEvent } from './event';
 
 /** An event as a subscriber receives it. */
@@ -11,6 +12,7 @@ export interface ReceivedEvent<T = unknown> extends RekeyEvent<T> {
 
 /** The Kafka message of an event: CloudEvents 1.0 Kafka protocol binding, binary content mode. */
 export function toKafkaMessage(event: RekeyEvent): Message {
+  const traceparent = messageTraceparent(event);
   const cloudEvent = new CloudEvent<unknown>({
     specversion: '1.0',
     id: event.id,
@@ -19,6 +21,7 @@ export function toKafkaMessage(event: RekeyEvent): Message {
     subject: event.subject,
     time: event.time,
     tenant: event.tenant,
+    ...(traceparent && { traceparent }),
     datacontenttype: 'application/json',
     data: event.data,
   });
@@ -33,9 +36,13 @@ export function toKafkaMessage(event: RekeyEvent): Message {
 /** Thrown for a message that is not a Rekey CloudEvent: never retried, dead-lettered at once. */
 export class MalformedEventError extends Error {}
 
-function header(headers: IHeaders | undefined, name: string): string {
+function headerText(headers: IHeaders | undefined, name: string): string | undefined {
   const value = headers?.[name];
-  const text = Array.isArray(value) ? value[0]?.toString() : value?.toString();
+  return (Array.isArray(value) ? value[0]?.toString() : value?.toString()) || undefined;
+}
+
+function header(headers: IHeaders | undefined, name: string): string {
+  const text = headerText(headers, name);
   if (!text) throw new MalformedEventError(`missing header ${name}`);
   return text;
 }
@@ -47,6 +54,7 @@ export function fromKafkaMessage(
   message: { key: Buffer | null; value: Buffer | null; headers?: IHeaders; offset: string },
 ): ReceivedEvent {
   if (header(message.headers, 'ce_specversion') !== '1.0') throw new MalformedEventError('not a CloudEvents 1.0 message');
+  const traceparent = headerText(message.headers, 'ce_traceparent');
   let data: unknown;
   try {
     data = JSON.parse(message.value?.toString('utf8') ?? '');
@@ -60,6 +68,7 @@ export function fromKafkaMessage(
     subject: header(message.headers, 'ce_subject'),
     tenant: header(message.headers, 'ce_tenant'),
     time: header(message.headers, 'ce_time'),
+    ...(traceparent && { traceparent }),
     key: message.key?.toString('utf8') ?? '',
     data,
     topic,

@@ -1,4 +1,5 @@
 import { AppName, EVENT_SOURCES } from '@rekey/contracts';
+import { activeTraceparent } from '@rekey/platform';
 import { randomUUID } from 'node:crypto';
 
 /** A CloudEvent as recorded in the outbox and as published (binary mode, message key = `key`). */
@@ -15,10 +16,13 @@ export interface RekeyEvent<T = unknown> {
   key: string;
   /** ISO 8601 `ce_time`. */
   time: string;
+  /** `ce_traceparent` (CloudEvents distributed tracing): the W3C trace context it was recorded in, if any. */
+  traceparent?: string;
   data: T;
 }
 
-/** Builds an event of this app, with a fresh id, its source and the current time. */
+/** Builds an event of this app, with a fresh id, its source, the current time and the active trace context. */
 export function newEvent<T>(app: AppName, init: { type: string; subject: string; tenant: string; key: string; data: T }): RekeyEvent<T> {
-  return { id: randomUUID(), source: EVENT_SOURCES[app], time: new Date().toISOString(), ...init };
+  const traceparent = activeTraceparent();
+  return { id: randomUUID(), source: EVENT_SOURCES[app], time: new Date().toISOString(), ...(traceparent && { traceparent }), ...init };
 }

@@ -3,7 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { BotEventData, EVENT_TYPES } from '@rekey/contracts';
 import { PlatformModule, RekeyConfig, subscribePatiently } from '@rekey/platform';
-import { LocalKafka, startTestApp, TestApp, testKafkaBrokers, uniqueMongoUri, uniqueName } from '@rekey/testing';
+import { eventually, LocalKafka, startTestApp, TestApp, testKafkaBrokers, uniqueMongoUri, uniqueName } from '@rekey/testing';
 import { Kafka, KafkaMessage } from 'kafkajs';
 import { Connection, Model, Schema } from 'mongoose';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -85,11 +85,6 @@ async function collect(kafka: Kafka, topic: string) {
   await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
   return {
     messages,
-    async until(predicate: () => boolean, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate() && Date.now() < deadline) await sleep(50);
-      return predicate();
-    },
     stop: () => consumer.disconnect(),
   };
 }
@@ -154,7 +149,7 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
       expect((await counters.findById('k').lean())?.value).toBe(5);
       await localKafka.start();
       const collector = await collect(new Kafka({ brokers: [localKafka.brokers], logLevel: 0 }), topic);
-      expect(await collector.until(() => collector.messages.length >= 5, 40_000)).toBe(true);
+      await eventually(() => (collector.messages.length >= 5 ? true : undefined), 40_000, 'the messages of collector');
       expect(collector.messages.map(idOf)).toEqual(written.map((e) => e.id));
       await collector.stop();
     } finally {
@@ -182,7 +177,7 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
       }),
     );
     const ids = new Set(written.map((e) => e.id));
-    expect(await collector.until(() => ids.size === new Set(collector.messages.map(idOf)).size)).toBe(true);
+    await eventually(() => (ids.size === new Set(collector.messages.map(idOf)).size ? true : undefined), 20_000, 'the messages of collector');
     expect(new Set(collector.messages.map(idOf))).toEqual(ids);
     for (const key of ['d0', 'd7', 'd19']) {
       const order = collector.messages.filter((m) => String(m.key) === key).map((m) => JSON.parse(String(m.value)).value);
@@ -201,7 +196,7 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
     const acked: string[] = [];
     await Promise.all(events.map((event) => publisher.publish(event).then(() => void acked.push(event.id))));
     expect(new Set(acked)).toEqual(new Set(events.map((e) => e.id)));
-    expect(await collector.until(() => collector.messages.length >= 300)).toBe(true);
+    await eventually(() => (collector.messages.length >= 300 ? true : undefined), 20_000, 'the messages of collector');
     for (const key of ['k0', 'k1', 'k2']) {
       expect(collector.messages.filter((m) => String(m.key) === key).map(idOf)).toEqual(events.filter((e) => e.key === key).map((e) => e.id));
     }
@@ -224,7 +219,7 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
     await counters.create({ _id: 'p', value: 2, ...outboxForCreate(poison, healthy) });
     relay.wake();
     const deadLetters = await collect(kafka, deadLetterTopic(topic));
-    expect(await deadLetters.until(() => deadLetters.messages.length === 1 && handled.length === 1, 30_000)).toBe(true);
+    await eventually(() => (deadLetters.messages.length === 1 && handled.length === 1 ? true : undefined), 30_000, 'the messages of deadLetters');
     expect(attempts.filter((id) => id === poison.id)).toHaveLength(3);
     expect(handled).toEqual([healthy.id]);
     expect(idOf(deadLetters.messages[0])).toBe(poison.id);
@@ -253,7 +248,7 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
     await producer.send(topic, [invalid, valid]);
     // The same event again, as after a consumer that handled it crashed before committing.
     await producer.send(topic, [valid]);
-    expect(await deadLetters.until(() => deadLetters.messages.length === 1 && handled.length === 1, 30_000)).toBe(true);
+    await eventually(() => (deadLetters.messages.length === 1 && handled.length === 1 ? true : undefined), 30_000, 'the messages of deadLetters');
     await sleep(1_000);
     expect(idOf(deadLetters.messages[0])).toBe(invalid.id);
     const headers = deadLetters.messages[0].headers ?? {};
@@ -317,7 +312,7 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
         const stored = await documents.findOne({ _id: 'f1' });
         expect(stored).toMatchObject({ value: 2, _outbox: [], _outboxPending: false });
         for (const field of claimFields) expect(stored).not.toHaveProperty(field);
-        expect(await received.until(() => received.messages.some((m) => idOf(m) === event.id))).toBe(true);
+        await eventually(() => (received.messages.some((m) => idOf(m) === event.id) ? true : undefined), 20_000, 'the messages of received');
         setup.relay.wake();
         await sleep(1_000);
         expect(received.messages.filter((m) => idOf(m) === event.id)).toHaveLength(1);
@@ -338,7 +333,7 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
         expect(written).toMatchObject({ value: 2 });
         // Bounded by the fast path's own timeout, not by the client's connection retries.
         expect(elapsedMs).toBeLessThan(5_000);
-        expect(await received.until(() => received.messages.some((m) => idOf(m) === event.id))).toBe(true);
+        await eventually(() => (received.messages.some((m) => idOf(m) === event.id) ? true : undefined), 20_000, 'the messages of received');
         const stored = await documents.findOne({ _id: 'f2' });
         for (const field of claimFields) expect(stored).not.toHaveProperty(field);
       } finally {

@@ -53,9 +53,12 @@ class TopicInitializer implements OnApplicationBootstrap {
 @Global()
 @Module({})
 export class EventsModule {
-  /** `topic` overrides TOPICS[app], in publishing and consuming, for tests that need a topic of their own. */
-  static forRoot(options: { app: AppName; topic?: string }): DynamicModule {
-    const topicOverrides = options.topic ? { [TOPICS[options.app]]: options.topic } : {};
+  /**
+   * `topic` overrides TOPICS[app], in publishing and consuming, for tests that need a topic of their
+   * own; `consumedTopics` likewise overrides other topics the app consumes (catalog topic → topic).
+   */
+  static forRoot(options: { app: AppName; topic?: string; consumedTopics?: Record<string, string> }): DynamicModule {
+    const topicOverrides = { ...(options.topic ? { [TOPICS[options.app]]: options.topic } : {}), ...options.consumedTopics };
     return {
       module: EventsModule,
       providers: [

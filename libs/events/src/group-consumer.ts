@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { EventContract } from '@rekey/contracts';
-import { subscribePatiently } from '@rekey/platform';
+import { inConsumerSpan, subscribePatiently } from '@rekey/platform';
 import { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -134,7 +134,9 @@ export class GroupConsumer {
     const context = new EventContext(event);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await handler.handle(payload, context);
+        // A span per attempt, continuing the trace the event was recorded in.
+        const traced = { id: event.id, type: event.type, topic, group: this.subscription.group, traceparent: event.traceparent };
+        await inConsumerSpan(traced, () => handler.handle(payload, context));
         break;
       } catch (error) {
         if (attempt >= this.subscription.maxAttempts) return this.deadLetter(topic, message, reasonOf(error), attempt);

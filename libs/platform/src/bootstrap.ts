@@ -69,6 +69,17 @@ function createAdapter(): FastifyAdapter {
   return adapter;
 }
 
+type DrainHook = () => Promise<void>;
+const drainHooks = new WeakMap<FastifyInstance, DrainHook[]>();
+
+/**
+ * Runs `hook` when the server starts draining on SIGTERM / SIGINT, before the HTTP server closes:
+ * long-lived connections the server would otherwise wait for (WebSockets) are ended there.
+ */
+export function whenDraining(fastify: FastifyInstance, hook: DrainHook): void {
+  drainHooks.set(fastify, [...(drainHooks.get(fastify) ?? []), hook]);
+}
+
 /**
  * Serves the app's `@EventPattern` handlers with its consumer transport, if it has one. Its start
  * does not wait for Kafka (each subscription keeps trying in the background); `app.close()` stops it
@@ -128,8 +139,9 @@ function closeOnSignals(nest: NestFastifyApplication): void {
     // grace period requests in flight finish and new ones get a 503 (nothing done, the SDKs
     // retry), each answer closing its connection; only then does the server close, with the idle
     // connections left: closing them at once could drop a request the server had not read yet.
-    draining.add(nest.getHttpAdapter().getInstance());
-    await sleep(DRAIN_GRACE_MS);
+    const fastify = nest.getHttpAdapter().getInstance();
+    draining.add(fastify);
+    await Promise.all([sleep(DRAIN_GRACE_MS), ...(drainHooks.get(fastify) ?? []).map((hook) => hook())]);
     await nest.getHttpAdapter().close();
     await nest.close();
     process.exit(0);

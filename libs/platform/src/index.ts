@@ -13,3 +13,5 @@ export * from './metrics/token-metrics';
 export * from './mongo/mongo-timeouts';
 export * from './deadline';
 export * from './kafka/consumer-transport';
+export * from './health/readiness-checks';
+export * from './tracing/trace-context';

@@ -32,7 +32,7 @@ export class PlatformModule {
         ConsumerTransportHost,
       ],
       controllers: [MetricsController],
-      exports: [REKEY_CONFIG, KAFKA, METRICS_REGISTRY, TokenMetrics, ConsumerTransportHost],
+      exports: [REKEY_CONFIG, KAFKA, METRICS_REGISTRY, TokenMetrics, ConsumerTransportHost, HealthModule],
     };
   }
 }

@@ -1,8 +1,7 @@
-/** The dev credentials of contracts.md, by tenant; the apps accept them outside production. */
-export const DEV_TENANTS = {
-  A: { accountId: '111111111111', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
-  B: { accountId: '222222222222', accessKeyId: 'AKIAI44QH8DHBEXAMPLE', secretAccessKey: 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY' },
-} as const;
+import { DEV_CREDENTIALS } from '@rekey/contracts';
+
+/** The dev credentials of contracts.md (as the apps accept them outside production), by tenant. */
+export const DEV_TENANTS = { A: DEV_CREDENTIALS[0], B: DEV_CREDENTIALS[1] } as const;
 
 /**
  * Configuration for an official AWS SDK v3 client pointed at a test app, signing as one of the

@@ -6,6 +6,7 @@ import { Kafka } from 'kafkajs';
 import { Connection, Schema } from 'mongoose';
 import { scrapeMetric } from './metrics-scrape';
 import { startTestApp, TestApp } from './test-app';
+import { eventually } from './eventually';
 import { uniqueName } from './test-environment';
 
 /**
@@ -26,8 +27,11 @@ export function describeAppOnRealInfrastructure(app: AppName, rootModuleFor: (co
       const live = await fetch(`${testApp.url}/health/live`);
       expect(live.status).toBe(200);
       expect(live.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
-      const ready = await fetch(`${testApp.url}/health/ready`);
-      expect(ready.status).toBe(200);
+      // A data plane becomes ready once its projection follows the control plane's topic.
+      const ready = await eventually(async () => {
+        const answer = await fetch(`${testApp.url}/health/ready`);
+        return answer.status === 200 ? answer : undefined;
+      }, 30_000, 'ready');
       const body = (await ready.json()) as { info: Record<string, { status: string }> };
       expect(body.info.mongo.status).toBe('up');
       expect(body.info.kafka.status).toBe('up');

@@ -321,3 +321,18 @@ export async function hostileCorpus(label: string, baseUrl: string, api: FuzzApi
     validFailed,
   };
 }
+
+/**
+ * Sends the malformed requests of {@link fuzzRequests} and reports how many were sent and which
+ * were answered wrongly: not a 4xx of the API's own error shape (`<status> <mutation>`), or not
+ * within a second (`<ms> ms <mutation>`). A robust app answers `{ sent: 1000, misanswered: [] }`.
+ */
+export async function malformedRequestsOutcome(baseUrl: string, api: FuzzApi, templates: OperationTemplate[]): Promise<{ sent: number; misanswered: string[] }> {
+  const answers = await fuzzRequests(baseUrl, api, templates);
+  const wrong = answers.filter((answer) => answer.status < 400 || answer.status >= 500 || !hasAwsErrorShape(api, answer));
+  const slow = answers.filter((answer) => answer.elapsedMs >= 1000);
+  return {
+    sent: answers.length,
+    misanswered: [...wrong.map((w) => `${w.status} ${w.mutation}`.slice(0, 80)), ...slow.map((s) => `${s.elapsedMs} ms ${s.mutation}`.slice(0, 80))],
+  };
+}

@@ -12,3 +12,5 @@ export * from './sigv4-refusals';
 export * from './eventually';
 export * from './topic-tail';
 export * from './metrics-scrape';
+export * from './sdk-failure';
+export * from './tracing';

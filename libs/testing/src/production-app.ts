@@ -1,7 +1,7 @@
 import { AppName } from '@rekey/contracts';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +11,35 @@ import { testKafkaBrokers, uniqueMongoUri } from './test-environment';
 
 const workspaceRoot = join(__dirname, '..', '..', '..');
 
-/** Builds the apps' production output (cached by Nx when nothing changed). */
-export function buildApps(apps: AppName[]): void {
-  execFileSync(join(workspaceRoot, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', `--projects=${apps.join(',')}`], {
-    cwd: workspaceRoot,
-    stdio: 'ignore',
-  });
+const BUILD_LOCK = join(workspaceRoot, 'dist', '.build-lock');
+/** A lock older than this was left by a test process that died while building. */
+const STALE_BUILD_LOCK_MS = 5 * 60_000;
+
+/**
+ * Builds the apps' production output (cached by Nx when nothing changed). Test files that build
+ * at the same time take turns (a lock directory in dist/): two builds writing dist/ at once trip
+ * over each other.
+ */
+export async function buildApps(apps: AppName[]): Promise<void> {
+  mkdirSync(join(workspaceRoot, 'dist'), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK);
+      break;
+    } catch {
+      const since = Date.now() - (statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (since > STALE_BUILD_LOCK_MS) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      else await sleep(500);
+    }
+  }
+  try {
+    execFileSync(join(workspaceRoot, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', `--projects=${apps.join(',')}`], {
+      cwd: workspaceRoot,
+      stdio: 'ignore',
+    });
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
 }
 
 export function freePort(): Promise<number> {

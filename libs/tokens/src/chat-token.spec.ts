@@ -97,9 +97,9 @@ describe('chatTokenClaims', () => {
     });
   });
 
-  it('ends the token with a session shorter than the token lifetime', () => {
+  it('lets the token open a connection for one minute, whatever the session length', () => {
     const claims = chatTokenClaims('111111111111', { ...request, sessionDurationInMinutes: 5 }, now);
-    expect(claims.tokenExpirationTime).toBe('2026-11-23T10:05:00.000Z');
+    expect(claims.tokenExpirationTime).toBe('2026-11-23T10:01:00.000Z');
     expect(claims.sessionExpirationTime).toBe('2026-11-23T10:05:00.000Z');
   });
 });

@@ -22,11 +22,11 @@ export interface ChatTokenClaims {
 }
 
 /**
- * How long a token can be used to connect: 60 minutes, or less when the session ends sooner
- * (AWS does not document its value; a connection opened with the token then lasts until
- * sessionExpirationTime).
+ * How long a token can be used to connect: one minute, as the IVS Chat API documents ("The token
+ * is valid for one minute"), or less when the session ends sooner. A connection opened with the
+ * token lasts until sessionExpirationTime; each token opens one connection only.
  */
-export const TOKEN_LIFETIME_MS = 60 * 60_000;
+export const TOKEN_LIFETIME_MS = 60_000;
 
 /** The claims of a token issued at `now` for a validated CreateChatToken request of `tenant`. */
 export function chatTokenClaims(tenant: string, input: CreateChatTokenRequest, now = Date.now()): ChatTokenClaims {
@@ -65,8 +65,8 @@ export function sealChatToken(keyring: Keyring, claims: ChatTokenClaims): string
  * Verifies a chat token and returns its claims (what the messaging gateway calls on connect).
  * Throws {@link ChatTokenError}: `invalid` for a tampered or truncated token, one of another
  * purpose or sealed under a key this keyring does not hold; `expired` once `now` is past its
- * `tokenExpirationTime`. Revocation (room deleted, user disconnected) is checked separately,
- * against the chat app's `revocations` collection.
+ * `tokenExpirationTime`. Single use and revocation (room deleted, user disconnected) are the
+ * gateway's to check.
  */
 export function openChatToken(keyring: Keyring, token: string, now: Date = new Date()): ChatTokenClaims {
   let opened: ChatTokenClaims & { v?: number };

@@ -1,5 +1,5 @@
 import { fingerprint } from '@rekey/contracts';
-import { constantTimeEqual, generateToken, sha256Hex } from './random-token';
+import { constantTimeEqual, generateToken, newIvschatId, sha256Hex } from './random-token';
 
 describe('token primitives', () => {
   it('generates 40-character base64 tokens (240 bits) that do not repeat', () => {
@@ -18,5 +18,13 @@ describe('token primitives', () => {
     expect(constantTimeEqual('same', 'sane')).toBe(false);
     expect(constantTimeEqual('short', 'much longer')).toBe(false);
     expect(constantTimeEqual('', '')).toBe(true);
+  });
+
+  it('draws 12-character alphanumeric IVS Chat ids that do not repeat and use the whole alphabet', () => {
+    const ids = Array.from({ length: 2000 }, () => newIvschatId());
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9]{12}$/);
+    const characters = new Set(ids.join(''));
+    expect(characters.size).toBe(62);
   });
 });

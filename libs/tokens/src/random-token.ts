@@ -19,3 +19,18 @@ export function constantTimeEqual(a: string, b: string): boolean {
   const digestB = createHash('sha256').update(b, 'utf8').digest();
   return timingSafeEqual(digestA, digestB);
 }
+
+const IVSCHAT_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** Bytes at or above this would bias `% 62`: they are drawn again. */
+const UNBIASED_LIMIT = 256 - (256 % IVSCHAT_ID_ALPHABET.length);
+
+/** A fresh IVS Chat id (`RoomID`, `ID` of an operation, a message or an event): 12 letters or digits from the CSPRNG. */
+export function newIvschatId(): string {
+  let id = '';
+  while (id.length < 12) {
+    for (const byte of randomBytes(16)) {
+      if (byte < UNBIASED_LIMIT && id.length < 12) id += IVSCHAT_ID_ALPHABET[byte % IVSCHAT_ID_ALPHABET.length];
+    }
+  }
+  return id;
+}

@@ -1,10 +1,11 @@
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NODE_SHA256 } from '@rekey/aws-protocol';
+import { DEV_CREDENTIALS } from '@rekey/contracts';
 import { Agent, request } from 'node:http';
 
 /** Dev tenant A (docs/contracts.md): accepted outside production. */
-const TENANT_A = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+const TENANT_A = DEV_CREDENTIALS[0];
 
 /** SigV4 signing names of the three APIs. */
 export type SigningName = 'chime' | 'IoTSecuredTunneling' | 'ivschat';

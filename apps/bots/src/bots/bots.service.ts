@@ -4,7 +4,9 @@ import { BotPath, BotView, CreateBotRequest, EventsConfigurationView, LIST_BOTS_
 import { TokenMetrics } from '@rekey/platform';
 import { randomUUID } from 'node:crypto';
 import { accountNotFound } from '../accounts/accounts.errors';
-import { AccountsRepository } from '../accounts/accounts.repository';
+import { AccountMembers } from '../accounts/account-members';
+import { AccountsService } from '../accounts/accounts.service';
+import { EndpointVerifier } from '../outbound/endpoint-verifier';
 import { nextToken, readCursor, toPage } from '../shared/keyset-pagination';
 import { botDisplayName, botEmail } from './bot-email';
 import { StoredEventsConfiguration } from './bot.schema';
@@ -14,22 +16,30 @@ import { SecurityTokens } from './security-tokens';
 
 const botNotFound = (id: string) => new ServiceError('NotFound', `The bot ${id} was not found`);
 
+/** What a delivery needs of a bot at the moment of sending: null endpoint for a bot that gets no events here. */
+export interface DeliveryTarget {
+  disabled: boolean;
+  endpoint: string | null;
+  securityToken: string;
+}
+
 const owner = (bot: Pick<BotRecord, 'tenant' | 'accountId' | 'id'>) => ({ tenant: bot.tenant, accountId: bot.accountId, botId: bot.id });
 
 /** Chime bots: creation, updates, security token rotation and the events configuration. A bot lives only in a live account of its tenant. */
 @Injectable()
-export class BotsService {
+export class BotsService implements AccountMembers {
   constructor(
     private readonly bots: BotsRepository,
-    private readonly accounts: AccountsRepository,
+    private readonly accounts: AccountsService,
     private readonly tokens: SecurityTokens,
     private readonly tokenMetrics: TokenMetrics,
     private readonly paginationTokens: PaginationTokens,
+    private readonly endpoints: EndpointVerifier,
   ) {}
 
   /** A new `ChatBot` with its own user id, Chime's email form and a first security token (generation 1). */
   async create(tenant: string, accountId: string, input: CreateBotRequest): Promise<BotView> {
-    await this.requireAccount(tenant, accountId);
+    await this.accounts.requireLive(tenant, accountId);
     const now = new Date();
     const id = randomUUID();
     const token = this.tokens.issue();
@@ -51,7 +61,7 @@ export class BotsService {
     await this.bots.create(bot, botCreated(bot, token));
     this.tokenMetrics.issued('SecurityToken');
     // DeleteAccount may have swept the account's bots between the check above and the insert.
-    if (!(await this.accounts.findLive(tenant, accountId))) {
+    if (!(await this.accounts.isLive(tenant, accountId))) {
       await this.bots.remove(tenant, accountId, id, (current) => botDeleted(current, new Date()));
       throw accountNotFound(accountId);
     }
@@ -63,7 +73,7 @@ export class BotsService {
   }
 
   async list(tenant: string, accountId: string, input: ListBotsRequest): Promise<{ Bots: BotView[]; NextToken?: string }> {
-    await this.requireAccount(tenant, accountId);
+    await this.accounts.requireLive(tenant, accountId);
     const scope = `ListBots\0${accountId}`;
     const after = readCursor(this.paginationTokens, tenant, scope, input.NextToken);
     const limit = input.MaxResults ?? LIST_BOTS_LIMITS.default;
@@ -97,11 +107,20 @@ export class BotsService {
     return this.view(rotated, token);
   }
 
-  /** Exactly one target: an HTTPS endpoint or a Lambda function ARN ("choose either", says the model). */
+  /**
+   * Exactly one target: an HTTPS endpoint or a Lambda function ARN ("choose either", says the
+   * model). An endpoint is stored only once it answered Chime's challenge, signed with the bot's
+   * current token; a Lambda ARN is stored as given (nothing invokes Lambda here).
+   */
   async putEventsConfiguration(tenant: string, path: BotPath, input: PutEventsConfigurationRequest): Promise<EventsConfigurationView> {
     const { OutboundEventsHTTPSEndpoint: endpoint, LambdaFunctionArn: lambda } = input;
     if ((endpoint === undefined) === (lambda === undefined)) {
       throw new ServiceError('Validation', 'Give exactly one of OutboundEventsHTTPSEndpoint and LambdaFunctionArn');
+    }
+    if (endpoint !== undefined) {
+      this.endpoints.assertCallable(endpoint);
+      const bot = await this.requireBot(tenant, path);
+      await this.endpoints.verify(endpoint, this.tokens.open(bot.securityToken, owner(bot)));
     }
     const config: StoredEventsConfiguration = endpoint !== undefined ? { outboundEventsHTTPSEndpoint: endpoint } : { lambdaFunctionArn: lambda };
     const bot = await this.setEventsConfiguration(tenant, path, config);
@@ -127,8 +146,16 @@ export class BotsService {
   }
 
   /** Bots are this service's users: ListAccounts' user-email filter finds the accounts of bots with that email. */
-  accountIdsOfBotEmail(tenant: string, email: string): Promise<string[]> {
+  accountIdsOfMemberEmail(tenant: string, email: string): Promise<string[]> {
     return this.bots.accountIdsOfEmail(tenant, email);
+  }
+
+  /** The bot's state for a delivery attempt, read now (so a rotation on any replica applies to the next attempt); null if there is no such bot. */
+  async deliveryTarget(tenant: string, accountId: string, botId: string): Promise<DeliveryTarget | null> {
+    if (!(await this.accounts.isLive(tenant, accountId))) return null;
+    const bot = await this.bots.find(tenant, accountId, botId);
+    if (!bot) return null;
+    return { disabled: bot.disabled, endpoint: bot.eventsConfiguration?.outboundEventsHTTPSEndpoint ?? null, securityToken: this.tokens.open(bot.securityToken, owner(bot)) };
   }
 
   private async setEventsConfiguration(tenant: string, path: BotPath, config: StoredEventsConfiguration | null): Promise<BotRecord> {
@@ -141,21 +168,17 @@ export class BotsService {
 
   /** A change of a bot of a live account, or NotFound. */
   private async change(tenant: string, path: BotPath, decide: Parameters<BotsRepository['change']>[3]): Promise<BotRecord> {
-    await this.requireAccount(tenant, path.AccountId);
+    await this.accounts.requireLive(tenant, path.AccountId);
     const bot = await this.bots.change(tenant, path.AccountId, path.BotId, decide);
     if (!bot) throw botNotFound(path.BotId);
     return bot;
   }
 
   private async requireBot(tenant: string, path: BotPath): Promise<BotRecord> {
-    await this.requireAccount(tenant, path.AccountId);
+    await this.accounts.requireLive(tenant, path.AccountId);
     const bot = await this.bots.find(tenant, path.AccountId, path.BotId);
     if (!bot) throw botNotFound(path.BotId);
     return bot;
-  }
-
-  private async requireAccount(tenant: string, accountId: string): Promise<void> {
-    if (!(await this.accounts.findLive(tenant, accountId))) throw accountNotFound(accountId);
   }
 
   /** The wire shape, with the token decrypted (or the one just issued). */

@@ -1,13 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventPublisher, OutboxRelay, RekeyEvent } from '@rekey/events';
+import { withDeadline } from '@rekey/platform';
 import { PendingEventsRepository } from './pending-events.repository';
 
 /** How long a request waits for Kafka's acknowledgement before it falls back to the outbox. */
 const PUBLISH_TIMEOUT_MS = 1_000;
 /** After a failure, requests go straight to the outbox for this long instead of waiting again. */
 const FALLBACK_PERIOD_MS = 5_000;
-
-class PublishTimeout extends Error {}
 
 /**
  * Publishes an event of a stateless path (chat tokens) before the caller gets its answer:
@@ -41,18 +40,7 @@ export class DurablePublisher {
     this.relay.wake();
   }
 
-  private async directly(event: RekeyEvent): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new PublishTimeout(`no acknowledgement within ${PUBLISH_TIMEOUT_MS} ms`)), PUBLISH_TIMEOUT_MS);
-    });
-    const sent = this.publisher.publish(event);
-    // The losing promise's rejection must not go unhandled.
-    sent.catch(() => undefined);
-    try {
-      await Promise.race([sent, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  private directly(event: RekeyEvent): Promise<void> {
+    return withDeadline(this.publisher.publish(event), PUBLISH_TIMEOUT_MS, `no acknowledgement within ${PUBLISH_TIMEOUT_MS} ms`);
   }
 }

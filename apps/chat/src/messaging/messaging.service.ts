@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DeleteMessageRequest, DisconnectUserRequest, SendEventRequest } from '@rekey/contracts';
 import { OutboxRelay, RekeyEvent } from '@rekey/events';
+import { newIvschatId } from '@rekey/tokens';
 import { RevocationsRepository } from '../revocations/revocations.repository';
-import { newIvschatId, roomNotFound } from '../rooms/room-arn';
+import { roomNotFound } from '../rooms/room-arn';
 import { RoomCache } from '../rooms/room-cache';
 import { RoomsRepository } from '../rooms/rooms.repository';
 import { eventSent, messageDeleted, userDisconnected } from './messaging.events';

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { RoomDirectory } from '@rekey/chat-rooms';
 import { EventSubscription, KafkaEventTransport, RekeyEvent } from '@rekey/events';
 import { EVENT_TYPES, RoomEventData } from '@rekey/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,37 +12,6 @@ const SYNC_RETRY_MS = 5_000;
 
 /** The room events every replica follows (see RoomEventsController). */
 export const ROOM_CACHE_SUBSCRIPTION = { group: 'rekey-chat-room-cache', broadcast: true } satisfies EventSubscription;
-
-/**
- * Which rooms exist, by ARN, with their tenant. Deletion is final (room ids are never reused), so
- * deleted ARNs are remembered: a load or a late creation event that raced with the deletion can
- * never bring a deleted room back.
- */
-export class RoomDirectory {
-  private readonly tenants = new Map<string, string>();
-  private readonly deleted = new Set<string>();
-
-  put(arn: string, tenant: string): void {
-    if (!this.deleted.has(arn)) this.tenants.set(arn, tenant);
-  }
-
-  remove(arn: string): void {
-    this.deleted.add(arn);
-    this.tenants.delete(arn);
-  }
-
-  /** The ARNs of the live rooms it knows. */
-  known(): string[] {
-    return [...this.tenants.keys()];
-  }
-
-  /** true / false when known (another tenant's room counts as absent), undefined when not known. */
-  lookup(tenant: string, arn: string): boolean | undefined {
-    if (this.deleted.has(arn)) return false;
-    const owner = this.tenants.get(arn);
-    return owner === undefined ? undefined : owner === tenant;
-  }
-}
 
 /**
  * Room existence for the token hot path, without a MongoDB write and normally without a read:
@@ -84,7 +54,7 @@ export class RoomCache implements OnApplicationBootstrap, OnApplicationShutdown 
 
   /** A room created or changed (RoomCreated, RoomUpdated). */
   remember(room: Pick<RoomEventData, 'arn' | 'tenant'>): void {
-    this.directory.put(room.arn, room.tenant);
+    this.directory.put({ arn: room.arn, tenant: room.tenant });
   }
 
   /** A room deleted (RoomDeleted): it never comes back. */
@@ -103,7 +73,7 @@ export class RoomCache implements OnApplicationBootstrap, OnApplicationShutdown 
     const known = this.following ? this.directory.lookup(tenant, arn) : undefined;
     if (known !== undefined) return known;
     const room = await this.rooms.find(tenant, arn);
-    if (room) this.directory.put(arn, tenant);
+    if (room) this.directory.put({ arn, tenant });
     return room !== null;
   }
 
@@ -129,7 +99,7 @@ export class RoomCache implements OnApplicationBootstrap, OnApplicationShutdown 
   private async sync(): Promise<void> {
     const before = this.directory.known();
     const live = await this.rooms.allLive();
-    for (const { arn, tenant } of live) this.directory.put(arn, tenant);
+    for (const { arn, tenant } of live) this.directory.put({ arn, tenant });
     const liveArns = new Set(live.map((room) => room.arn));
     for (const arn of before) if (!liveArns.has(arn)) this.directory.remove(arn);
   }

@@ -13,8 +13,9 @@ import {
 } from '@rekey/contracts';
 import { OutboxRelay } from '@rekey/events';
 import { REKEY_CONFIG, RekeyConfig } from '@rekey/platform';
+import { newIvschatId } from '@rekey/tokens';
 import { RevocationsRepository } from '../revocations/revocations.repository';
-import { newIvschatId, roomArn, roomNotFound } from './room-arn';
+import { roomArn, roomNotFound } from './room-arn';
 import { RoomCache } from './room-cache';
 import { RoomRecord, roomSummary, roomView } from './room.view';
 import { roomEvent } from './rooms.events';

@@ -10,14 +10,12 @@ import { TunnelsController } from './tunnels.controller';
 import { TunnelEvents } from './tunnels.events';
 import { TunnelsRepository } from './tunnels.repository';
 import { TunnelsService } from './tunnels.service';
-import { TunnelsSettings } from './tunnels.settings';
 
 /** IoT Secure Tunneling: the API, the token verifier the relay uses, and the expiry sweeper. */
 @Module({
   imports: [MongooseModule.forFeature([{ name: TUNNEL_MODEL, schema: TunnelSchema }])],
   controllers: [TunnelsController],
   providers: [
-    { provide: TunnelsSettings, useFactory: () => TunnelsSettings.fromEnv() },
     Clock,
     TunnelsRepository,
     TunnelEvents,

@@ -7,11 +7,6 @@ export interface Credential {
   accountId: string;
 }
 
-/** The dev keys of contracts.md; accepted only outside production. */
-export const DEV_CREDENTIALS: readonly Credential[] = [
-  { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', accountId: '111111111111' },
-  { accessKeyId: 'AKIAI44QH8DHBEXAMPLE', secretAccessKey: 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY', accountId: '222222222222' },
-];
 
 /** A malformed credentials file; the message names the problem, never a secret. */
 export class CredentialsFormatError extends Error {}

@@ -2,7 +2,8 @@ import { ChimeClient, GetBotCommand } from '@aws-sdk/client-chime';
 import { IoTSecureTunnelingClient, RotateTunnelAccessTokenCommand } from '@aws-sdk/client-iotsecuretunneling';
 import { CreateChatTokenCommand, IvschatClient } from '@aws-sdk/client-ivschat';
 import type { HttpRequest } from '@smithy/protocol-http';
-import { CredentialStore, DEV_CREDENTIALS } from './credential-store';
+import { DEV_CREDENTIALS } from '@rekey/contracts';
+import { CredentialStore } from './credential-store';
 import botocoreSigned from './botocore-signed.fixture.json';
 import { AuthError, SignedRequest, SigV4Verifier } from './sigv4-verifier';
 

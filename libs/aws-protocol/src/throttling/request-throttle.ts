@@ -39,10 +39,15 @@ export class RequestThrottle {
 
   admit(tenant: string, operation: string): AdmitResult {
     const limit = this.limits.perOperation[operation] ?? this.limits.defaultPerSecond;
-    const state = this.current(`${tenant}|${operation}`);
-    if (state.others + state.flushed + state.unflushed >= limit) return { admitted: false, limit };
+    return { admitted: this.admitKey(`${tenant}|${operation}`, limit), limit };
+  }
+
+  /** Admits one more under `key` if fewer than `limit` were admitted this second (e.g. a chat room's message rate). */
+  admitKey(key: string, limit: number): boolean {
+    const state = this.current(key);
+    if (state.others + state.flushed + state.unflushed >= limit) return false;
     state.unflushed += 1;
-    return { admitted: true, limit };
+    return true;
   }
 
   /** Publishes this replica's new admissions and learns the others' for the keys it serves; forgets windows that are over. */

@@ -44,12 +44,15 @@ export class ListBotsRequest {
   NextToken?: string;
 }
 
-/** Exactly one of the two targets must be given (the service checks that rule). */
+/**
+ * Exactly one of the two targets must be given (the service checks that rule, and that the
+ * endpoint is `https://` in production; `http://` is for local endpoints outside it).
+ */
 export class PutEventsConfigurationRequest {
   @IsOptional()
   @IsString()
   @MaxLength(2048)
-  @IsUrl({ protocols: ['https'], require_protocol: true, require_tld: false }, { message: 'must be an https:// URL' })
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true, require_tld: false }, { message: 'must be an https:// URL' })
   OutboundEventsHTTPSEndpoint?: string;
 
   @IsOptional()

@@ -1,9 +1,10 @@
 import { AppName } from '../apps';
+import { DeliveryRequestedData, EventDeliveredData, EventDeliveryFailedData } from '../chime/chime-deliveries';
 import { AccountDeletedData, AccountEventData, BotCreatedData, BotEventData, EventsConfigurationChangedData } from '../chime/chime-events';
-import { EventSentData, MessageDeletedData, RoomEventData, UserDisconnectedData } from '../ivschat/chat-events';
+import { EventSentData, GatewayMessageDeletedData, GatewayUserDisconnectedData, MessageDeletedData, MessageSentData, RoomEventData, UserDisconnectedData } from '../ivschat/chat-events';
 import { TunnelClosedData, TunnelOpenedData, TunnelTokenRotatedData } from '../tunnels/tunnel-events';
 import { ChatTokenCreatedData, TokenRotatedData } from './token-rotated';
-import { EVENT_TYPES, TOPICS } from './topics';
+import { BOT_DELIVERIES_TOPIC, EVENT_TYPES, TOPICS } from './topics';
 
 /** What a consumer needs to know of an event type: where it is published and the class its `data` validates against. */
 export interface EventContract<T extends object = object> {
@@ -32,6 +33,12 @@ export const EVENT_CATALOG: Readonly<Record<string, EventContract>> = {
   [EVENT_TYPES.chat.UserDisconnected]: of('chat', UserDisconnectedData),
   [EVENT_TYPES.chat.MessageDeleted]: of('chat', MessageDeletedData),
   [EVENT_TYPES.chat.EventSent]: of('chat', EventSentData),
+  [EVENT_TYPES.bots.DeliveryRequested]: { topic: BOT_DELIVERIES_TOPIC, payload: DeliveryRequestedData },
+  [EVENT_TYPES.bots.EventDelivered]: of('bots', EventDeliveredData),
+  [EVENT_TYPES.bots.EventDeliveryFailed]: of('bots', EventDeliveryFailedData),
+  [EVENT_TYPES['chat-gateway'].MessageSent]: of('chat-gateway', MessageSentData),
+  [EVENT_TYPES['chat-gateway'].MessageDeleted]: of('chat-gateway', GatewayMessageDeletedData),
+  [EVENT_TYPES['chat-gateway'].UserDisconnected]: of('chat-gateway', GatewayUserDisconnectedData),
 };
 
 /** The contract of `type`; throws for a type the catalog does not know (a handler's typo). */

@@ -5,6 +5,7 @@ export const TOPICS: Record<AppName, string> = {
   bots: 'rekey.bots.v1',
   tunnels: 'rekey.tunnels.v1',
   chat: 'rekey.chat.v1',
+  'chat-gateway': 'rekey.chat.messages.v1',
 };
 
 /** `ce_source` of each producer. */
@@ -12,6 +13,7 @@ export const EVENT_SOURCES: Record<AppName, string> = {
   bots: '/rekey/bots',
   tunnels: '/rekey/tunnels',
   chat: '/rekey/chat',
+  'chat-gateway': '/rekey/chat-gateway',
 };
 
 /** `ce_type` names. Nothing else defines a type string. */
@@ -24,6 +26,9 @@ export const EVENT_TYPES = {
     BotUpdated: 'rekey.bots.BotUpdated',
     TokenRotated: 'rekey.bots.TokenRotated',
     EventsConfigurationChanged: 'rekey.bots.EventsConfigurationChanged',
+    DeliveryRequested: 'rekey.bots.DeliveryRequested',
+    EventDelivered: 'rekey.bots.EventDelivered',
+    EventDeliveryFailed: 'rekey.bots.EventDeliveryFailed',
   },
   tunnels: {
     TunnelOpened: 'rekey.tunnels.TunnelOpened',
@@ -39,4 +44,15 @@ export const EVENT_TYPES = {
     MessageDeleted: 'rekey.chat.MessageDeleted',
     EventSent: 'rekey.chat.EventSent',
   },
+  'chat-gateway': {
+    MessageSent: 'rekey.chat-gateway.MessageSent',
+    MessageDeleted: 'rekey.chat-gateway.MessageDeleted',
+    UserDisconnected: 'rekey.chat-gateway.UserDisconnected',
+  },
 } as const;
+
+/**
+ * Command topic of trusted producers asking the bots app to deliver Chime bot events
+ * (`rekey.bots.DeliveryRequested`, keyed by bot id); the outcomes are on TOPICS.bots.
+ */
+export const BOT_DELIVERIES_TOPIC = 'rekey.bots.deliveries.v1';

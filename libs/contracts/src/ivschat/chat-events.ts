@@ -122,3 +122,76 @@ export class EventSentData {
   @IsIsoTime()
   sendTime!: string;
 }
+
+/** Who sent a message, as the gateway's `MESSAGE` entity shows it (`Sender`). */
+export class MessageSenderData {
+  @IsId()
+  userId!: string;
+
+  /** The attributes of the sender's chat token. */
+  @IsStringMap({})
+  attributes!: Record<string, string>;
+}
+
+/** The gateway connection a client request came from, and its `RequestId`: only that connection's copy echoes it. */
+export class GatewayOriginData {
+  /** An opaque UUID, meaningless outside the gateway. */
+  @IsString()
+  connectionId!: string;
+
+  @OrNull(IsString())
+  requestId!: string | null;
+}
+
+const IsOrigin = (): PropertyDecorator => (target, property) => {
+  IsObject()(target, property);
+  ValidateNested()(target, property);
+  Type(() => GatewayOriginData)(target, property);
+};
+
+/**
+ * `data` of `rekey.chat-gateway.MessageSent` (topic `rekey.chat.messages.v1`, key = room ARN): a
+ * message a client sent, as every gateway replica delivers it to the room's connections, in
+ * topic order per room.
+ */
+export class MessageSentData {
+  @IsTenant()
+  tenant!: string;
+
+  @IsRoomArn()
+  roomArn!: string;
+
+  /** The message `Id` (12 alphanumerics); DeleteMessage takes it. */
+  @IsIvschatId()
+  id!: string;
+
+  @IsString()
+  content!: string;
+
+  @IsStringMap({})
+  attributes!: Record<string, string>;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => MessageSenderData)
+  sender!: MessageSenderData;
+
+  /** ISO 8601. */
+  @IsIsoTime()
+  sendTime!: string;
+
+  @IsOrigin()
+  origin!: GatewayOriginData;
+}
+
+/** `data` of `rekey.chat-gateway.MessageDeleted`: a client's `DELETE_MESSAGE`, acted on by every replica as the chat app's `MessageDeleted`. */
+export class GatewayMessageDeletedData extends MessageDeletedData {
+  @IsOrigin()
+  origin!: GatewayOriginData;
+}
+
+/** `data` of `rekey.chat-gateway.UserDisconnected`: a client's `DISCONNECT_USER`, acted on by every replica as the chat app's `UserDisconnected`. */
+export class GatewayUserDisconnectedData extends UserDisconnectedData {
+  @IsOrigin()
+  origin!: GatewayOriginData;
+}

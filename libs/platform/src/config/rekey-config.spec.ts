@@ -26,6 +26,24 @@ describe('loadConfig', () => {
     expect(config.throttle).toEqual({ defaultPerSecond: 300, perOperation: { CreateRoom: 5, CreateChatToken: 200 } });
   });
 
+  it('defaults the open-tunnel limit to 1000 and reads REKEY_TUNNELS_MAX_OPEN', () => {
+    expect(loadConfig('tunnels', {}).maxOpenTunnels).toBe(1000);
+    expect(loadConfig('tunnels', { REKEY_TUNNELS_MAX_OPEN: '' }).maxOpenTunnels).toBe(1000);
+    expect(loadConfig('tunnels', { REKEY_TUNNELS_MAX_OPEN: '25' }).maxOpenTunnels).toBe(25);
+    expect(loadConfig('tunnels', { REKEY_TUNNELS_MAX_OPEN: '1000000' }).maxOpenTunnels).toBe(1_000_000);
+  });
+
+  it.each(['0', '-1', '2.5', 'ten', '1e3', ' 25', '1000001'])('refuses REKEY_TUNNELS_MAX_OPEN=%s with one configuration line', (value) => {
+    expect(() => loadConfig('tunnels', { REKEY_TUNNELS_MAX_OPEN: value })).toThrow(new ConfigError('REKEY_TUNNELS_MAX_OPEN must be an integer from 1 to 1000000'));
+  });
+
+  it('reads the bots app\'s outbound settings: an extra CA file and networks exempt from the private-address refusal', () => {
+    expect(loadConfig('bots', {}).botsOutbound).toEqual({ caFile: undefined, allowedNetworks: [] });
+    const config = loadConfig('bots', { REKEY_BOTS_OUTBOUND_CA_FILE: __filename, REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS: '10.1.0.0/16,fd00::/8' });
+    expect(config.botsOutbound).toEqual({ caFile: __filename, allowedNetworks: ['10.1.0.0/16', 'fd00::/8'] });
+    expect(() => loadConfig('bots', { REKEY_BOTS_OUTBOUND_CA_FILE: '/nonexistent/ca.pem' })).toThrow('REKEY_BOTS_OUTBOUND_CA_FILE: cannot read file /nonexistent/ca.pem');
+  });
+
   it('refuses to fall back to dev defaults in production, naming the first missing setting', () => {
     expect(() => loadConfig('bots', { NODE_ENV: 'production' })).toThrow(new ConfigError('MONGO_URI is missing'));
   });
@@ -44,6 +62,11 @@ describe('loadConfig', () => {
     [{ MONGO_URI: 'postgres://x' }, 'MONGO_URI must be a mongodb:// connection string'],
     [{ AWS_REGION: 'moon' }, 'AWS_REGION must be an AWS region such as us-east-1'],
     [{ REKEY_THROTTLE_RPS: '0' }, 'REKEY_THROTTLE_RPS must not be less than 1'],
+    [{ REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS: '10.0.0.0' }, 'REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS must be comma-separated CIDR blocks such as 10.0.0.0/8,fd00::/8'],
+    [{ REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS: '10.0.0.0/33' }, 'REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS must be comma-separated CIDR blocks such as 10.0.0.0/8,fd00::/8'],
+    [{ REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS: 'fd00::/129' }, 'REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS must be comma-separated CIDR blocks such as 10.0.0.0/8,fd00::/8'],
+    [{ REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS: '10.0.0.0/8,nope/8' }, 'REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS must be comma-separated CIDR blocks such as 10.0.0.0/8,fd00::/8'],
+    [{ REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS: '10.0.0.0/8/1' }, 'REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS must be comma-separated CIDR blocks such as 10.0.0.0/8,fd00::/8'],
     [{ REKEY_THROTTLE_OPERATION_RPS: 'CreateRoom:5' }, 'REKEY_THROTTLE_OPERATION_RPS must be comma-separated Operation=requestsPerSecond pairs'],
   ])('names the malformed setting %j', (env, message) => {
     expect(() => loadConfig('bots', env)).toThrow(message);

@@ -1,7 +1,8 @@
 import { AppName, DEFAULT_PORTS } from '@rekey/contracts';
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
 import { accessSync, constants } from 'node:fs';
+import { isIP } from 'node:net';
 
 /** Typed, validated settings of one app; built once at start-up by {@link loadConfig}. */
 export interface RekeyConfig {
@@ -19,6 +20,21 @@ export interface RekeyConfig {
   readonly logLevel: string;
   /** Requests per second allowed per tenant and operation, across all replicas of the app. */
   readonly throttle: ThrottleLimits;
+  /** REKEY_TUNNELS_MAX_OPEN: open tunnels a tenant may have at once (tunnels app; default 1000). */
+  readonly maxOpenTunnels: number;
+  /** Calls the bots app makes to bots' own endpoints (Chime's outgoing events). */
+  readonly botsOutbound: BotsOutboundSettings;
+}
+
+export interface BotsOutboundSettings {
+  /** PEM file of CA certificates trusted in addition to Node's bundled roots (`REKEY_BOTS_OUTBOUND_CA_FILE`). */
+  readonly caFile?: string;
+  /**
+   * CIDR blocks an endpoint may resolve to although they are loopback, private, link-local or
+   * metadata addresses (`REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS`); such addresses are refused in
+   * production otherwise.
+   */
+  readonly allowedNetworks: string[];
 }
 
 export interface ThrottleLimits {
@@ -30,6 +46,19 @@ export interface ThrottleLimits {
 
 /** A missing or malformed setting; its message is the one line printed before the app exits. */
 export class ConfigError extends Error {}
+
+const CIDR_MESSAGE = 'REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS must be comma-separated CIDR blocks such as 10.0.0.0/8,fd00::/8';
+
+/** `10.0.0.0/8,fd00::/8`: each an IP address and a prefix length its family allows. */
+function cidrList(setting: string): string[] {
+  const blocks = setting.split(',').filter(Boolean);
+  for (const block of blocks) {
+    const [network, prefix, extra] = block.split('/');
+    const family = isIP(network ?? '');
+    if (extra !== undefined || family === 0 || !/^\d{1,3}$/.test(prefix ?? '') || Number(prefix) > (family === 4 ? 32 : 128)) throw new ConfigError(CIDR_MESSAGE);
+  }
+  return blocks;
+}
 
 const isProduction = (env: RekeyEnvironment) => env.NODE_ENV === 'production';
 
@@ -74,6 +103,16 @@ class RekeyEnvironment {
 
   @Matches(/^([A-Za-z]+=\d+(,[A-Za-z]+=\d+)*)?$/, { message: '$property must be comma-separated Operation=requestsPerSecond pairs' })
   REKEY_THROTTLE_OPERATION_RPS!: string;
+
+  // A string, checked whole: Number() would take "1e3" or " 25".
+  @Matches(/^0*([1-9][0-9]{0,5}|1000000)$/, { message: '$property must be an integer from 1 to 1000000' })
+  REKEY_TUNNELS_MAX_OPEN!: string;
+  @IsOptional()
+  @IsNotEmpty()
+  REKEY_BOTS_OUTBOUND_CA_FILE?: string;
+
+  @IsString()
+  REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS!: string;
 }
 
 function perOperationLimits(setting: string): Record<string, number> {
@@ -114,6 +153,8 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     // Generous: the limits are a guard against runaway clients, not AWS's own quotas.
     REKEY_THROTTLE_RPS: '5000',
     REKEY_THROTTLE_OPERATION_RPS: '',
+    REKEY_TUNNELS_MAX_OPEN: '1000',
+    REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS: '',
     ...(production ? {} : devDefaults(app)),
     ...given,
   };
@@ -130,6 +171,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
   }
   assertReadable('REKEY_CREDENTIALS_FILE', parsed.REKEY_CREDENTIALS_FILE);
   assertReadable('REKEY_KEYRING_FILE', parsed.REKEY_KEYRING_FILE);
+  assertReadable('REKEY_BOTS_OUTBOUND_CA_FILE', parsed.REKEY_BOTS_OUTBOUND_CA_FILE);
   return {
     app,
     production,
@@ -142,5 +184,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     topicPartitions: parsed.KAFKA_TOPIC_PARTITIONS,
     logLevel: parsed.LOG_LEVEL,
     throttle: { defaultPerSecond: parsed.REKEY_THROTTLE_RPS, perOperation: perOperationLimits(parsed.REKEY_THROTTLE_OPERATION_RPS) },
+    maxOpenTunnels: Number(parsed.REKEY_TUNNELS_MAX_OPEN),
+    botsOutbound: { caFile: parsed.REKEY_BOTS_OUTBOUND_CA_FILE, allowedNetworks: cidrList(parsed.REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS) },
   };
 }

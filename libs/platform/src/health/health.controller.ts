@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../public-route';
 import { KafkaHealthIndicator } from './kafka.health';
+import { ReadinessChecks } from './readiness-checks';
 import { MongoHealthIndicator } from './mongo.health';
 
 /**
@@ -16,7 +17,7 @@ class ProbeExceptionFilter implements ExceptionFilter {
   }
 }
 
-/** Kubernetes probes: liveness never touches dependencies, readiness checks both for real. */
+/** Kubernetes probes: liveness never touches dependencies, readiness checks both for real, and the app's own {@link ReadinessChecks}. */
 @Public()
 @UseFilters(ProbeExceptionFilter)
 @Controller('health')
@@ -25,6 +26,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly mongo: MongoHealthIndicator,
     private readonly kafka: KafkaHealthIndicator,
+    private readonly checks: ReadinessChecks,
   ) {}
 
   @Get('live')
@@ -35,6 +37,6 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.mongo.isAnswering(), () => this.kafka.isReachable()]);
+    return this.health.check([() => this.mongo.isAnswering(), () => this.kafka.isReachable(), ...this.checks.all()]);
   }
 }

@@ -2,11 +2,13 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
 import { KafkaHealthIndicator } from './kafka.health';
+import { ReadinessChecks } from './readiness-checks';
 import { MongoHealthIndicator } from './mongo.health';
 
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
-  providers: [KafkaHealthIndicator, MongoHealthIndicator],
+  providers: [KafkaHealthIndicator, MongoHealthIndicator, ReadinessChecks],
+  exports: [ReadinessChecks],
 })
 export class HealthModule {}

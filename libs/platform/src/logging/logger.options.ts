@@ -1,13 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { RekeyConfig } from '../config/rekey-config';
+import { traceLogFields } from '../tracing/trace-context';
 import { operationLabel, tenantLabel } from './request-labels';
 
 const labelsOf = (req: IncomingMessage) => ({ operation: operationLabel(req), tenant: tenantLabel(req) });
 
 /**
- * JSON logs with the request id on every line of a request, and its operation and tenant on the
- * line that ends it. Neither headers (credentials) nor bodies (tokens) are logged.
+ * JSON logs with the request id on every line of a request, its trace and span ids when traced,
+ * and its operation and tenant on the line that ends it. Neither headers (credentials) nor bodies
+ * (tokens) are logged.
  */
 export function loggerOptions(config: RekeyConfig): Params {
   return {
@@ -26,6 +28,8 @@ export function loggerOptions(config: RekeyConfig): Params {
       serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
       // Probes and scrapes would drown the request logs. (The middleware layer may rewrite `url`.)
       autoLogging: { ignore: (req: IncomingMessage & { originalUrl?: string }) => /^\/(health|metrics)\b/.test(req.originalUrl ?? req.url ?? '') },
+      // trace_id and span_id on every line written inside a span (none without a tracing SDK).
+      mixin: traceLogFields,
     },
   };
 }

@@ -27,3 +27,11 @@ export function operationLabel(message: IncomingMessage): string | undefined {
 export function tenantLabel(message: IncomingMessage): string | undefined {
   return (message as LabelledMessage)[TENANT];
 }
+
+/** The operation of a request: the one set by labelOperation, else the route pattern (bounded). */
+export function operationOf(request: FastifyRequest): string {
+  const labelled = operationLabel(request.raw);
+  if (labelled) return labelled;
+  const route = request.routeOptions?.url;
+  return route ? `${request.method} ${route}` : 'unmatched';
+}

@@ -1,16 +1,15 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Counter, Histogram, Registry } from 'prom-client';
-import { operationLabel } from '../logging/request-labels';
+import type { FastifyInstance } from 'fastify';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { operationOf } from '../logging/request-labels';
+import { traceRequests } from '../tracing/server-spans';
 
-/** The operation label: the one set by labelOperation, else the route pattern (bounded). */
-function operationOf(request: FastifyRequest): string {
-  const labelled = operationLabel(request.raw);
-  if (labelled) return labelled;
-  const route = request.routeOptions?.url;
-  return route ? `${request.method} ${route}` : 'unmatched';
-}
+const READINESS_ROUTE = '/health/ready';
 
-/** Request count and latency per operation and status, recorded when the response is sent. */
+/**
+ * Request count and latency per operation and status, recorded when the response is sent; the
+ * readiness probe's last answer, which alerts watch for flapping (kubelet probes keep it fresh);
+ * and a server span per request (see {@link traceRequests}).
+ */
 export function instrumentHttp(fastify: FastifyInstance, registry: Registry): void {
   const requests = new Counter({
     name: 'rekey_http_requests_total',
@@ -25,9 +24,12 @@ export function instrumentHttp(fastify: FastifyInstance, registry: Registry): vo
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const ready = new Gauge({ name: 'rekey_ready', help: 'Answer of the last readiness probe: 1 ready, 0 not ready', registers: [registry] });
   fastify.addHook('onResponse', async (request, reply) => {
     const labels = { operation: operationOf(request), status: String(reply.statusCode) };
     requests.inc(labels);
     latency.observe(labels, reply.elapsedTime / 1000);
+    if (request.routeOptions?.url === READINESS_ROUTE) ready.set(reply.statusCode === 200 ? 1 : 0);
   });
+  traceRequests(fastify);
 }

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runApp } from '@rekey/platform';
+import { ChatGatewayAppModule } from './gateway.module';
+
+void runApp('chat-gateway', (config) => ChatGatewayAppModule.register(config));

@@ -1,0 +1,101 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import { MongoThrottleCounters, RequestThrottle } from '@rekey/aws-protocol';
+import { EventPublisher, RekeyEvent } from '@rekey/events';
+import { newIvschatId } from '@rekey/tokens';
+import type { Connection } from 'mongoose';
+import { gatewayMessageDeleted, gatewayUserDisconnected, messageSent } from '../chat-gateway.events';
+import { GatewayMetrics } from '../gateway.metrics';
+import { ClientRequest, codePointLength, parseClientRequest } from '../ivschat-messaging/client-request';
+import { MessagingError } from '../ivschat-messaging/messaging-error';
+import { errorEntity } from '../ivschat-messaging/server-entity';
+import { RoomLimits } from '../projection/room-limits';
+import { RoomProjection } from '../projection/room-projection.service';
+import { ChatConnection } from './chat-connection';
+
+/** How often replicas add up their message counts per room (as the API throttle does). */
+const RECONCILE_MS = 250;
+
+/**
+ * A client's request: checked (capability, room, length, rate) and published to
+ * `rekey.chat.messages.v1`, from which every replica, this one included, delivers it in topic
+ * order. The answer (the echoed MESSAGE or EVENT with the RequestId) comes through that path too;
+ * refusals are answered here with an ERROR.
+ */
+@Injectable()
+export class ClientRequestsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ClientRequestsService.name);
+  /** Messages per room and second, across replicas: the room's maximumMessageRatePerSecond. */
+  private readonly rates: RequestThrottle;
+  private reconciling?: NodeJS.Timeout;
+
+  constructor(
+    private readonly projection: RoomProjection,
+    private readonly publisher: EventPublisher,
+    private readonly metrics: GatewayMetrics,
+    @InjectConnection() connection: Connection,
+  ) {
+    this.rates = new RequestThrottle({ defaultPerSecond: 0, perOperation: {} }, new MongoThrottleCounters(connection));
+  }
+
+  onApplicationBootstrap(): void {
+    this.reconciling = setInterval(() => void this.rates.reconcile().catch((error: Error) => this.logger.warn(`message rate counters not shared: ${error.message}`)), RECONCILE_MS);
+    this.reconciling.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.reconciling);
+  }
+
+  async handle(connection: ChatConnection, text: string): Promise<void> {
+    let requestId: string | null = null;
+    try {
+      const request = parseClientRequest(text);
+      requestId = request.requestId;
+      if (!connection.can(request.action)) throw new MessagingError(403, `The token does not allow ${request.action}`, requestId);
+      const room = this.projection.room(connection.roomArn);
+      if (!room) throw new MessagingError(404, 'Room not found', requestId);
+      await this.publisher.publish(this.eventFor(connection, room, request));
+      this.metrics.accepted(request.action);
+    } catch (error) {
+      const refusal = error instanceof MessagingError ? error : this.internalError(error as Error, requestId);
+      this.metrics.refused('request', refusal.code);
+      connection.send(errorEntity(refusal));
+    }
+  }
+
+  private eventFor(connection: ChatConnection, room: RoomLimits, request: ClientRequest): RekeyEvent {
+    const { tenant, roomArn } = connection.identity;
+    const origin = { connectionId: connection.id, requestId: request.requestId };
+    switch (request.action) {
+      case 'SEND_MESSAGE': {
+        if (codePointLength(request.content) > room.maximumMessageLength) {
+          throw new MessagingError(413, `Content exceeds the room's maximumMessageLength of ${room.maximumMessageLength}`, request.requestId);
+        }
+        if (!this.rates.admitKey(roomArn, room.maximumMessageRatePerSecond)) {
+          throw new MessagingError(429, `The room's maximumMessageRatePerSecond of ${room.maximumMessageRatePerSecond} is exceeded`, request.requestId);
+        }
+        const { userId, attributes } = connection.identity;
+        return messageSent({
+          tenant,
+          roomArn,
+          id: newIvschatId(),
+          content: request.content,
+          attributes: request.attributes,
+          sender: { userId, attributes },
+          sendTime: new Date().toISOString(),
+          origin,
+        });
+      }
+      case 'DELETE_MESSAGE':
+        return gatewayMessageDeleted({ tenant, roomArn, id: newIvschatId(), messageId: request.id, reason: request.reason, origin });
+      case 'DISCONNECT_USER':
+        return gatewayUserDisconnected({ tenant, roomArn, userId: request.userId, reason: request.reason, revokedAt: new Date().toISOString(), origin });
+    }
+  }
+
+  private internalError(error: Error, requestId: string | null): MessagingError {
+    this.logger.error(`request failed: ${error.message}`);
+    return new MessagingError(500, 'The request could not be processed; retry', requestId);
+  }
+}

@@ -1,0 +1,189 @@
+import { BOT_DELIVERIES_TOPIC, EVENT_TYPES } from '@rekey/contracts';
+import { toKafkaMessage } from '@rekey/events';
+import { Kafka, logLevel, Message } from 'kafkajs';
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, request } from 'undici';
+import { Measurement, summarize } from '../lib/measure';
+import { startApp } from '../lib/processes';
+import { Row } from '../lib/report';
+import { RequestSigner } from '../lib/signed-requests';
+import { BenchContext, database, TENANT } from './context';
+
+/** One delivery queue per bot, and the app drains up to 64 at once: the baseline runs 64 callers. */
+const BOTS = 64;
+const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 3_200);
+const ROTATIONS = Number(process.env.BENCH_DELIVERY_ROTATIONS ?? 40);
+/** Bots receiving a steady stream while their tokens rotate, and the stream's rate per bot. */
+const ROTATING_BOTS = 4;
+const STREAM_PER_BOT_PER_SECOND = 25;
+
+interface Receipt {
+  bot: number;
+  at: number;
+  timestamp: string;
+  signature: string;
+  body: string;
+}
+
+/** A bot endpoint for all bots (`/bot/<n>`): answers the endpoint check, 200 to events, and records every event. */
+async function startReceiver() {
+  const receipts: Receipt[] = [];
+  const server: Server = createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      if (body.includes('"HTTPSEndpointVerification"')) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ Challenge: (JSON.parse(body) as { Challenge: string }).Challenge }));
+        return;
+      }
+      receipts.push({ bot: Number(req.url!.split('/')[2]), at: performance.now(), timestamp: String(req.headers['chime-request-timestamp']), signature: String(req.headers['chime-signature']), body });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    receipts,
+    async waitFor(count: number, timeoutMs = 120_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (receipts.length < count && Date.now() < deadline) await sleep(20);
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const sign = (token: string, timestamp: string, body: string) => createHmac('sha256', token).update(`${timestamp}|${body}`).digest('base64');
+
+const event = (n: number) =>
+  JSON.stringify({ Sender: { SenderId: 'user@example.com', SenderIdType: 'EmailId' }, Discussion: { DiscussionId: 'bench-room', DiscussionType: 'Room' }, EventType: 'Mention', EventTimestamp: new Date().toISOString(), Message: `bench ${n}` });
+
+/**
+ * Signed Chime event deliveries: requested on the deliveries topic and POSTed by the bots app
+ * (queued in MongoDB, token read per attempt, outcome event through the outbox) vs bare undici
+ * POSTs computing the same HMAC, to the same local receiver with the same concurrency; then
+ * RegenerateSecurityToken answered → first delivery signed with the new token.
+ */
+export async function deliveriesRows(context: BenchContext): Promise<Row[]> {
+  const receiver = await startReceiver();
+  const app = await startApp('bots', context.infra, database(context, 'deliveries'));
+  const kafka = new Kafka({ clientId: 'rekey-bench-deliveries', brokers: context.infra.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  try {
+    await producer.connect();
+    const signer = new RequestSigner(app.url, 'chime');
+    const { Account } = await signer.expect<{ Account: { AccountId: string } }>({ method: 'POST', path: '/accounts', body: JSON.stringify({ Name: 'bench-deliveries' }) });
+    const accountId = Account.AccountId;
+    const bots: Array<{ id: string; token: string }> = [];
+    for (let n = 0; n < BOTS; n += 1) {
+      const { Bot } = await signer.expect<{ Bot: { BotId: string; SecurityToken: string } }>({ method: 'POST', path: `/accounts/${accountId}/bots`, body: JSON.stringify({ DisplayName: `bench${n}` }) });
+      await signer.expect({ method: 'PUT', path: `/accounts/${accountId}/bots/${Bot.BotId}/events-configuration`, body: JSON.stringify({ OutboundEventsHTTPSEndpoint: `${receiver.url}/bot/${n}` }) });
+      bots.push({ id: Bot.BotId, token: Bot.SecurityToken });
+    }
+    const requestOf = (n: number): Message =>
+      toKafkaMessage({ id: randomUUID(), type: EVENT_TYPES.bots.DeliveryRequested, source: '/rekey/bench', subject: `/accounts/${accountId}/bots/${bots[n % BOTS].id}`, tenant: TENANT, key: bots[n % BOTS].id, time: new Date().toISOString(), data: { tenant: TENANT, chimeAccountId: accountId, botId: bots[n % BOTS].id, event: JSON.parse(event(n)) } });
+    const produce = async (from: number, count: number) => {
+      for (let start = from; start < from + count; start += 500) {
+        await producer.send({ topic: BOT_DELIVERIES_TOPIC, messages: Array.from({ length: Math.min(500, from + count - start) }, (_, i) => requestOf(start + i)) });
+      }
+    };
+
+    // Warm-up (the consumer group joined, JIT, connection pools), then the measured batch: requested → last one received.
+    await produce(0, BOTS);
+    await receiver.waitFor(BOTS);
+    const before = receiver.receipts.length;
+    const started = performance.now();
+    await produce(BOTS, DELIVERIES);
+    await receiver.waitFor(before + DELIVERIES);
+    const appRun = throughput(receiver.receipts.length - before, DELIVERIES, (performance.now() - started) / 1000);
+
+    const bare = await bareDeliveries(receiver.url, bots, DELIVERIES);
+    const rotation = await rotationToNewToken(receiver, signer, accountId, bots, produce);
+    return [
+      { section: 'Throughput', name: 'signed bot event deliveries (bots app: topic → queue → signed POST → outcome event)', measurement: appRun, ratio: { value: appRun.rps / bare.rps, meaning: 'deliveries/s ÷ bare deliveries/s', target: '≥ 0.7' } },
+      { section: 'Throughput', name: `ceiling: bare undici POSTs with the same HMAC, ${BOTS} callers`, measurement: bare },
+      { section: 'Event latency', name: `RegenerateSecurityToken answered → first delivery signed with the new token (${ROTATING_BOTS} bots × ${STREAM_PER_BOT_PER_SECOND} deliveries/s)`, measurement: rotation },
+    ];
+  } finally {
+    await producer.disconnect();
+    await app.stop();
+    await receiver.close();
+  }
+}
+
+/** Deliveries per second over a batch; latency percentiles do not apply (one figure for the batch). */
+function throughput(received: number, expected: number, seconds: number): Measurement {
+  return { requests: received, seconds, rps: received / seconds, p50: Number.NaN, p99: Number.NaN, p999: Number.NaN, errors: expected - Math.min(received, expected) };
+}
+
+/** The same POSTs with nothing around them: BOTS callers, each its bot's share in order, HMAC per POST. */
+async function bareDeliveries(url: string, bots: Array<{ token: string }>, count: number): Promise<Measurement> {
+  const agent = new Agent();
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    bots.map(async (bot, n) => {
+      for (let i = n; i < count; i += bots.length) {
+        const body = event(i);
+        const timestamp = new Date().toISOString();
+        const response = await request(`${url}/bot/${n}`, { dispatcher: agent, method: 'POST', body, headers: { 'content-type': 'application/json', 'Chime-Request-Timestamp': timestamp, 'Chime-Signature': sign(bot.token, timestamp, body) } });
+        await response.body.dump();
+        if (response.statusCode !== 200) errors += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await agent.close();
+  return { ...throughput(count - errors, count, seconds), errors };
+}
+
+/**
+ * ROTATING_BOTS bots receive a steady stream while each is rotated in turn; per rotation, the time
+ * from the answer to the first receipt that verifies with the new token (negative: it arrived
+ * before the answer reached the client). Errors: rotations never followed by such a receipt, and
+ * receipts signed with an older token more than 2 s after a rotation answered.
+ */
+async function rotationToNewToken(
+  receiver: Awaited<ReturnType<typeof startReceiver>>,
+  signer: RequestSigner,
+  accountId: string,
+  bots: Array<{ id: string; token: string }>,
+  produce: (from: number, count: number) => Promise<void>,
+): Promise<Measurement> {
+  const rotating = bots.slice(0, ROTATING_BOTS);
+  let streaming = true;
+  const stream = (async () => {
+    for (let round = 0; streaming; round += 1) {
+      // Request indexes that map onto the rotating bots (index % BOTS < ROTATING_BOTS).
+      await Promise.all(rotating.map((_, b) => produce(b + BOTS * round, 1).catch(() => undefined)));
+      await sleep(1000 / STREAM_PER_BOT_PER_SECOND);
+    }
+  })();
+  const rotations: Array<{ bot: number; token: string; answeredAt: number }> = [];
+  const started = performance.now();
+  for (let r = 0; r < ROTATIONS; r += 1) {
+    const bot = r % ROTATING_BOTS;
+    await sleep(100);
+    const { Bot } = await signer.expect<{ Bot: { SecurityToken: string } }>({ method: 'POST', path: `/accounts/${accountId}/bots/${rotating[bot].id}`, query: { operation: 'regenerate-security-token' } });
+    rotations.push({ bot, token: Bot.SecurityToken, answeredAt: performance.now() });
+  }
+  await sleep(1_000);
+  streaming = false;
+  await stream;
+  const latencies: number[] = [];
+  let errors = 0;
+  for (const rotation of rotations) {
+    const first = receiver.receipts.find((receipt) => receipt.bot === rotation.bot && receipt.signature === sign(rotation.token, receipt.timestamp, receipt.body));
+    if (first) latencies.push(first.at - rotation.answeredAt);
+    else errors += 1;
+    const later = rotations.filter((other) => other.bot === rotation.bot && other.answeredAt > rotation.answeredAt);
+    const until = later[0]?.answeredAt ?? Number.POSITIVE_INFINITY;
+    // Signed with this token more than 2 s after the next rotation answered: the old token outlived its bound.
+    errors += receiver.receipts.filter((receipt) => receipt.bot === rotation.bot && receipt.at > until + 2_000 && receipt.signature === sign(rotation.token, receipt.timestamp, receipt.body)).length;
+  }
+  return { ...summarize(latencies, (performance.now() - started) / 1000, errors), rps: rotations.length / ((performance.now() - started) / 1000) };
+}
