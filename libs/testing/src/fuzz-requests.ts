@@ -2,7 +2,7 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { DEV_TENANTS } from './aws-clients';
-import { latencies, reportFigures, TimedOutcome, timedCall } from './fault-figures';
+import { latencies, percentile, reportFigures, TimedOutcome, timedCall } from './fault-figures';
 
 /** Node's native SHA-256 for the signer (the pure-JS default is several times slower). */
 const NODE_SHA256 = Hash.bind(null, 'sha256');
@@ -298,6 +298,7 @@ export async function withValidTraffic<T>(valid: () => Promise<unknown>, work: (
 export interface HostileCorpusOutcome {
   /** Answers that were 5xx, or 4xx not in the API's error shape. */
   wrong: string[];
+  p99Ms: number;
   slowestMs: number;
   validCalls: number;
   validFailed: TimedOutcome[];
@@ -314,6 +315,7 @@ export async function hostileCorpus(label: string, baseUrl: string, api: FuzzApi
   const wrong = answers.filter((answer) => answer.status >= 500 || (answer.status >= 400 && !hasAwsErrorShape(api, answer)));
   return {
     wrong: wrong.map((answer) => `${answer.status} ${answer.mutation}`.slice(0, 80)),
+    p99Ms: percentile(answers.map((answer) => answer.elapsedMs), 99),
     slowestMs: Math.max(...answers.map((answer) => answer.elapsedMs)),
     validCalls: validCalls.length,
     validFailed,
