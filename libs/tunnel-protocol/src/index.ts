@@ -1,0 +1,4 @@
+export * from './framing';
+export * from './limits';
+export * from './message';
+export * from './versions';
