@@ -6,7 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigError, loadConfig, RekeyConfig } from './config/rekey-config';
+import { readFileSync } from 'node:fs';
+import { ConfigError, loadConfig, RekeyConfig, TlsFiles } from './config/rekey-config';
 import { instrumentHttp } from './metrics/http-metrics';
 import { METRICS_REGISTRY } from './metrics/metrics';
 
@@ -30,8 +31,10 @@ export function renderFrameworkErrors(fastify: FastifyInstance, render: Framewor
   frameworkErrorRenderers.set(fastify, render);
 }
 
-function createAdapter(): FastifyAdapter {
+function createAdapter(tls?: TlsFiles): FastifyAdapter {
   const adapter = new FastifyAdapter({
+    // localproxy refuses TLS 1.0 and 1.1.
+    ...(tls && { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile), minVersion: 'TLSv1.2' as const } }),
     bodyLimit: MAX_BODY_BYTES,
     genReqId: () => randomUUID(),
     // Shutdown is ours (closeOnSignals): Fastify's would destroy connections whose request is
@@ -56,11 +59,11 @@ function createAdapter(): FastifyAdapter {
   return adapter;
 }
 
-/** Builds the Fastify-based Nest application for a root module, without listening yet. */
-export async function createApp(rootModule: DynamicModule): Promise<NestFastifyApplication> {
+/** Builds the Fastify-based Nest application for a root module, without listening yet; HTTPS with `tls`. */
+export async function createApp(rootModule: DynamicModule, tls?: TlsFiles): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModule,
-    createAdapter(),
+    createAdapter(tls),
     // rawBody: SigV4 signs the exact bytes of the payload.
     // Start-up failures throw instead of aborting and are not logged by Nest: runApp prints a
     // ConfigError as one line, anything else with its stack. Logs go to pino once created.
@@ -112,7 +115,7 @@ function closeOnSignals(nest: NestFastifyApplication): void {
 export async function runApp(app: AppName, rootModuleFor: (config: RekeyConfig) => DynamicModule): Promise<void> {
   try {
     const config = loadConfig(app);
-    const nest = await createApp(rootModuleFor(config));
+    const nest = await createApp(rootModuleFor(config), config.tls);
     closeOnSignals(nest);
     await nest.listen(config.port, '0.0.0.0');
   } catch (error) {

@@ -10,3 +10,4 @@ export * from './metrics/metrics';
 export * from './public-route';
 export * from './metrics/http-metrics';
 export * from './metrics/token-metrics';
+export { READINESS_CHECKS } from './health/health.controller';

@@ -3,6 +3,11 @@ export interface RotatedToken {
   kind: 'SecurityToken' | 'SourceAccessToken' | 'DestinationAccessToken';
   /** See {@link fingerprint}. */
   fingerprint: string;
+  /**
+   * Tunnel access tokens only: the full lowercase hex SHA-256 of the token's UTF-8 bytes, which
+   * the tunnel relay compares a presented token against. Never the token itself.
+   */
+  verifier?: string;
   /** ISO 8601 end of validity, or null when the token does not expire. */
   expiresAt: string | null;
 }

@@ -5,6 +5,7 @@ export const TOPICS: Record<AppName, string> = {
   bots: 'rekey.bots.v1',
   tunnels: 'rekey.tunnels.v1',
   chat: 'rekey.chat.v1',
+  'tunnel-relay': 'rekey.tunnel-relay.v1',
 };
 
 /** `ce_source` of each producer. */
@@ -12,6 +13,7 @@ export const EVENT_SOURCES: Record<AppName, string> = {
   bots: '/rekey/bots',
   tunnels: '/rekey/tunnels',
   chat: '/rekey/chat',
+  'tunnel-relay': '/rekey/tunnel-relay',
 };
 
 /** `ce_type` names. Nothing else defines a type string. */
@@ -38,5 +40,9 @@ export const EVENT_TYPES = {
     UserDisconnected: 'rekey.chat.UserDisconnected',
     MessageDeleted: 'rekey.chat.MessageDeleted',
     EventSent: 'rekey.chat.EventSent',
+  },
+  tunnelRelay: {
+    PeerConnected: 'rekey.tunnel-relay.PeerConnected',
+    PeerDisconnected: 'rekey.tunnel-relay.PeerDisconnected',
   },
 } as const;

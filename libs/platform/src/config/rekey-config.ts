@@ -19,6 +19,15 @@ export interface RekeyConfig {
   readonly logLevel: string;
   /** Requests per second allowed per tenant and operation, across all replicas of the app. */
   readonly throttle: ThrottleLimits;
+  /** PEM certificate chain and key: the app serves HTTPS / wss (TLS 1.2+) instead of plain HTTP. */
+  readonly tls?: TlsFiles;
+  /** MQTT broker the tunnel relay notifies devices through; absent: no device notifications. */
+  readonly mqttUrl?: string;
+}
+
+export interface TlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
 }
 
 export interface ThrottleLimits {
@@ -74,6 +83,18 @@ class RekeyEnvironment {
 
   @Matches(/^([A-Za-z]+=\d+(,[A-Za-z]+=\d+)*)?$/, { message: '$property must be comma-separated Operation=requestsPerSecond pairs' })
   REKEY_THROTTLE_OPERATION_RPS!: string;
+
+  @ValidateIf((env: RekeyEnvironment) => env.REKEY_TLS_KEY_FILE !== undefined || env.REKEY_TLS_CERT_FILE !== undefined)
+  @IsNotEmpty({ message: '$property is required with REKEY_TLS_KEY_FILE' })
+  REKEY_TLS_CERT_FILE?: string;
+
+  @ValidateIf((env: RekeyEnvironment) => env.REKEY_TLS_CERT_FILE !== undefined || env.REKEY_TLS_KEY_FILE !== undefined)
+  @IsNotEmpty({ message: '$property is required with REKEY_TLS_CERT_FILE' })
+  REKEY_TLS_KEY_FILE?: string;
+
+  @IsOptional()
+  @Matches(/^mqtts?:\/\/\S+$/, { message: '$property must be an mqtt:// or mqtts:// URL' })
+  REKEY_MQTT_URL?: string;
 }
 
 function perOperationLimits(setting: string): Record<string, number> {
@@ -130,6 +151,8 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
   }
   assertReadable('REKEY_CREDENTIALS_FILE', parsed.REKEY_CREDENTIALS_FILE);
   assertReadable('REKEY_KEYRING_FILE', parsed.REKEY_KEYRING_FILE);
+  assertReadable('REKEY_TLS_CERT_FILE', parsed.REKEY_TLS_CERT_FILE);
+  assertReadable('REKEY_TLS_KEY_FILE', parsed.REKEY_TLS_KEY_FILE);
   return {
     app,
     production,
@@ -142,5 +165,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     topicPartitions: parsed.KAFKA_TOPIC_PARTITIONS,
     logLevel: parsed.LOG_LEVEL,
     throttle: { defaultPerSecond: parsed.REKEY_THROTTLE_RPS, perOperation: perOperationLimits(parsed.REKEY_THROTTLE_OPERATION_RPS) },
+    ...(parsed.REKEY_TLS_CERT_FILE !== undefined && parsed.REKEY_TLS_KEY_FILE !== undefined && { tls: { certFile: parsed.REKEY_TLS_CERT_FILE, keyFile: parsed.REKEY_TLS_KEY_FILE } }),
+    ...(parsed.REKEY_MQTT_URL !== undefined && { mqttUrl: parsed.REKEY_MQTT_URL }),
   };
 }

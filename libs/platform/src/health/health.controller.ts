@@ -1,6 +1,6 @@
-import { ArgumentsHost, Catch, Controller, ExceptionFilter, Get, HttpException, UseFilters } from '@nestjs/common';
+import { ArgumentsHost, Catch, Controller, ExceptionFilter, Get, HttpException, Inject, Optional, UseFilters } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { HealthCheck, HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorFunction, MongooseHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../public-route';
 import { KafkaHealthIndicator } from './kafka.health';
 
@@ -15,6 +15,12 @@ class ProbeExceptionFilter implements ExceptionFilter {
   }
 }
 
+/**
+ * Further readiness checks an app adds to MongoDB and Kafka (e.g. the tunnel relay's projection
+ * lag): provide them under this token from a global module.
+ */
+export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
+
 /** Kubernetes probes: liveness never touches dependencies, readiness checks both for real. */
 @Public()
 @UseFilters(ProbeExceptionFilter)
@@ -24,6 +30,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly mongo: MongooseHealthIndicator,
     private readonly kafka: KafkaHealthIndicator,
+    @Optional() @Inject(READINESS_CHECKS) private readonly extraChecks: HealthIndicatorFunction[] = [],
   ) {}
 
   @Get('live')
@@ -34,6 +41,6 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.mongo.pingCheck('mongo', { timeout: 1500 }), () => this.kafka.isReachable()]);
+    return this.health.check([() => this.mongo.pingCheck('mongo', { timeout: 1500 }), () => this.kafka.isReachable(), ...this.extraChecks]);
   }
 }

@@ -1,0 +1,14 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { EventsModule } from '@rekey/events';
+import { PlatformModule, RekeyConfig } from '@rekey/platform';
+import { TunnelRelayModule } from './tunnel-relay.module';
+
+@Module({})
+export class TunnelRelayAppModule {
+  static register(config: RekeyConfig): DynamicModule {
+    return {
+      module: TunnelRelayAppModule,
+      imports: [PlatformModule.forRoot(config), EventsModule.forRoot({ app: 'tunnel-relay' }), TunnelRelayModule],
+    };
+  }
+}

@@ -1,0 +1,63 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { EVENT_TYPES, TOPICS, TunnelClosedData, TunnelTokenRotatedData } from '@rekey/contracts';
+import { EventSubscriber, ReceivedEvent, Subscription } from '@rekey/events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SessionRegistry } from '../sessions/session-registry';
+import { TunnelProjection, verifiersOf } from './tunnel-projection.service';
+
+/** Durable: every event reaches the projection once, whichever replica handles it, from the topic's start. */
+export const PROJECTION_GROUP = 'tunnel-relay.projection';
+/** Broadcast: every replica sees every event as it comes, to cut its own peers. */
+export const REVOCATION_GROUP = 'tunnel-relay.revocations';
+const RETRY_MS = 2_000;
+
+/**
+ * Consumes rekey.tunnels.v1 twice: into the projection (admission reads it), and on every replica
+ * to cut the peers a rotation or a close revokes. The broadcast handler applies the projection
+ * too, so that a token is refused here no later than its peers are cut.
+ */
+@Injectable()
+export class TunnelsFeedConsumer implements OnApplicationBootstrap {
+  private readonly logger = new Logger(TunnelsFeedConsumer.name);
+  private readonly subscriptions: Subscription[] = [];
+
+  constructor(
+    private readonly subscriber: EventSubscriber,
+    private readonly projection: TunnelProjection,
+    private readonly registry: SessionRegistry,
+  ) {}
+
+  /** True once both subscriptions run. */
+  get subscribed(): boolean {
+    return this.subscriptions.length === 2;
+  }
+
+  onApplicationBootstrap(): void {
+    void this.subscribePatiently(() => this.subscriber.subscribe({ groupId: PROJECTION_GROUP, topics: [TOPICS.tunnels], fromBeginning: true, handle: (event) => this.projection.apply(event) }));
+    void this.subscribePatiently(() => this.subscriber.subscribe({ groupId: REVOCATION_GROUP, topics: [TOPICS.tunnels], broadcast: true, handle: (event) => this.enforce(event) }));
+  }
+
+  /** Applies `event` and cuts the local peers it revokes. */
+  async enforce(event: ReceivedEvent): Promise<void> {
+    // Peers first: cutting them needs nothing but the event, even while the database is away.
+    if (event.type === EVENT_TYPES.tunnels.TokenRotated) {
+      const data = event.data as TunnelTokenRotatedData;
+      this.registry.revoke(data.resourceId, verifiersOf(data.tokens));
+    } else if (event.type === EVENT_TYPES.tunnels.TunnelClosed) {
+      this.registry.closeTunnel((event.data as TunnelClosedData).tunnelId);
+    }
+    await this.projection.apply(event);
+  }
+
+  private async subscribePatiently(subscribe: () => Promise<Subscription>): Promise<void> {
+    for (;;) {
+      try {
+        this.subscriptions.push(await subscribe());
+        return;
+      } catch (error) {
+        this.logger.warn(`cannot subscribe to ${TOPICS.tunnels} yet: ${(error as Error).message}`);
+        await sleep(RETRY_MS);
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { IoTSecureTunnelingClient, OpenTunnelCommand, OpenTunnelCommandInput } from '@aws-sdk/client-iotsecuretunneling';
+import { awsClientConfig, ProductionApp, spawnProductionApp, startTestApp, TestApp, waitUntilReady } from '@rekey/testing';
+import { LocalProxy, LocalProxyOptions, ProtocolVersion } from '@rekey/tunnel-protocol';
+import { once } from 'node:events';
+import { AddressInfo, createConnection, createServer, Server } from 'node:net';
+import { TunnelRelayAppModule } from '../src/app.module';
+
+/** The tunnels API as a process of its own (another app: run from its source), on the real servers. */
+export async function spawnTunnelsApp(env: NodeJS.ProcessEnv = {}): Promise<{ app: ProductionApp; api: IoTSecureTunnelingClient }> {
+  const app = await spawnProductionApp('tunnels', env, { fromSource: true });
+  await waitUntilReady(app);
+  return { app, api: new IoTSecureTunnelingClient(awsClientConfig(app.url)) };
+}
+
+/** A relay replica in this process. */
+export function startRelay(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+  return startTestApp('tunnel-relay', (config) => TunnelRelayAppModule.register(config), env);
+}
+
+/** Stops a spawned app and waits for its exit. */
+export async function stopApp(app: ProductionApp | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (!app || app.process.exitCode !== null) return;
+  app.process.kill(signal);
+  await app.exited;
+}
+
+export async function openTunnel(api: IoTSecureTunnelingClient, input: OpenTunnelCommandInput = {}) {
+  const opened = await api.send(new OpenTunnelCommand(input));
+  return { tunnelId: opened.tunnelId!, source: opened.sourceAccessToken!, destination: opened.destinationAccessToken! };
+}
+
+/** A TCP echo server, standing in for SSH and the like. */
+export async function startEchoServer(prefix = ''): Promise<{ port: number; server: Server }> {
+  const server = createServer((socket) => socket.on('data', (chunk) => socket.write(prefix ? Buffer.concat([Buffer.from(prefix), chunk]) : chunk)).on('error', () => socket.destroy()));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { port: (server.address() as AddressInfo).port, server };
+}
+
+/** Sends `text` to a local port and resolves with the first `expected.length` bytes that come back. */
+export async function roundTrip(port: number, text: string, expectedLength = text.length): Promise<string> {
+  const socket = createConnection({ host: '127.0.0.1', port });
+  await once(socket, 'connect');
+  const chunks: Buffer[] = [];
+  let received = 0;
+  const answer = new Promise<string>((resolve, reject) => {
+    socket.on('data', (chunk) => {
+      chunks.push(chunk);
+      received += chunk.length;
+      if (received >= expectedLength) resolve(Buffer.concat(chunks).toString());
+    });
+    socket.on('error', reject);
+    socket.on('close', () => reject(new Error(`closed after ${received} bytes`)));
+  });
+  socket.write(text);
+  try {
+    return await answer;
+  } finally {
+    socket.destroy();
+  }
+}
+
+export function relayEndpoint(relay: { url: string }): string {
+  return relay.url.replace(/^http/, 'ws');
+}
+
+/** A started local proxy of the project's own (tools/local-proxy). */
+export async function startProxy(relay: { url: string }, options: Omit<LocalProxyOptions, 'endpoint' | 'version'> & { version?: ProtocolVersion }): Promise<LocalProxy> {
+  const proxy = new LocalProxy({ endpoint: relayEndpoint(relay), version: 3, ...options });
+  await proxy.start();
+  return proxy;
+}

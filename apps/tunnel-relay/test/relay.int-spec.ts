@@ -1,0 +1,49 @@
+import { IoTSecureTunnelingClient } from '@aws-sdk/client-iotsecuretunneling';
+import { ProductionApp, TestApp } from '@rekey/testing';
+import { LocalProxy } from '@rekey/tunnel-protocol';
+import { Server } from 'node:net';
+import { openTunnel, roundTrip, spawnTunnelsApp, startEchoServer, startProxy, startRelay, stopApp } from './relay-harness';
+
+describe('tunnel relay carrying TCP traffic between local proxies', () => {
+  let tunnels: ProductionApp;
+  let relay: TestApp;
+  let api: IoTSecureTunnelingClient;
+  let echo: { port: number; server: Server };
+  let other: { port: number; server: Server };
+  const proxies: LocalProxy[] = [];
+  const proxy = async (...args: Parameters<typeof startProxy>) => {
+    const started = await startProxy(...args);
+    proxies.push(started);
+    return started;
+  };
+
+  beforeAll(async () => {
+    [{ app: tunnels, api }, relay] = await Promise.all([spawnTunnelsApp(), startRelay()]);
+    echo = await startEchoServer();
+    other = await startEchoServer('other:');
+  });
+  afterEach(async () => {
+    await Promise.all(proxies.splice(0).map((p) => p.stop()));
+  });
+  afterAll(async () => {
+    echo.server.close();
+    other.server.close();
+    await relay?.close();
+    await stopApp(tunnels);
+  });
+
+  it('V3: several services, several simultaneous connections per service', async () => {
+    const tunnel = await openTunnel(api, { destinationConfig: { services: ['SSH', 'HTTP'] } });
+    await proxy(relay, { mode: 'destination', token: tunnel.destination, services: { SSH: echo.port, HTTP: other.port } });
+    const source = await proxy(relay, { mode: 'source', token: tunnel.source, services: { SSH: 0, HTTP: 0 } });
+    expect(source.announcedServices).toEqual(['SSH', 'HTTP']);
+    const big = 'x'.repeat(200_000);
+    const answers = await Promise.all([
+      roundTrip(source.port('SSH'), 'ssh-1'),
+      roundTrip(source.port('SSH'), 'ssh-2'),
+      roundTrip(source.port('SSH'), big),
+      roundTrip(source.port('HTTP'), 'web', 'other:web'.length),
+    ]);
+    expect(answers).toEqual(['ssh-1', 'ssh-2', big, 'other:web']);
+  });
+});
