@@ -2,6 +2,7 @@ import { IoTSecureTunnelingClient, OpenTunnelCommand, OpenTunnelCommandInput } f
 import { awsClientConfig, ProductionApp, spawnProductionApp, startTestApp, TestApp, waitUntilReady } from '@rekey/testing';
 import { LocalProxy, LocalProxyOptions, ProtocolVersion } from '@rekey/tunnel-protocol';
 import { once } from 'node:events';
+import WebSocket from 'ws';
 import { AddressInfo, createConnection, createServer, Server } from 'node:net';
 import { TunnelRelayAppModule } from '../src/app.module';
 
@@ -69,4 +70,30 @@ export async function startProxy(relay: { url: string }, options: Omit<LocalProx
   const proxy = new LocalProxy({ endpoint: relayEndpoint(relay), version: 3, ...options });
   await proxy.start();
   return proxy;
+}
+
+/** The HTTP status a handshake gets (101 when it is accepted; the socket is then closed). */
+export function handshakeStatus(relay: { url: string }, init: { path?: string; headers?: Record<string, string>; protocols?: string[] }): Promise<number> {
+  const socket = new WebSocket(`${relayEndpoint(relay)}${init.path ?? '/tunnel?local-proxy-mode=source'}`, init.protocols ?? ['aws.iot.securetunneling-3.0'], { headers: init.headers });
+  return new Promise((resolve, reject) => {
+    socket.on('unexpected-response', (_request, response) => {
+      resolve(response.statusCode!);
+      socket.terminate();
+    });
+    socket.on('open', () => {
+      resolve(101);
+      socket.terminate();
+    });
+    socket.on('error', (error) => (error.message.includes('Unexpected server response') ? undefined : reject(error)));
+  });
+}
+
+/** A bare protocol client: sends raw bytes and reports the close it gets. */
+export async function rawPeer(relay: { url: string }, mode: 'source' | 'destination', token: string, protocol = 'aws.iot.securetunneling-3.0') {
+  const socket = new WebSocket(`${relayEndpoint(relay)}/tunnel?local-proxy-mode=${mode}`, [protocol], { headers: { 'access-token': token } });
+  const received: Buffer[] = [];
+  socket.on('message', (data: Buffer) => received.push(data));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  await once(socket, 'open');
+  return { socket, received, closed };
 }

@@ -46,4 +46,34 @@ describe('tunnel relay carrying TCP traffic between local proxies', () => {
     ]);
     expect(answers).toEqual(['ssh-1', 'ssh-2', big, 'other:web']);
   });
+
+  it('V2: several services, one stream each', async () => {
+    const tunnel = await openTunnel(api, { destinationConfig: { services: ['SSH', 'HTTP'] } });
+    await proxy(relay, { mode: 'destination', version: 2, token: tunnel.destination, services: { SSH: echo.port, HTTP: other.port } });
+    const source = await proxy(relay, { mode: 'source', version: 2, token: tunnel.source, services: { SSH: 0, HTTP: 0 } });
+    expect(await roundTrip(source.port('SSH'), 'ssh')).toBe('ssh');
+    expect(await roundTrip(source.port('HTTP'), 'web', 'other:web'.length)).toBe('other:web');
+  });
+
+  it('V1: one service, no serviceId on the wire', async () => {
+    const tunnel = await openTunnel(api, { destinationConfig: { services: ['SSH'] } });
+    await proxy(relay, { mode: 'destination', version: 1, token: tunnel.destination, services: { SSH: echo.port } });
+    const source = await proxy(relay, { mode: 'source', version: 1, token: tunnel.source, services: { SSH: 0 } });
+    expect(source.announcedServices).toBeUndefined();
+    expect(await roundTrip(source.port('SSH'), 'v1 bytes')).toBe('v1 bytes');
+  });
+
+  it('V1 source and V3 destination interoperate through the relay', async () => {
+    const tunnel = await openTunnel(api, { destinationConfig: { services: ['SSH'] } });
+    await proxy(relay, { mode: 'destination', version: 3, token: tunnel.destination, services: { SSH: echo.port } });
+    const source = await proxy(relay, { mode: 'source', version: 1, token: tunnel.source, services: { SSH: 0 } });
+    expect(await roundTrip(source.port('SSH'), 'mixed')).toBe('mixed');
+  });
+
+  it('V3 source and V1 destination interoperate through the relay', async () => {
+    const tunnel = await openTunnel(api, { destinationConfig: { services: ['SSH'] } });
+    await proxy(relay, { mode: 'destination', version: 1, token: tunnel.destination, services: { SSH: echo.port } });
+    const source = await proxy(relay, { mode: 'source', version: 3, token: tunnel.source, services: { SSH: 0 } });
+    expect(await roundTrip(source.port('SSH'), 'mixed the other way')).toBe('mixed the other way');
+  });
 });

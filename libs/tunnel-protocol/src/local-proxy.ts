@@ -48,6 +48,7 @@ export class LocalProxy extends EventEmitter {
   private socket?: WebSocket;
   private deframer = new MessageDeframer();
   private readonly servers = new Map<string, Server>();
+  private readonly accepted = new Set<Socket>();
   private readonly streams = new Map<string, Stream>();
   private nextStreamId = 1;
   private stopped = false;
@@ -78,6 +79,7 @@ export class LocalProxy extends EventEmitter {
     this.stopped = true;
     for (const stream of this.streams.values()) for (const socket of stream.connections.values()) socket.destroy();
     this.streams.clear();
+    for (const socket of this.accepted) socket.destroy();
     if (terminate) this.socket?.terminate();
     else this.socket?.close(1000);
     await Promise.all([...this.servers.values()].map((server) => new Promise((resolve) => server.close(resolve))));
@@ -167,7 +169,11 @@ export class LocalProxy extends EventEmitter {
 
   private async listen(): Promise<void> {
     for (const [serviceId, port] of Object.entries(this.options.services)) {
-      const server = createServer((socket) => this.accept(serviceId, socket));
+      const server = createServer((socket) => {
+        this.accepted.add(socket);
+        socket.once('close', () => this.accepted.delete(socket));
+        this.accept(serviceId, socket);
+      });
       server.listen(Number(port), '127.0.0.1');
       await once(server, 'listening');
       this.servers.set(serviceId, server);

@@ -66,6 +66,8 @@ export class RelayServer implements OnApplicationBootstrap, OnApplicationShutdow
     const channelId = randomUUID();
     handshakes.set(request, { request: handshake, channelId });
     this.wss.handleUpgrade(request, socket, head, (ws) => {
+      // Frame-level violations (oversize 1009, bad opcodes 1002) are answered by ws with a close; nothing else to do.
+      ws.on('error', () => undefined);
       const peer = new Peer(ws, admitted, handshake.version, channelId);
       this.registry.join(peer);
       // A rotation applied between the token check and the join has already been broadcast: check again.
