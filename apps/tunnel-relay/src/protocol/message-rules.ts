@@ -63,16 +63,23 @@ export class StreamTable {
 }
 
 /**
- * The message as a peer of `version` understands it, or undefined when that version has no such
- * message: V1 knows no serviceId, V1 and V2 no connections. A V1 message reaching a V2/V3 peer of
- * a single-service tunnel gets that service.
+ * In a single-service tunnel a message without serviceId (V1, or V2/V3 peers that omit it) is about
+ * that service: naming it lets V1 and V3 peers share streams and keeps the serviceId rules about
+ * what each message means rather than how each version spells it.
  */
-export function adaptForPeer(message: TunnelMessage, version: ProtocolVersion, services: readonly string[]): TunnelMessage | undefined {
+export function withImpliedService(message: TunnelMessage, services: readonly string[]): TunnelMessage {
+  return !message.serviceId && services.length === 1 && STREAM_BOUND.has(message.type) ? { ...message, serviceId: services[0] } : message;
+}
+
+/**
+ * The message as a peer of `version` understands it, or undefined when that version has no such
+ * message: V1 knows no serviceId, V1 and V2 no connections.
+ */
+export function adaptForPeer(message: TunnelMessage, version: ProtocolVersion): TunnelMessage | undefined {
   const connectionBound = message.type === TunnelMessageType.CONNECTION_START || message.type === TunnelMessageType.CONNECTION_RESET;
   if (version < 3 && connectionBound) return undefined;
   let adapted = message;
   if (version < 3 && message.connectionId !== undefined) adapted = { ...adapted, connectionId: undefined };
   if (version === 1 && message.serviceId) adapted = { ...adapted, serviceId: undefined };
-  if (version > 1 && !message.serviceId && services.length === 1 && STREAM_BOUND.has(message.type)) adapted = { ...adapted, serviceId: services[0] };
   return adapted;
 }

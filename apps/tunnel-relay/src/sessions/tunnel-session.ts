@@ -1,6 +1,6 @@
 import { PeerMode } from '@rekey/contracts';
 import { decodeMessage, MalformedMessageError, TunnelMessage, TunnelMessageType } from '@rekey/tunnel-protocol';
-import { adaptForPeer, judgeClientMessage, StreamTable } from '../protocol/message-rules';
+import { adaptForPeer, judgeClientMessage, StreamTable, withImpliedService } from '../protocol/message-rules';
 import { CLOSE } from './close-codes';
 import { Peer } from './peer';
 
@@ -53,15 +53,16 @@ export class TunnelSession {
     const forward: Array<Buffer | TunnelMessage> = [];
     const bounce: TunnelMessage[] = [];
     for (const bytes of sender.deframer.push(data)) {
-      let message: TunnelMessage;
+      let received: TunnelMessage;
       try {
-        message = decodeMessage(bytes);
+        received = decodeMessage(bytes);
       } catch (error) {
         if (!(error instanceof MalformedMessageError)) throw error;
         sender.close(CLOSE.protocolError.code, CLOSE.protocolError.reason);
         return 0;
       }
-      const verdict = judgeClientMessage(message, LOCAL_PROXY_MODE[sender.mode]);
+      const verdict = judgeClientMessage(received, LOCAL_PROXY_MODE[sender.mode]);
+      const message = withImpliedService(received, this.services);
       const checked = verdict.action === 'relay' ? this.streams.judge(message) : verdict;
       if (checked.action === 'close') {
         sender.close(CLOSE.protocolError.code, `${CLOSE.protocolError.reason}: ${checked.reason}`);
@@ -73,8 +74,8 @@ export class TunnelSession {
         if (reset) bounce.push(reset);
         continue;
       }
-      const adapted = adaptForPeer(message, target.version, this.services);
-      if (adapted === message) forward.push(Buffer.concat([lengthPrefix(bytes.length), bytes]));
+      const adapted = adaptForPeer(message, target.version);
+      if (adapted === received) forward.push(Buffer.concat([lengthPrefix(bytes.length), bytes]));
       else if (adapted) forward.push(adapted);
     }
     sender.send(bounce);
@@ -93,7 +94,7 @@ export class TunnelSession {
     const streams = this.streams.drain();
     const other = this.peers[OTHER[gone]];
     if (!other) return;
-    other.send(streams.map(({ serviceId, streamId }) => adaptForPeer({ type: TunnelMessageType.STREAM_RESET, streamId, ...(serviceId && { serviceId }) }, other.version, this.services)!));
+    other.send(streams.map(({ serviceId, streamId }) => adaptForPeer({ type: TunnelMessageType.STREAM_RESET, streamId, ...(serviceId && { serviceId }) }, other.version)!));
   }
 }
 
