@@ -1,5 +1,6 @@
-import { IoTSecureTunnelingClient } from '@aws-sdk/client-iotsecuretunneling';
-import { ProductionApp, TestApp } from '@rekey/testing';
+import { DescribeTunnelCommand, IoTSecureTunnelingClient } from '@aws-sdk/client-iotsecuretunneling';
+import { EVENT_TYPES, TOPICS } from '@rekey/contracts';
+import { eventually, ProductionApp, TestApp, TopicTail } from '@rekey/testing';
 import { LocalProxy } from '@rekey/tunnel-protocol';
 import { Server } from 'node:net';
 import { openTunnel, roundTrip, spawnTunnelsApp, startEchoServer, startProxy, startRelay, stopApp } from './relay-harness';
@@ -75,5 +76,30 @@ describe('tunnel relay carrying TCP traffic between local proxies', () => {
     await proxy(relay, { mode: 'destination', version: 1, token: tunnel.destination, services: { SSH: echo.port } });
     const source = await proxy(relay, { mode: 'source', version: 3, token: tunnel.source, services: { SSH: 0 } });
     expect(await roundTrip(source.port('SSH'), 'mixed the other way')).toBe('mixed the other way');
+  });
+
+  it('publishes PeerConnected / PeerDisconnected, which DescribeTunnel shows as CONNECTED then DISCONNECTED', async () => {
+    const events = await TopicTail.start(TOPICS['tunnel-relay']);
+    const tunnel = await openTunnel(api, { destinationConfig: { services: ['SSH'] } });
+    const states = async () => {
+      const { tunnel: described } = await api.send(new DescribeTunnelCommand({ tunnelId: tunnel.tunnelId }));
+      return [described!.sourceConnectionState!.status, described!.destinationConnectionState!.status, described!.destinationConnectionState!.lastUpdatedAt];
+    };
+    const destination = await proxy(relay, { mode: 'destination', token: tunnel.destination, services: { SSH: echo.port } });
+    const connected = await events.find(EVENT_TYPES.tunnelRelay.PeerConnected, tunnel.tunnelId);
+    expect(connected.data).toEqual({ tenant: '111111111111', tunnelId: tunnel.tunnelId, tunnelArn: expect.stringContaining(tunnel.tunnelId), mode: 'DESTINATION', at: expect.any(String) });
+    expect(connected.raw).not.toContain(tunnel.destination);
+    await eventually(async () => ((await states())[1] === 'CONNECTED' ? true : undefined), 10_000, 'CONNECTED');
+    expect((await states())[0]).toBe('DISCONNECTED');
+
+    await destination.stop();
+    await events.find(EVENT_TYPES.tunnelRelay.PeerDisconnected, tunnel.tunnelId);
+    const [, status, lastUpdatedAt] = await eventually(async () => {
+      const now = await states();
+      return now[1] === 'DISCONNECTED' ? now : undefined;
+    }, 10_000, 'DISCONNECTED');
+    expect(status).toBe('DISCONNECTED');
+    expect((lastUpdatedAt as Date).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    await events.stop();
   });
 });

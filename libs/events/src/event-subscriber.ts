@@ -38,6 +38,7 @@ export class EventSubscriber implements OnApplicationShutdown {
   private readonly logger = new Logger(EventSubscriber.name);
   private readonly subscriptions = new Set<Subscription>();
   private deadLetters?: Producer;
+  private shuttingDown = false;
 
   private readonly lag?: Gauge<'topic' | 'partition' | 'group'>;
 
@@ -91,7 +92,27 @@ export class EventSubscriber implements OnApplicationShutdown {
     return subscription;
   }
 
+  /**
+   * {@link subscribe} without holding up start-up: retries every 2 s while Kafka or the topic is
+   * away (e.g. another app's topic not created yet); `onSubscribed` runs once it is running.
+   */
+  subscribeInBackground(options: SubscriptionOptions, onSubscribed: () => void = () => undefined): void {
+    void (async () => {
+      for (let attempt = 1; !this.shuttingDown; attempt += 1) {
+        try {
+          await this.subscribe(options);
+          onSubscribed();
+          return;
+        } catch (error) {
+          if (attempt === 1) this.logger.warn(`cannot subscribe ${options.groupId} to ${options.topics.join(', ')} yet, retrying: ${(error as Error).message}`);
+          await sleep(2_000);
+        }
+      }
+    })();
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     await this.deadLetters?.disconnect();
   }

@@ -1,7 +1,6 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_TYPES, TOPICS, TunnelClosedData, TunnelTokenRotatedData } from '@rekey/contracts';
-import { EventSubscriber, ReceivedEvent, Subscription } from '@rekey/events';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { EventSubscriber, ReceivedEvent } from '@rekey/events';
 import { SessionRegistry } from '../sessions/session-registry';
 import { TunnelProjection, verifiersOf } from './tunnel-projection.service';
 
@@ -9,7 +8,6 @@ import { TunnelProjection, verifiersOf } from './tunnel-projection.service';
 export const PROJECTION_GROUP = 'tunnel-relay.projection';
 /** Broadcast: every replica sees every event as it comes, to cut its own peers. */
 export const REVOCATION_GROUP = 'tunnel-relay.revocations';
-const RETRY_MS = 2_000;
 
 /**
  * Consumes rekey.tunnels.v1 twice: into the projection (admission reads it), and on every replica
@@ -18,8 +16,7 @@ const RETRY_MS = 2_000;
  */
 @Injectable()
 export class TunnelsFeedConsumer implements OnApplicationBootstrap {
-  private readonly logger = new Logger(TunnelsFeedConsumer.name);
-  private readonly subscriptions: Subscription[] = [];
+  private running = 0;
 
   constructor(
     private readonly subscriber: EventSubscriber,
@@ -29,12 +26,13 @@ export class TunnelsFeedConsumer implements OnApplicationBootstrap {
 
   /** True once both subscriptions run. */
   get subscribed(): boolean {
-    return this.subscriptions.length === 2;
+    return this.running === 2;
   }
 
   onApplicationBootstrap(): void {
-    void this.subscribePatiently(() => this.subscriber.subscribe({ groupId: PROJECTION_GROUP, topics: [TOPICS.tunnels], fromBeginning: true, handle: (event) => this.projection.apply(event) }));
-    void this.subscribePatiently(() => this.subscriber.subscribe({ groupId: REVOCATION_GROUP, topics: [TOPICS.tunnels], broadcast: true, handle: (event) => this.enforce(event) }));
+    const started = () => (this.running += 1);
+    this.subscriber.subscribeInBackground({ groupId: PROJECTION_GROUP, topics: [TOPICS.tunnels], fromBeginning: true, handle: (event) => this.projection.apply(event) }, started);
+    this.subscriber.subscribeInBackground({ groupId: REVOCATION_GROUP, topics: [TOPICS.tunnels], broadcast: true, handle: (event) => this.enforce(event) }, started);
   }
 
   /** Applies `event` and cuts the local peers it revokes. */
@@ -47,17 +45,5 @@ export class TunnelsFeedConsumer implements OnApplicationBootstrap {
       this.registry.closeTunnel((event.data as TunnelClosedData).tunnelId);
     }
     await this.projection.apply(event);
-  }
-
-  private async subscribePatiently(subscribe: () => Promise<Subscription>): Promise<void> {
-    for (;;) {
-      try {
-        this.subscriptions.push(await subscribe());
-        return;
-      } catch (error) {
-        this.logger.warn(`cannot subscribe to ${TOPICS.tunnels} yet: ${(error as Error).message}`);
-        await sleep(RETRY_MS);
-      }
-    }
   }
 }

@@ -1,4 +1,4 @@
-import { TunnelMessageType as T } from '@rekey/tunnel-protocol';
+import { TunnelMessage, TunnelMessageType as T } from '@rekey/tunnel-protocol';
 import { adaptForPeer, judgeClientMessage, StreamTable, withImpliedService } from './message-rules';
 
 describe('client message rules (V3 guide)', () => {
@@ -12,7 +12,7 @@ describe('client message rules (V3 guide)', () => {
     ['CONNECTION_START with streamId 0', { type: T.CONNECTION_START, connectionId: 2 }, 'source'],
     ['availableServiceIds outside SERVICE_IDS', { type: T.DATA, streamId: 1, availableServiceIds: ['A'] }, 'source'],
     ['a payload over 63 KiB', { type: T.DATA, streamId: 1, payload: Buffer.alloc(64_513) }, 'source'],
-  ] as const)('closes on %s', (_what, message, sender) => {
+  ] as Array<[string, TunnelMessage, 'source' | 'destination']>)('closes on %s', (_what, message, sender) => {
     expect(judgeClientMessage(message, sender).action).toBe('close');
   });
 

@@ -3,6 +3,7 @@ import { InjectModel, MongooseModule } from '@nestjs/mongoose';
 import { OutboxRelay } from '@rekey/events';
 import type { Model } from 'mongoose';
 import { Clock } from './clock';
+import { PeerConnectionsConsumer } from './peer-connections.consumer';
 import { TunnelAccessVerifier } from './tunnel-access-verifier';
 import { TUNNEL_MODEL, TunnelSchema } from './tunnel.schema';
 import { TunnelSweeper } from './tunnel-sweeper';
@@ -12,7 +13,7 @@ import { TunnelsRepository } from './tunnels.repository';
 import { TunnelsService } from './tunnels.service';
 import { TunnelsSettings } from './tunnels.settings';
 
-/** IoT Secure Tunneling: the API, the token verifier the relay uses, and the expiry sweeper. */
+/** IoT Secure Tunneling: the API, the token verifier, the expiry sweeper, and the connection states the relay reports. */
 @Module({
   imports: [MongooseModule.forFeature([{ name: TUNNEL_MODEL, schema: TunnelSchema }])],
   controllers: [TunnelsController],
@@ -24,6 +25,7 @@ import { TunnelsSettings } from './tunnels.settings';
     TunnelsService,
     TunnelAccessVerifier,
     TunnelSweeper,
+    PeerConnectionsConsumer,
   ],
   exports: [TunnelAccessVerifier],
 })
