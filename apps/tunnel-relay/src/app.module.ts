@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventsModule } from '@rekey/events';
 import { PlatformModule, RekeyConfig } from '@rekey/platform';
+import { TokensModule } from '@rekey/tokens';
 import { TunnelRelayModule } from './tunnel-relay.module';
 
 @Module({})
@@ -8,7 +9,7 @@ export class TunnelRelayAppModule {
   static register(config: RekeyConfig): DynamicModule {
     return {
       module: TunnelRelayAppModule,
-      imports: [PlatformModule.forRoot(config), EventsModule.forRoot({ app: 'tunnel-relay' }), TunnelRelayModule],
+      imports: [PlatformModule.forRoot(config), TokensModule, EventsModule.forRoot({ app: 'tunnel-relay' }), TunnelRelayModule],
     };
   }
 }

@@ -3,6 +3,7 @@ import { InjectModel, MongooseModule } from '@nestjs/mongoose';
 import { OutboxRelay } from '@rekey/events';
 import { READINESS_CHECKS } from '@rekey/platform';
 import type { Model } from 'mongoose';
+import { DeviceNotifier } from './notify/device-notifier';
 import { PEER_MODEL, PeerSchema } from './peers/peer.schema';
 import { PeersRepository } from './peers/peers.repository';
 import { ProjectionHealth } from './projection/projection.health';
@@ -16,7 +17,7 @@ import { RelayServer } from './sessions/relay-server';
 import { SessionRegistry } from './sessions/session-registry';
 import { PeerEvents } from './tunnel-relay.events';
 
-/** The Secure Tunneling data plane: the projection of the tunnels topic, admission, sessions, peer events. */
+/** The Secure Tunneling data plane: the projection of the tunnels topic, admission, sessions, peer events, device notifications. */
 @Global()
 @Module({
   imports: [
@@ -37,6 +38,7 @@ import { PeerEvents } from './tunnel-relay.events';
     AdmissionService,
     SessionRegistry,
     RelayServer,
+    DeviceNotifier,
   ],
   exports: [READINESS_CHECKS],
 })

@@ -2,13 +2,14 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { TOPICS } from '@rekey/contracts';
 import { KAFKA } from '@rekey/platform';
 import { Admin, Kafka } from 'kafkajs';
-import { PROJECTION_GROUP, TunnelsFeedConsumer } from './tunnels-feed.consumer';
+import { DeviceNotifier } from '../notify/device-notifier';
+import { TunnelsFeedConsumer } from './tunnels-feed.consumer';
 
 /** Events of rekey.tunnels.v1 the projection may be behind and still serve tokens. */
 export const MAX_PROJECTION_LAG = 100;
 const CHECK_TIMEOUT_MS = 1_500;
 
-/** Readiness of the projection: both subscriptions running and the durable group close to the topic's end. */
+/** Readiness of the projection: its subscriptions running and the durable group close to the topic's end. */
 @Injectable()
 export class ProjectionHealth implements OnApplicationShutdown {
   private readonly admin: Admin;
@@ -16,12 +17,13 @@ export class ProjectionHealth implements OnApplicationShutdown {
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     private readonly feed: TunnelsFeedConsumer,
+    private readonly notifier: DeviceNotifier,
   ) {
     this.admin = kafka.admin({ retry: { retries: 0 } });
   }
 
   async check(): Promise<Record<string, Record<string, unknown>>> {
-    if (!this.feed.subscribed) return { projection: { status: 'down', message: 'not subscribed to the tunnels topic yet' } };
+    if (!this.feed.subscribed || !this.notifier.subscribed) return { projection: { status: 'down', message: 'not subscribed to the tunnels topic yet' } };
     try {
       const lag = await Promise.race([this.lag(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref())]);
       return { projection: { status: lag <= MAX_PROJECTION_LAG ? 'up' : 'down', lag } };
@@ -33,7 +35,7 @@ export class ProjectionHealth implements OnApplicationShutdown {
   /** Events of the topic the durable group has not committed yet, over all partitions. */
   private async lag(): Promise<number> {
     await this.admin.connect();
-    const [ends, [committed]] = await Promise.all([this.admin.fetchTopicOffsets(TOPICS.tunnels), this.admin.fetchOffsets({ groupId: PROJECTION_GROUP, topics: [TOPICS.tunnels] })]);
+    const [ends, [committed]] = await Promise.all([this.admin.fetchTopicOffsets(TOPICS.tunnels), this.admin.fetchOffsets({ groupId: this.feed.projectionGroup, topics: [TOPICS.tunnels] })]);
     const at = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
     return ends.reduce((sum, end) => {
       const offset = at.get(end.partition) ?? -1;

@@ -1,13 +1,13 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_TYPES, TOPICS, TunnelClosedData, TunnelTokenRotatedData } from '@rekey/contracts';
 import { EventSubscriber, ReceivedEvent } from '@rekey/events';
+import { REKEY_CONFIG, RekeyConfig } from '@rekey/platform';
+import { consumerGroup } from '../consumer-groups';
 import { SessionRegistry } from '../sessions/session-registry';
 import { TunnelProjection, verifiersOf } from './tunnel-projection.service';
 
-/** Durable: every event reaches the projection once, whichever replica handles it, from the topic's start. */
-export const PROJECTION_GROUP = 'tunnel-relay.projection';
 /** Broadcast: every replica sees every event as it comes, to cut its own peers. */
-export const REVOCATION_GROUP = 'tunnel-relay.revocations';
+const REVOCATION_GROUP = 'tunnel-relay.revocations';
 
 /**
  * Consumes rekey.tunnels.v1 twice: into the projection (admission reads it), and on every replica
@@ -17,12 +17,17 @@ export const REVOCATION_GROUP = 'tunnel-relay.revocations';
 @Injectable()
 export class TunnelsFeedConsumer implements OnApplicationBootstrap {
   private running = 0;
+  /** Durable: every event reaches the projection once, whichever replica handles it, from the topic's start. */
+  readonly projectionGroup: string;
 
   constructor(
+    @Inject(REKEY_CONFIG) config: RekeyConfig,
     private readonly subscriber: EventSubscriber,
     private readonly projection: TunnelProjection,
     private readonly registry: SessionRegistry,
-  ) {}
+  ) {
+    this.projectionGroup = consumerGroup(config, 'projection');
+  }
 
   /** True once both subscriptions run. */
   get subscribed(): boolean {
@@ -31,7 +36,7 @@ export class TunnelsFeedConsumer implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     const started = () => (this.running += 1);
-    this.subscriber.subscribeInBackground({ groupId: PROJECTION_GROUP, topics: [TOPICS.tunnels], fromBeginning: true, handle: (event) => this.projection.apply(event) }, started);
+    this.subscriber.subscribeInBackground({ groupId: this.projectionGroup, topics: [TOPICS.tunnels], fromBeginning: true, handle: (event) => this.projection.apply(event) }, started);
     this.subscriber.subscribeInBackground({ groupId: REVOCATION_GROUP, topics: [TOPICS.tunnels], broadcast: true, handle: (event) => this.enforce(event) }, started);
   }
 
