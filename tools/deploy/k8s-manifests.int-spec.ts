@@ -39,7 +39,7 @@ function validateAgainstSchema(object: K8sObject): void {
   new models[object.kind](object).validate();
 }
 
-const apps = ['bots', 'tunnels', 'chat'];
+const apps = ['bots', 'tunnels', 'chat', 'tunnel-relay'];
 
 describe.each(['dev', 'prod'])('the %s overlay', (overlay) => {
   const objects = render(overlay);
@@ -51,8 +51,12 @@ describe.each(['dev', 'prod'])('the %s overlay', (overlay) => {
   });
 
   it('has a Deployment, Service, HPA and PDB per app, and the topics Job', () => {
-    for (const kind of ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
+    for (const kind of ['HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
       expect(byKind(kind).map((o) => o.metadata.name).sort()).toEqual(apps.map((app) => `rekey-${app}`).sort());
+    }
+    // Plus the MQTT broker the tunnel relay notifies devices through.
+    for (const kind of ['Deployment', 'Service']) {
+      expect(byKind(kind).map((o) => o.metadata.name).sort()).toEqual([...apps, 'mqtt'].map((name) => `rekey-${name}`).sort());
     }
     expect(byKind('Job').map((o) => o.metadata.name)).toEqual(['rekey-topics']);
   });
