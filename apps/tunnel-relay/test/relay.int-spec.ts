@@ -2,7 +2,12 @@ import { DescribeTunnelCommand, IoTSecureTunnelingClient } from '@aws-sdk/client
 import { EVENT_TYPES, TOPICS } from '@rekey/contracts';
 import { eventually, ProductionApp, TestApp, TopicTail } from '@rekey/testing';
 import { LocalProxy } from '@rekey/tunnel-protocol';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { openTunnel, roundTrip, spawnTunnelsApp, startEchoServer, startProxy, startRelay, stopApp } from './relay-harness';
 
 describe('tunnel relay carrying TCP traffic between local proxies', () => {
@@ -101,5 +106,32 @@ describe('tunnel relay carrying TCP traffic between local proxies', () => {
     expect(status).toBe('DISCONNECTED');
     expect((lastUpdatedAt as Date).getTime()).toBeGreaterThan(Date.now() - 60_000);
     await events.stop();
+  });
+
+
+  it('serves wss (REKEY_TLS_CERT_FILE / REKEY_TLS_KEY_FILE) with TLS 1.2+ to a local proxy that trusts its CA, and refuses TLS 1.1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relay-tls-'));
+    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-days', '1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    const tlsRelay = await startRelay({ REKEY_TLS_CERT_FILE: cert, REKEY_TLS_KEY_FILE: key });
+    try {
+      expect(tlsRelay.url).toMatch(/^https:/);
+      const tunnel = await openTunnel(api, { destinationConfig: { services: ['SSH'] } });
+      const ca = readFileSync(cert);
+      const destination = await startProxy(tlsRelay, { mode: 'destination', token: tunnel.destination, services: { SSH: echo.port }, ca });
+      const source = await startProxy(tlsRelay, { mode: 'source', token: tunnel.source, services: { SSH: 0 }, ca });
+      expect(await roundTrip(source.port('SSH'), 'over tls')).toBe('over tls');
+      await Promise.all([source.stop(), destination.stop()]);
+
+      const port = Number(new URL(tlsRelay.url).port);
+      const outcome = await new Promise<string>((resolve) => {
+        const socket = tlsConnect({ host: '127.0.0.1', port, ca, minVersion: 'TLSv1', maxVersion: 'TLSv1.1' });
+        socket.on('secureConnect', () => resolve('connected'));
+        socket.on('error', () => resolve('refused'));
+      });
+      expect(outcome).toBe('refused');
+    } finally {
+      await tlsRelay.close();
+    }
   });
 });

@@ -106,7 +106,7 @@ function perOperationLimits(setting: string): Record<string, number> {
 
 function devDefaults(app: AppName): Partial<Record<keyof RekeyEnvironment, string>> {
   return {
-    MONGO_URI: `mongodb://127.0.0.1:27017/rekey_${app}`,
+    MONGO_URI: `mongodb://127.0.0.1:27017/rekey_${app.replace(/-/g, '_')}`,
     KAFKA_BROKERS: '127.0.0.1:9092',
     AWS_REGION: 'us-east-1',
   };
