@@ -17,9 +17,10 @@ export class PeerEvents {
     private readonly relay: OutboxRelay,
   ) {}
 
-  connected(admission: Admission, channelId: string): void {
+  /** Resolves once recorded (or given up on): other replicas find the end's holder from then on. */
+  connected(admission: Admission, channelId: string, replica: string): Promise<void> {
     const event = this.event(EVENT_TYPES.tunnelRelay.PeerConnected, admission);
-    void this.record(() => this.peers.connected(admission.tunnel.id, admission.mode, channelId, event));
+    return this.record(() => this.peers.connected(admission.tunnel.id, admission.mode, channelId, replica, event));
   }
 
   disconnected(admission: Admission, channelId: string): void {

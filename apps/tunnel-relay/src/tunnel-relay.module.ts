@@ -14,6 +14,7 @@ import { TunnelsFeedConsumer } from './projection/tunnels-feed.consumer';
 import { RelayMetrics } from './relay.metrics';
 import { AdmissionService } from './sessions/admission.service';
 import { RelayServer } from './sessions/relay-server';
+import { ReplicaLinks } from './sessions/replica-links';
 import { SessionRegistry } from './sessions/session-registry';
 import { PeerEvents } from './tunnel-relay.events';
 
@@ -38,6 +39,7 @@ import { PeerEvents } from './tunnel-relay.events';
     AdmissionService,
     SessionRegistry,
     RelayServer,
+    ReplicaLinks,
     DeviceNotifier,
   ],
   exports: [READINESS_CHECKS],

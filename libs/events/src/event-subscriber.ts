@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { KAFKA, METRICS_REGISTRY, subscribePatiently } from '@rekey/platform';
 import { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -23,6 +23,12 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/**
+ * Thrown by a handler for an event that no retry can help (e.g. sealed with a key this app does
+ * not hold): the event is dead-lettered at once.
+ */
+export class PermanentEventError extends Error {}
+
 /** Where events that keep failing go: `<topic>.dlq`, with the group and error in headers. */
 export const deadLetterTopic = (topic: string) => `${topic}.dlq`;
 
@@ -34,7 +40,7 @@ export const deadLetterTopic = (topic: string) => `${topic}.dlq`;
  * succeeded or the event was dead-lettered.
  */
 @Injectable()
-export class EventSubscriber implements OnApplicationShutdown {
+export class EventSubscriber implements BeforeApplicationShutdown {
   private readonly logger = new Logger(EventSubscriber.name);
   private readonly subscriptions = new Set<Subscription>();
   private deadLetters?: Producer;
@@ -111,7 +117,8 @@ export class EventSubscriber implements OnApplicationShutdown {
     })();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database connections close (onApplicationShutdown), so that no handler runs without them. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     await this.deadLetters?.disconnect();
@@ -141,7 +148,7 @@ export class EventSubscriber implements OnApplicationShutdown {
         await this.processed.add(groupId, event.id);
         return;
       } catch (error) {
-        if (attempt >= maxAttempts) return this.deadLetter(topic, groupId, message, error as Error, attempt);
+        if (attempt >= maxAttempts || error instanceof PermanentEventError) return this.deadLetter(topic, groupId, message, error as Error, attempt);
         await sleep(100 * 2 ** (attempt - 1));
         await heartbeat();
       }

@@ -7,9 +7,9 @@ import {
   TunnelOpenedData,
   TunnelTokenRotatedData,
 } from '@rekey/contracts';
-import { EventSubscriber, ReceivedEvent } from '@rekey/events';
+import { EventSubscriber, PermanentEventError, ReceivedEvent } from '@rekey/events';
 import { REKEY_CONFIG, RekeyConfig } from '@rekey/platform';
-import { Keyring, KEYRING } from '@rekey/tokens';
+import { Keyring, KEYRING, SealedTokenError } from '@rekey/tokens';
 import { connect, MqttClient } from 'mqtt';
 import { consumerGroup } from '../consumer-groups';
 import { TunnelViewsRepository } from '../projection/tunnel-views.repository';
@@ -52,7 +52,7 @@ export class DeviceNotifier implements OnApplicationBootstrap, OnApplicationShut
     this.client.on('error', (error) => this.logger.warn(`MQTT: ${error.message}`));
     // Durable, once per tunnel event, from the topic's start (tokens already expired are skipped).
     this.subscriber.subscribeInBackground(
-      { groupId: consumerGroup(this.config, 'device-notifications'), topics: [TOPICS.tunnels], fromBeginning: true, maxAttempts: 3, handle: (event) => this.notify(event) },
+      { groupId: consumerGroup(this.config, 'device-notifications'), topics: [TOPICS.tunnels], fromBeginning: true, handle: (event) => this.notify(event) },
       () => (this.running = true),
     );
   }
@@ -68,11 +68,20 @@ export class DeviceNotifier implements OnApplicationBootstrap, OnApplicationShut
     if (data.thingName === undefined || data.sealedDestinationAccessToken === undefined) return;
     const destination = data.tokens.find((token) => token.kind === 'DestinationAccessToken');
     if (destination?.expiresAt && Date.parse(destination.expiresAt) <= Date.now()) return;
-    const claims = this.keyring.open<SealedDestinationToken>(data.sealedDestinationAccessToken, DESTINATION_TOKEN_SEAL_PURPOSE);
-    if (claims.tunnelId !== event.key) throw new Error('sealed destination token of another tunnel');
+    const claims = this.open(data.sealedDestinationAccessToken);
+    if (claims.tunnelId !== event.key) throw new PermanentEventError('sealed destination token of another tunnel');
     const services = opened ? ((data as TunnelOpenedData).services ?? []) : ((await this.views.findById(claims.tunnelId))?.services ?? []);
     const message = JSON.stringify({ clientAccessToken: claims.destinationAccessToken, clientMode: 'destination', region: this.config.awsRegion, services });
     await this.publish(notifyTopic(data.thingName), message);
+  }
+
+  private open(sealed: string): SealedDestinationToken {
+    try {
+      return this.keyring.open<SealedDestinationToken>(sealed, DESTINATION_TOKEN_SEAL_PURPOSE);
+    } catch (error) {
+      if (error instanceof SealedTokenError) throw new PermanentEventError(`sealed destination token: ${error.message}`);
+      throw error;
+    }
   }
 
   /** QoS 1, bounded: a broker away makes the handler fail, so the subscriber retries then dead-letters. */

@@ -11,10 +11,12 @@ export const PeerSchema = withOutbox(
       _id: { type: String, required: true },
       tunnelId: { type: String, required: true },
       mode: { type: String, required: true, enum: ['SOURCE', 'DESTINATION'] },
-      status: { type: String, required: true, enum: ['CONNECTED', 'DISCONNECTED'] },
+      status: { type: String, enum: ['CONNECTED', 'DISCONNECTED'] },
       /** The WebSocket session (`channel-id`) holding the end, while connected. */
       channelId: String,
-      lastUpdatedAt: { type: Date, required: true },
+      /** Advertised URL of the replica holding the end (replica-to-replica links). */
+      replica: String,
+      lastUpdatedAt: Date,
     },
     { collection: 'peers', versionKey: false },
   ),

@@ -10,6 +10,7 @@ import { RelayMetrics } from '../relay.metrics';
 import { Admission, AdmissionService } from './admission.service';
 import { HandshakeRefusal, HandshakeRequest, parseHandshake } from './handshake';
 import { Peer } from './peer';
+import { LINK_PATH, ReplicaLinks } from './replica-links';
 import { SessionRegistry } from './session-registry';
 import { CLOSE } from './close-codes';
 
@@ -32,6 +33,7 @@ export class RelayServer implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly admission: AdmissionService,
     private readonly registry: SessionRegistry,
     private readonly metrics: RelayMetrics,
+    private readonly links: ReplicaLinks,
   ) {
     this.wss.on('headers', (headers, request) => {
       const handshake = handshakes.get(request);
@@ -50,6 +52,10 @@ export class RelayServer implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
+    if (request.url === LINK_PATH) {
+      const refusal = this.links.accept(request, socket, head);
+      return refusal && refuse(socket, refusal);
+    }
     let handshake: HandshakeRequest;
     let admitted: Admission;
     try {
@@ -70,6 +76,10 @@ export class RelayServer implements OnApplicationBootstrap, OnApplicationShutdow
       ws.on('error', () => undefined);
       const peer = new Peer(ws, admitted, handshake.version, channelId);
       this.registry.join(peer);
+      void this.links
+        .joinAcrossReplicas(peer)
+        .catch((error: Error) => this.logger.warn(`joining across replicas failed: ${error.message}`))
+        .finally(() => this.registry.session(peer.tunnelId)?.greet(peer));
       // A rotation applied between the token check and the join has already been broadcast: check again.
       void this.admission.stillValid(admitted).then(
         (valid) => valid || peer.close(CLOSE.revoked.code, CLOSE.revoked.reason),

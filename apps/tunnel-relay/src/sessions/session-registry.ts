@@ -4,7 +4,7 @@ import { isLive } from '../projection/tunnel-view';
 import { RelayMetrics } from '../relay.metrics';
 import { PeerEvents } from '../tunnel-relay.events';
 import { CLOSE } from './close-codes';
-import { Peer } from './peer';
+import { Peer, TunnelEnd } from './peer';
 import { TunnelSession } from './tunnel-session';
 
 /** The tunnels with peers on this replica: joins, relays, and cuts peers when a token or tunnel dies. */
@@ -18,7 +18,7 @@ export class SessionRegistry implements OnApplicationShutdown {
     private readonly events: PeerEvents,
   ) {}
 
-  /** Makes `peer` its tunnel's end of its mode, replacing (close frame) the previous one. */
+  /** Makes `peer` its tunnel's end of its mode, replacing (close frame) the previous one; its PeerConnected is ReplicaLinks' to record. */
   join(peer: Peer): void {
     const { tunnel } = peer.admission;
     let session = this.sessions.get(tunnel.id);
@@ -28,12 +28,8 @@ export class SessionRegistry implements OnApplicationShutdown {
       this.scheduleExpiry(tunnel.id, tunnel.expiresAt);
     }
     const replaced = session.attach(peer);
-    if (replaced) {
-      replaced.close(CLOSE.replaced.code, CLOSE.replaced.reason);
-      this.metrics.peerGone(replaced.mode);
-    }
+    if (replaced) this.replaced(replaced);
     this.metrics.peerJoined(peer.mode);
-    this.events.connected(peer.admission, peer.channelId);
     const owner = session;
     peer.socket.on('message', (data: Buffer, isBinary: boolean) => {
       if (!isBinary) return peer.close(CLOSE.textFrame.code, CLOSE.textFrame.reason);
@@ -47,7 +43,7 @@ export class SessionRegistry implements OnApplicationShutdown {
     const session = this.sessions.get(tunnelId);
     if (!session) return;
     for (const [mode, verifier] of Object.entries(currentVerifiers) as Array<[PeerMode, string]>) {
-      const peer = session.peer(mode);
+      const peer = session.localPeer(mode);
       if (peer && peer.admission.verifier !== verifier) {
         peer.close(CLOSE.revoked.code, CLOSE.revoked.reason);
         this.metrics.revoked(mode);
@@ -60,15 +56,39 @@ export class SessionRegistry implements OnApplicationShutdown {
     this.sessions.get(tunnelId)?.closeAll(CLOSE.tunnelClosed.code, CLOSE.tunnelClosed.reason);
   }
 
-  /** The local peer of one end, if this replica holds it. */
-  peer(tunnelId: string, mode: PeerMode): Peer | undefined {
-    return this.sessions.get(tunnelId)?.peer(mode);
+  /** The session of a tunnel this replica holds an end of. */
+  session(tunnelId: string): TunnelSession | undefined {
+    return this.sessions.get(tunnelId);
   }
 
   /** Connections are cut without a close frame, so that clients reconnect to another replica. */
   onApplicationShutdown(): void {
     for (const timer of this.expiryTimers.values()) clearTimeout(timer);
-    for (const session of this.sessions.values()) for (const mode of ['SOURCE', 'DESTINATION'] as const) session.peer(mode)?.drop();
+    for (const session of this.sessions.values()) for (const mode of ['SOURCE', 'DESTINATION'] as const) session.localPeer(mode)?.drop();
+  }
+
+  /**
+   * Attaches the link to another replica's end of `tunnelId` (replacing a local peer of that mode);
+   * the session must exist, i.e. this replica holds the other end. False if it does not.
+   */
+  attachRemote(tunnelId: string, remote: TunnelEnd): boolean {
+    const session = this.sessions.get(tunnelId);
+    if (!session) return false;
+    const replaced = session.attach(remote);
+    if (replaced) this.replaced(replaced);
+    return true;
+  }
+
+  /** A link to another replica ended: the local end waits for a new partner. */
+  detachRemote(tunnelId: string, remote: TunnelEnd): void {
+    const session = this.sessions.get(tunnelId);
+    session?.detach(remote);
+    if (session?.empty) this.forget(tunnelId);
+  }
+
+  private replaced(end: TunnelEnd): void {
+    end.close(CLOSE.replaced.code, CLOSE.replaced.reason);
+    if (end instanceof Peer) this.metrics.peerGone(end.mode);
   }
 
   private leave(peer: Peer): void {
@@ -76,11 +96,18 @@ export class SessionRegistry implements OnApplicationShutdown {
     if (!session?.detach(peer)) return;
     this.metrics.peerGone(peer.mode);
     this.events.disconnected(peer.admission, peer.channelId);
-    if (session.empty) {
-      this.sessions.delete(peer.tunnelId);
-      clearTimeout(this.expiryTimers.get(peer.tunnelId));
-      this.expiryTimers.delete(peer.tunnelId);
+    // With no local proxy left, a link to another replica has nothing to carry.
+    const other = peer.mode === 'SOURCE' ? 'DESTINATION' : 'SOURCE';
+    if (!session.localPeer(other)) {
+      session.peer(other)?.close(CLOSE.tunnelClosed.code, 'Local end gone');
+      this.forget(peer.tunnelId);
     }
+  }
+
+  private forget(tunnelId: string): void {
+    this.sessions.delete(tunnelId);
+    clearTimeout(this.expiryTimers.get(tunnelId));
+    this.expiryTimers.delete(tunnelId);
   }
 
   private scheduleExpiry(tunnelId: string, expiresAt: Date): void {

@@ -1,15 +1,18 @@
 import { PeerMode } from '@rekey/contracts';
-import { decodeMessage, MalformedMessageError, TunnelMessage, TunnelMessageType } from '@rekey/tunnel-protocol';
+import { decodeMessage, MalformedMessageError, MessageDeframer, TunnelMessage, TunnelMessageType } from '@rekey/tunnel-protocol';
 import { adaptForPeer, judgeClientMessage, StreamTable, withImpliedService } from '../protocol/message-rules';
 import { CLOSE } from './close-codes';
-import { Peer } from './peer';
+import { Peer, TunnelEnd } from './peer';
 
 const OTHER: Record<PeerMode, PeerMode> = { SOURCE: 'DESTINATION', DESTINATION: 'SOURCE' };
 const LOCAL_PROXY_MODE = { SOURCE: 'source', DESTINATION: 'destination' } as const;
 
-/** The two ends of one tunnel on this replica, and the serviceId history of its streams. */
+/**
+ * The two ends of one tunnel as this replica sees them (local proxies, or a link to the replica
+ * holding the other end), and the serviceId history of its streams.
+ */
 export class TunnelSession {
-  private readonly peers: Partial<Record<PeerMode, Peer>> = {};
+  private readonly peers: Partial<Record<PeerMode, TunnelEnd>> = {};
   private readonly streams: StreamTable;
 
   constructor(
@@ -19,25 +22,38 @@ export class TunnelSession {
     this.streams = new StreamTable(services);
   }
 
-  peer(mode: PeerMode): Peer | undefined {
+  peer(mode: PeerMode): TunnelEnd | undefined {
     return this.peers[mode];
+  }
+
+  /** The local proxy of `mode`, if this replica holds it. */
+  localPeer(mode: PeerMode): Peer | undefined {
+    const end = this.peers[mode];
+    return end instanceof Peer ? end : undefined;
   }
 
   get empty(): boolean {
     return !this.peers.SOURCE && !this.peers.DESTINATION;
   }
 
-  /** Takes `peer` as its mode's end; the peer it replaces (if any) is returned, its streams reset on the other end. */
-  attach(peer: Peer): Peer | undefined {
-    const replaced = this.peers[peer.mode];
-    this.peers[peer.mode] = peer;
-    if (replaced) this.resetStreams(peer.mode);
-    if (peer.version > 1) peer.send([{ type: TunnelMessageType.SERVICE_IDS, availableServiceIds: [...this.services] }]);
+  /** Takes `end` as its mode's end; the end it replaces (if any) is returned, its streams reset on the other end. */
+  attach(end: TunnelEnd): TunnelEnd | undefined {
+    const replaced = this.peers[end.mode];
+    this.peers[end.mode] = end;
+    if (replaced) this.resetStreams(end.mode);
     return replaced;
   }
 
+  /**
+   * SERVICE_IDS to a V2/V3 peer: localproxy waits for it before it listens (source) or accepts
+   * streams (destination), so it is sent once the peer's partner, here or on another replica, is known.
+   */
+  greet(peer: Peer): void {
+    if (peer.version > 1 && this.peers[peer.mode] === peer) peer.send([{ type: TunnelMessageType.SERVICE_IDS, availableServiceIds: [...this.services] }]);
+  }
+
   /** Forgets `peer` if it is still its mode's end; the other end's streams are reset. True if it was. */
-  detach(peer: Peer): boolean {
+  detach(peer: TunnelEnd): boolean {
     if (this.peers[peer.mode] !== peer) return false;
     delete this.peers[peer.mode];
     this.resetStreams(peer.mode);
@@ -82,11 +98,19 @@ export class TunnelSession {
     return target ? target.send(forward) : 0;
   }
 
-  /** Cuts every peer with a close frame (tunnel closed). */
-  closeAll(code: number, reason: string): Peer[] {
-    const peers = [this.peers.SOURCE, this.peers.DESTINATION].filter((peer): peer is Peer => peer !== undefined);
-    for (const peer of peers) peer.close(code, reason);
-    return peers;
+  /**
+   * Messages from the replica holding `remote`'s end, already checked and adapted there: relayed
+   * as they are to the local end, the stream history kept for the rules of what the local end sends.
+   */
+  fromLink(remote: TunnelEnd, data: Buffer, deframer: MessageDeframer): number {
+    if (this.peers[remote.mode] !== remote) return 0;
+    for (const bytes of deframer.push(data)) this.streams.judge(withImpliedService(decodeMessage(bytes), this.services));
+    return this.peers[OTHER[remote.mode]]?.send([data]) ?? 0;
+  }
+
+  /** Cuts every local peer with a close frame (tunnel closed); each replica cuts its own. */
+  closeAll(code: number, reason: string): void {
+    for (const mode of ['SOURCE', 'DESTINATION'] as const) this.localPeer(mode)?.close(code, reason);
   }
 
   /** Tells the end other than `gone` that its streams are over. */

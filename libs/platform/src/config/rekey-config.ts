@@ -23,6 +23,8 @@ export interface RekeyConfig {
   readonly tls?: TlsFiles;
   /** MQTT broker the tunnel relay notifies devices through; absent: no device notifications. */
   readonly mqttUrl?: string;
+  /** How other tunnel relay replicas reach this one (ws:// or wss:// URL); default: its own port on loopback. */
+  readonly relayAdvertisedUrl?: string;
 }
 
 export interface TlsFiles {
@@ -95,6 +97,10 @@ class RekeyEnvironment {
   @IsOptional()
   @Matches(/^mqtts?:\/\/\S+$/, { message: '$property must be an mqtt:// or mqtts:// URL' })
   REKEY_MQTT_URL?: string;
+
+  @IsOptional()
+  @Matches(/^wss?:\/\/[^\s/]+$/, { message: '$property must be a ws:// or wss:// URL with no path' })
+  REKEY_RELAY_ADVERTISED_URL?: string;
 }
 
 function perOperationLimits(setting: string): Record<string, number> {
@@ -167,5 +173,6 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     throttle: { defaultPerSecond: parsed.REKEY_THROTTLE_RPS, perOperation: perOperationLimits(parsed.REKEY_THROTTLE_OPERATION_RPS) },
     ...(parsed.REKEY_TLS_CERT_FILE !== undefined && parsed.REKEY_TLS_KEY_FILE !== undefined && { tls: { certFile: parsed.REKEY_TLS_CERT_FILE, keyFile: parsed.REKEY_TLS_KEY_FILE } }),
     ...(parsed.REKEY_MQTT_URL !== undefined && { mqttUrl: parsed.REKEY_MQTT_URL }),
+    ...(parsed.REKEY_RELAY_ADVERTISED_URL !== undefined && { relayAdvertisedUrl: parsed.REKEY_RELAY_ADVERTISED_URL }),
   };
 }
