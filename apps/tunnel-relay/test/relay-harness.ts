@@ -97,3 +97,17 @@ export async function rawPeer(relay: { url: string }, mode: 'source' | 'destinat
   await once(socket, 'open');
   return { socket, received, closed };
 }
+
+/** Local proxies started by a test, stopped together after each test. */
+export function proxyPool() {
+  const started: LocalProxy[] = [];
+  return {
+    started,
+    async proxy(...args: Parameters<typeof startProxy>): Promise<LocalProxy> {
+      const proxy = await startProxy(...args);
+      started.push(proxy);
+      return proxy;
+    },
+    stopAll: () => Promise.all(started.splice(0).map((proxy) => proxy.stop())),
+  };
+}

@@ -2,7 +2,7 @@ import { IoTSecureTunnelingClient, RotateTunnelAccessTokenCommand } from '@aws-s
 import { ProductionApp, spawnProductionApp, uniqueMongoUri, waitUntilReady, writeProductionSecrets } from '@rekey/testing';
 import { LocalProxy } from '@rekey/tunnel-protocol';
 import { Server } from 'node:net';
-import { openTunnel, roundTrip, spawnTunnelsApp, startEchoServer, startProxy, stopApp } from './relay-harness';
+import { openTunnel, proxyPool, roundTrip, spawnTunnelsApp, startEchoServer, stopApp } from './relay-harness';
 
 const CLIENT_TOKEN = 'replica-test-client-token-0123456789';
 
@@ -20,12 +20,7 @@ describe('tunnel relay on two replicas', () => {
   let a: ProductionApp;
   let b: ProductionApp;
   let echo: { port: number; server: Server };
-  const proxies: LocalProxy[] = [];
-  const proxy = async (...args: Parameters<typeof startProxy>) => {
-    const started = await startProxy(...args);
-    proxies.push(started);
-    return started;
-  };
+  const { proxy, stopAll } = proxyPool();
   const endOf = (p: LocalProxy) => new Promise<{ code?: number; at: number }>((resolve) => p.once('ended', (end) => resolve({ ...end, at: Date.now() })));
 
   beforeAll(async () => {
@@ -33,7 +28,7 @@ describe('tunnel relay on two replicas', () => {
     echo = await startEchoServer();
   }, 90_000);
   afterAll(async () => {
-    await Promise.all(proxies.map((p) => p.stop()));
+    await stopAll();
     echo?.server.close();
     await Promise.all([stopApp(a), stopApp(b), stopApp(tunnels)]);
   });

@@ -1,11 +1,11 @@
 import { CloseTunnelCommand, IoTSecureTunnelingClient, RotateTunnelAccessTokenCommand } from '@aws-sdk/client-iotsecuretunneling';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ProductionApp, TestApp } from '@rekey/testing';
-import { decodeMessage, frameMessage, LocalProxy, MessageDeframer, TunnelMessageType } from '@rekey/tunnel-protocol';
+import { decodeMessage, frameMessage, MessageDeframer, TunnelMessageType } from '@rekey/tunnel-protocol';
 import type { Connection } from 'mongoose';
 import { once } from 'node:events';
 import { Server } from 'node:net';
-import { handshakeStatus, openTunnel, rawPeer, roundTrip, spawnTunnelsApp, startEchoServer, startProxy, startRelay, stopApp } from './relay-harness';
+import { handshakeStatus, openTunnel, proxyPool, rawPeer, roundTrip, spawnTunnelsApp, startEchoServer, startRelay, stopApp } from './relay-harness';
 
 const CLIENT_TOKEN = 'a'.repeat(20) + '-0123456789ab';
 
@@ -14,12 +14,7 @@ describe('tunnel relay: handshake refusals, stream rules, token rules', () => {
   let relay: TestApp;
   let api: IoTSecureTunnelingClient;
   let echo: { port: number; server: Server };
-  const proxies: LocalProxy[] = [];
-  const proxy = async (...args: Parameters<typeof startProxy>) => {
-    const started = await startProxy(...args);
-    proxies.push(started);
-    return started;
-  };
+  const { proxy, stopAll, started: proxies } = proxyPool();
   const status = (headers: Record<string, string>, extra: { path?: string; protocols?: string[] } = {}) => handshakeStatus(relay, { headers, ...extra });
 
   beforeAll(async () => {
@@ -27,7 +22,7 @@ describe('tunnel relay: handshake refusals, stream rules, token rules', () => {
     echo = await startEchoServer();
   });
   afterEach(async () => {
-    await Promise.all(proxies.splice(0).map((p) => p.stop()));
+    await stopAll();
   });
   afterAll(async () => {
     echo.server.close();

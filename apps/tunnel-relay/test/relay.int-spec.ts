@@ -1,14 +1,13 @@
 import { DescribeTunnelCommand, IoTSecureTunnelingClient } from '@aws-sdk/client-iotsecuretunneling';
 import { EVENT_TYPES, TOPICS } from '@rekey/contracts';
 import { eventually, ProductionApp, TestApp, TopicTail } from '@rekey/testing';
-import { LocalProxy } from '@rekey/tunnel-protocol';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
-import { openTunnel, roundTrip, spawnTunnelsApp, startEchoServer, startProxy, startRelay, stopApp } from './relay-harness';
+import { openTunnel, proxyPool, roundTrip, spawnTunnelsApp, startEchoServer, startProxy, startRelay, stopApp } from './relay-harness';
 
 describe('tunnel relay carrying TCP traffic between local proxies', () => {
   let tunnels: ProductionApp;
@@ -16,12 +15,7 @@ describe('tunnel relay carrying TCP traffic between local proxies', () => {
   let api: IoTSecureTunnelingClient;
   let echo: { port: number; server: Server };
   let other: { port: number; server: Server };
-  const proxies: LocalProxy[] = [];
-  const proxy = async (...args: Parameters<typeof startProxy>) => {
-    const started = await startProxy(...args);
-    proxies.push(started);
-    return started;
-  };
+  const { proxy, stopAll } = proxyPool();
 
   beforeAll(async () => {
     [{ app: tunnels, api }, relay] = await Promise.all([spawnTunnelsApp(), startRelay()]);
@@ -29,7 +23,7 @@ describe('tunnel relay carrying TCP traffic between local proxies', () => {
     other = await startEchoServer('other:');
   });
   afterEach(async () => {
-    await Promise.all(proxies.splice(0).map((p) => p.stop()));
+    await stopAll();
   });
   afterAll(async () => {
     echo.server.close();

@@ -11,3 +11,4 @@ export * from './public-route';
 export * from './metrics/http-metrics';
 export * from './metrics/token-metrics';
 export { READINESS_CHECKS } from './health/health.controller';
+export * from './with-timeout';

@@ -8,7 +8,7 @@ import {
   TunnelTokenRotatedData,
 } from '@rekey/contracts';
 import { EventSubscriber, PermanentEventError, ReceivedEvent } from '@rekey/events';
-import { REKEY_CONFIG, RekeyConfig } from '@rekey/platform';
+import { REKEY_CONFIG, RekeyConfig, withTimeout } from '@rekey/platform';
 import { Keyring, KEYRING, SealedTokenError } from '@rekey/tokens';
 import { connect, MqttClient } from 'mqtt';
 import { consumerGroup } from '../consumer-groups';
@@ -86,14 +86,6 @@ export class DeviceNotifier implements OnApplicationBootstrap, OnApplicationShut
 
   /** QoS 1, bounded: a broker away makes the handler fail, so the subscriber retries then dead-letters. */
   private async publish(topic: string, message: string): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        this.client!.publishAsync(topic, message, { qos: 1 }),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`MQTT publish not acknowledged within ${PUBLISH_TIMEOUT_MS} ms`)), PUBLISH_TIMEOUT_MS))),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withTimeout(this.client!.publishAsync(topic, message, { qos: 1 }), PUBLISH_TIMEOUT_MS, 'MQTT publish');
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { TOPICS } from '@rekey/contracts';
-import { KAFKA } from '@rekey/platform';
+import { KAFKA, withTimeout } from '@rekey/platform';
 import { Admin, Kafka } from 'kafkajs';
 import { DeviceNotifier } from '../notify/device-notifier';
 import { TunnelsFeedConsumer } from './tunnels-feed.consumer';
@@ -25,7 +25,7 @@ export class ProjectionHealth implements OnApplicationShutdown {
   async check(): Promise<Record<string, Record<string, unknown>>> {
     if (!this.feed.subscribed || !this.notifier.subscribed) return { projection: { status: 'down', message: 'not subscribed to the tunnels topic yet' } };
     try {
-      const lag = await Promise.race([this.lag(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref())]);
+      const lag = await withTimeout(this.lag(), CHECK_TIMEOUT_MS, 'projection lag');
       return { projection: { status: lag <= MAX_PROJECTION_LAG ? 'up' : 'down', lag } };
     } catch (error) {
       return { projection: { status: 'down', message: (error as Error).message } };

@@ -6,6 +6,9 @@ import { Admission } from './admission.service';
 /** How long a closing peer has to answer the close frame before its connection is cut. */
 const CLOSE_GRACE_MS = 1_000;
 
+/** The end opposite each end. */
+export const OTHER: Record<PeerMode, PeerMode> = { SOURCE: 'DESTINATION', DESTINATION: 'SOURCE' };
+
 /** One end of a tunnel as a session sees it: a local proxy here, or one held by another replica. */
 export interface TunnelEnd {
   readonly mode: PeerMode;

@@ -12,7 +12,7 @@ import { PeersRepository } from '../peers/peers.repository';
 import { RelayMetrics } from '../relay.metrics';
 import { PeerEvents } from '../tunnel-relay.events';
 import { HandshakeRefusal } from './handshake';
-import { Peer, sendPacked, TunnelEnd } from './peer';
+import { OTHER, Peer, sendPacked, TunnelEnd } from './peer';
 import { SessionRegistry } from './session-registry';
 
 /** Path of the replica-to-replica link, next to /tunnel on the same port. */
@@ -29,7 +29,6 @@ interface LinkClaims {
   exp: number;
 }
 
-const OTHER: Record<PeerMode, PeerMode> = { SOURCE: 'DESTINATION', DESTINATION: 'SOURCE' };
 const VERSIONS = new Set<number>(Object.values(SUBPROTOCOLS));
 
 /** The end of a tunnel held by another replica, reached through a WebSocket link to it. */

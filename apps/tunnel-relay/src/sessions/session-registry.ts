@@ -4,7 +4,7 @@ import { isLive } from '../projection/tunnel-view';
 import { RelayMetrics } from '../relay.metrics';
 import { PeerEvents } from '../tunnel-relay.events';
 import { CLOSE } from './close-codes';
-import { Peer, TunnelEnd } from './peer';
+import { OTHER, Peer, TunnelEnd } from './peer';
 import { TunnelSession } from './tunnel-session';
 
 /** The tunnels with peers on this replica: joins, relays, and cuts peers when a token or tunnel dies. */
@@ -97,7 +97,7 @@ export class SessionRegistry implements OnApplicationShutdown {
     this.metrics.peerGone(peer.mode);
     this.events.disconnected(peer.admission, peer.channelId);
     // With no local proxy left, a link to another replica has nothing to carry.
-    const other = peer.mode === 'SOURCE' ? 'DESTINATION' : 'SOURCE';
+    const other = OTHER[peer.mode];
     if (!session.localPeer(other)) {
       session.peer(other)?.close(CLOSE.tunnelClosed.code, 'Local end gone');
       this.forget(peer.tunnelId);

@@ -2,9 +2,8 @@ import { PeerMode } from '@rekey/contracts';
 import { decodeMessage, MalformedMessageError, MessageDeframer, TunnelMessage, TunnelMessageType } from '@rekey/tunnel-protocol';
 import { adaptForPeer, judgeClientMessage, StreamTable, withImpliedService } from '../protocol/message-rules';
 import { CLOSE } from './close-codes';
-import { Peer, TunnelEnd } from './peer';
+import { OTHER, Peer, TunnelEnd } from './peer';
 
-const OTHER: Record<PeerMode, PeerMode> = { SOURCE: 'DESTINATION', DESTINATION: 'SOURCE' };
 const LOCAL_PROXY_MODE = { SOURCE: 'source', DESTINATION: 'destination' } as const;
 
 /**

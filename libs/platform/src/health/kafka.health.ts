@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Admin, Kafka } from 'kafkajs';
 import { KAFKA } from '../kafka/kafka.client';
+import { withTimeout } from '../with-timeout';
 
 const CHECK_TIMEOUT_MS = 1500;
 
@@ -20,17 +21,11 @@ export class KafkaHealthIndicator implements OnApplicationShutdown {
 
   async isReachable(key = 'kafka') {
     const check = this.indicator.check(key);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-    });
     try {
-      const cluster = await Promise.race([this.describeCluster(), timeout]);
+      const cluster = await withTimeout(this.describeCluster(), CHECK_TIMEOUT_MS, 'kafka');
       return check.up({ brokers: cluster.brokers.length });
     } catch (error) {
       return check.down({ message: (error as Error).message });
-    } finally {
-      clearTimeout(timer);
     }
   }
 
