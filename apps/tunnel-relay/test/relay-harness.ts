@@ -1,7 +1,8 @@
 import { IoTSecureTunnelingClient, OpenTunnelCommand, OpenTunnelCommandInput } from '@aws-sdk/client-iotsecuretunneling';
-import { awsClientConfig, ProductionApp, spawnProductionApp, startTestApp, TestApp, waitUntilReady } from '@rekey/testing';
+import { awsClientConfig, eventually, ProductionApp, spawnProductionApp, startTestApp, TestApp, waitUntilReady } from '@rekey/testing';
 import { LocalProxy, LocalProxyOptions, ProtocolVersion } from '@rekey/tunnel-protocol';
 import { once } from 'node:events';
+import { Agent, fetch } from 'undici';
 import WebSocket from 'ws';
 import { AddressInfo, createConnection, createServer, Server } from 'node:net';
 import { TunnelRelayAppModule } from '../src/app.module';
@@ -13,9 +14,15 @@ export async function spawnTunnelsApp(env: NodeJS.ProcessEnv = {}): Promise<{ ap
   return { app, api: new IoTSecureTunnelingClient(awsClientConfig(app.url)) };
 }
 
-/** A relay replica in this process. */
-export function startRelay(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
-  return startTestApp('tunnel-relay', (config) => TunnelRelayAppModule.register(config), env);
+/**
+ * A relay replica in this process, once ready: its projection has caught up with the tunnels
+ * topic (as Kubernetes waits for before routing to it). `ca` trusts its TLS certificate.
+ */
+export async function startRelay(env: NodeJS.ProcessEnv = {}, ca?: Buffer): Promise<TestApp> {
+  const relay = await startTestApp('tunnel-relay', (config) => TunnelRelayAppModule.register(config), env);
+  const dispatcher = ca && new Agent({ connect: { ca } });
+  await eventually(() => fetch(`${relay.url}/health/ready`, { dispatcher }).then((response) => (response.ok ? true : undefined), () => undefined), 30_000, 'relay ready');
+  return relay;
 }
 
 /** Stops a spawned app and waits for its exit. */

@@ -107,11 +107,11 @@ describe('tunnel relay carrying TCP traffic between local proxies', () => {
     const dir = mkdtempSync(join(tmpdir(), 'relay-tls-'));
     const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-days', '1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
-    const tlsRelay = await startRelay({ REKEY_TLS_CERT_FILE: cert, REKEY_TLS_KEY_FILE: key });
+    const ca = readFileSync(cert);
+    const tlsRelay = await startRelay({ REKEY_TLS_CERT_FILE: cert, REKEY_TLS_KEY_FILE: key }, ca);
     try {
       expect(tlsRelay.url).toMatch(/^https:/);
       const tunnel = await openTunnel(api, { destinationConfig: { services: ['SSH'] } });
-      const ca = readFileSync(cert);
       const destination = await startProxy(tlsRelay, { mode: 'destination', token: tunnel.destination, services: { SSH: echo.port }, ca });
       const source = await startProxy(tlsRelay, { mode: 'source', token: tunnel.source, services: { SSH: 0 }, ca });
       expect(await roundTrip(source.port('SSH'), 'over tls')).toBe('over tls');
