@@ -14,6 +14,7 @@ import { BenchContext } from './sections/context';
 import { EVENT_RATES, kafkaRows } from './sections/events';
 import { GROWTH_SIZES, growthRows } from './sections/growth';
 import { tunnelsRows } from './sections/tunnels';
+import { relayRows } from './sections/relay';
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   log('infrastructure (tools/infra up)');
   const infra = infraUp();
   log('production builds (nx run-many -t build)');
-  buildApps(['bots', 'tunnels', 'chat']);
+  buildApps(['bots', 'tunnels', 'chat', 'tunnel-relay']);
   const mongo = await MongoClient.connect(infra.mongoUrl);
   const context: BenchContext = { infra, mongo, runId: randomBytes(4).toString('hex'), databases: [] };
   const rows: Row[] = [];
@@ -45,6 +46,10 @@ async function main(): Promise<void> {
     if (wanted('tunnels')) {
       log('tunnels: RotateTunnelAccessToken, DescribeTunnel vs raw driver; rotation → event');
       rows.push(...(await tunnelsRows(context)));
+    }
+    if (wanted('relay')) {
+      log('tunnel relay: one stream and echo latency vs a bare TCP pipe, rotation → cut, concurrent tunnels');
+      rows.push(...(await relayRows(context)));
     }
     if (wanted('growth')) {
       log(`growth: ${GROWTH_SIZES.join(', ')} bots stored`);

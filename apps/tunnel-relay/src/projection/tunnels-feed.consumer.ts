@@ -8,6 +8,7 @@ import { TunnelProjection, verifiersOf } from './tunnel-projection.service';
 
 /** Broadcast: every replica sees every event as it comes, to cut its own peers. */
 const REVOCATION_GROUP = 'tunnel-relay.revocations';
+const PARTITIONS_AT_ONCE = 6;
 
 /**
  * Consumes rekey.tunnels.v1 twice: into the projection (admission reads it), and on every replica
@@ -36,8 +37,10 @@ export class TunnelsFeedConsumer implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     const started = () => (this.running += 1);
-    this.subscriber.subscribeInBackground({ groupId: this.projectionGroup, topics: [TOPICS.tunnels], fromBeginning: true, handle: (event) => this.projection.apply(event) }, started);
-    this.subscriber.subscribeInBackground({ groupId: REVOCATION_GROUP, topics: [TOPICS.tunnels], broadcast: true, handle: (event) => this.enforce(event) }, started);
+    // Both handlers are idempotent (generation-guarded writes, cuts of peers already gone do nothing).
+    const shared = { topics: [TOPICS.tunnels], idempotent: true, partitionsConsumedConcurrently: PARTITIONS_AT_ONCE };
+    this.subscriber.subscribeInBackground({ ...shared, groupId: this.projectionGroup, fromBeginning: true, handle: (event) => this.projection.apply(event) }, started);
+    this.subscriber.subscribeInBackground({ ...shared, groupId: REVOCATION_GROUP, broadcast: true, handle: (event) => this.enforce(event) }, started);
   }
 
   /** Applies `event` and cuts the local peers it revokes. */
