@@ -63,3 +63,13 @@ export async function down(names) {
     if (!stopped) step(`${name}: not started by tools/infra, nothing to stop`);
   }
 }
+
+/** Sends STOP or CONT to a server tools/infra started (fault tests stall a private instance this way). */
+export function signal(name, which) {
+  const kind = name.split('-')[0];
+  if (!servers[kind]) throw new InfraError(`unknown server '${name}' (expected kafka-<port> or mongo-<port>)`);
+  if (which !== 'STOP' && which !== 'CONT') throw new InfraError(`signal must be STOP or CONT, not '${which}'`);
+  const pid = recordedPid(name, servers[kind].marker);
+  if (pid === undefined) throw new InfraError(`${name} was not started by tools/infra`);
+  process.kill(-pid, `SIG${which}`);
+}

@@ -1,30 +1,50 @@
 // A downstream subscriber, as a team consuming Rekey's events would write it: prints every
-// TokenRotated (bots and tunnels) with its resource and generation, using only the subscriber
-// toolkit and the contracts.
+// TokenRotated (bots and tunnels) with its resource and generation, with @EventPattern handlers
+// served by the Rekey Kafka transport and payloads typed by the contracts.
 //   KAFKA_BROKERS=127.0.0.1:9092 npm run subscribe:token-rotated
-import { EVENT_TYPES, TokenRotatedData, TOPICS } from '@rekey/contracts';
-import { EventSubscriber, MemoryProcessedEvents } from '@rekey/events';
+import 'reflect-metadata';
+import { Controller, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { EVENT_TYPES, TokenRotatedData, TunnelTokenRotatedData } from '@rekey/contracts';
+import { EventContext, EventSubscription, KafkaEventTransport, MemoryProcessedEvents } from '@rekey/events';
+import { HandlerErrorsToTransport } from '@rekey/platform';
 import { Kafka, logLevel } from 'kafkajs';
 
-const rotations = new Set<string>([EVENT_TYPES.bots.TokenRotated, EVENT_TYPES.tunnels.TokenRotated]);
+const subscription = {
+  group: process.env.GROUP_ID ?? 'print-token-rotated',
+  fromBeginning: process.env.FROM_BEGINNING === 'true',
+} satisfies EventSubscription;
+
+function print(data: TokenRotatedData, context: EventContext): void {
+  const tokens = data.tokens.map((t) => `${t.kind}=${t.fingerprint}`).join(' ');
+  process.stdout.write(`${data.rotatedAt} ${data.resourceType} ${data.resourceId} tenant=${context.tenant} generation=${data.generation} ${tokens}\n`);
+}
+
+@Controller()
+class TokenRotatedPrinter {
+  @EventPattern(EVENT_TYPES.bots.TokenRotated, subscription)
+  botRotated(@Payload() data: TokenRotatedData, @Ctx() context: EventContext): void {
+    print(data, context);
+  }
+
+  @EventPattern(EVENT_TYPES.tunnels.TokenRotated, subscription)
+  tunnelRotated(@Payload() data: TunnelTokenRotatedData, @Ctx() context: EventContext): void {
+    print(data, context);
+  }
+}
+
+@Module({ controllers: [TokenRotatedPrinter] })
+class PrinterModule {}
 
 async function main(): Promise<void> {
   const kafka = new Kafka({ clientId: 'print-token-rotated', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.WARN });
-  const subscriber = new EventSubscriber(kafka, new MemoryProcessedEvents());
-  const subscription = await subscriber.subscribe({
-    groupId: process.env.GROUP_ID ?? 'print-token-rotated',
-    topics: [TOPICS.bots, TOPICS.tunnels],
-    fromBeginning: process.env.FROM_BEGINNING === 'true',
-    handle: async (event) => {
-      if (!rotations.has(event.type)) return;
-      const data = event.data as TokenRotatedData;
-      const tokens = data.tokens.map((t) => `${t.kind}=${t.fingerprint}`).join(' ');
-      process.stdout.write(`${data.rotatedAt} ${data.resourceType} ${data.resourceId} tenant=${data.tenant} generation=${data.generation} ${tokens}\n`);
-    },
-  });
-  const stop = () => void subscription.stop().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // No database: de-duplication in memory.
+  const strategy = new KafkaEventTransport(kafka, new MemoryProcessedEvents());
+  const app = await NestFactory.createMicroservice(PrinterModule, { strategy, logger: ['warn', 'error'] });
+  app.useGlobalFilters(new HandlerErrorsToTransport());
+  app.enableShutdownHooks();
+  await app.listen();
 }
 
 void main();

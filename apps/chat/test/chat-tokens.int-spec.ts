@@ -1,7 +1,7 @@
 import { Ivschat, ResourceNotFoundException, ValidationException } from '@aws-sdk/client-ivschat';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { fingerprint, TOPICS } from '@rekey/contracts';
-import { awsClientConfig, eventually, startTestApp, TestApp, TopicTail } from '@rekey/testing';
+import { awsClientConfig, eventually, scrapeMetric, startTestApp, TestApp, TopicTail } from '@rekey/testing';
 import { Keyring, KEYRING, openChatToken } from '@rekey/tokens';
 import type { Connection } from 'mongoose';
 import { ChatAppModule } from '../src/app.module';
@@ -160,5 +160,16 @@ describe('CreateChatToken through @aws-sdk/client-ivschat, on two replicas shari
       'the second replica to refuse',
     ).then((name) => expect(name).toBe('ResourceNotFoundException'));
     expect(Date.now() - deletedAt).toBeLessThan(1_000);
+  });
+
+  it('reports the room cache\'s consumer lag in /metrics, back to 0 once a room event is handled', async () => {
+    await a1.createRoom({});
+    const lagOfCache = () => scrapeMetric(two.url, 'rekey_consumer_lag_messages', { group: 'rekey-chat-room-cache', topic: TOPICS.chat });
+    const text = await eventually(async () => {
+      const scraped = await (await fetch(`${two.url}/metrics`)).text();
+      return scraped.includes('rekey_consumer_lag_messages{') && scraped.includes('group="rekey-chat-room-cache"') ? scraped : undefined;
+    }, 10_000, 'the lag of the room cache');
+    expect(text).toMatch(/^rekey_consumer_lag_messages\{[^}]*group="rekey-chat-room-cache"[^}]*\} \d+$/m);
+    await eventually(async () => ((await lagOfCache()) === 0 ? true : undefined), 10_000, 'the lag to be 0');
   });
 });

@@ -3,14 +3,13 @@ import { InjectModel, MongooseModule } from '@nestjs/mongoose';
 import { OutboxRelay } from '@rekey/events';
 import { READINESS_CHECKS } from '@rekey/platform';
 import type { Model } from 'mongoose';
-import { DeviceNotifier } from './notify/device-notifier';
 import { PEER_MODEL, PeerSchema } from './peers/peer.schema';
 import { PeersRepository } from './peers/peers.repository';
 import { ProjectionHealth } from './projection/projection.health';
 import { TunnelProjection } from './projection/tunnel-projection.service';
 import { TUNNEL_VIEW_MODEL, TunnelViewSchema } from './projection/tunnel-view.schema';
 import { TunnelViewsRepository } from './projection/tunnel-views.repository';
-import { TunnelsFeedConsumer } from './projection/tunnels-feed.consumer';
+import { TunnelsFeedController } from './projection/tunnels-feed.controller';
 import { RelayMetrics } from './relay.metrics';
 import { AdmissionService } from './sessions/admission.service';
 import { RelayServer } from './sessions/relay-server';
@@ -18,7 +17,7 @@ import { ReplicaLinks } from './sessions/replica-links';
 import { SessionRegistry } from './sessions/session-registry';
 import { PeerEvents } from './tunnel-relay.events';
 
-/** The Secure Tunneling data plane: the projection of the tunnels topic, admission, sessions, peer events, device notifications. */
+/** The Secure Tunneling data plane: the projection of the tunnels topic, admission, sessions, replica links, peer events. */
 @Global()
 @Module({
   imports: [
@@ -27,10 +26,10 @@ import { PeerEvents } from './tunnel-relay.events';
       { name: PEER_MODEL, schema: PeerSchema },
     ]),
   ],
+  controllers: [TunnelsFeedController],
   providers: [
     TunnelViewsRepository,
     TunnelProjection,
-    TunnelsFeedConsumer,
     ProjectionHealth,
     { provide: READINESS_CHECKS, useFactory: (health: ProjectionHealth) => [() => health.check()], inject: [ProjectionHealth] },
     PeersRepository,
@@ -40,9 +39,8 @@ import { PeerEvents } from './tunnel-relay.events';
     SessionRegistry,
     RelayServer,
     ReplicaLinks,
-    DeviceNotifier,
   ],
-  exports: [READINESS_CHECKS],
+  exports: [READINESS_CHECKS, TunnelViewsRepository],
 })
 export class TunnelRelayModule implements OnModuleInit {
   constructor(

@@ -1,4 +1,5 @@
 import { IoTSecureTunnelingClient, RotateTunnelAccessTokenCommand } from '@aws-sdk/client-iotsecuretunneling';
+import { KafkaEventTransport } from '@rekey/events';
 import { ProductionApp, TestApp, testMqttUrl, uniqueName, writeProductionSecrets } from '@rekey/testing';
 import { connectAsync, MqttClient } from 'mqtt';
 import { openTunnel, spawnTunnelsApp, startRelay, stopApp } from './relay-harness';
@@ -17,6 +18,7 @@ describe('device notification over MQTT', () => {
     await device.subscribeAsync('$aws/things/+/tunnels/notify', { qos: 1 });
     device.on('message', (topic, payload) => received.push({ topic, message: JSON.parse(payload.toString()) }));
     [{ app: tunnels, api }, relay] = await Promise.all([spawnTunnelsApp({ REKEY_KEYRING_FILE }), startRelay({ REKEY_KEYRING_FILE, REKEY_MQTT_URL: testMqttUrl() })]);
+    await relay.nest.get(KafkaEventTransport).joined('tunnel-relay.device-notifications');
   });
   afterAll(async () => {
     await device?.endAsync();

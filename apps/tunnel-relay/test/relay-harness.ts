@@ -1,11 +1,12 @@
 import { IoTSecureTunnelingClient, OpenTunnelCommand, OpenTunnelCommandInput } from '@aws-sdk/client-iotsecuretunneling';
-import { awsClientConfig, eventually, ProductionApp, spawnProductionApp, startTestApp, TestApp, waitUntilReady } from '@rekey/testing';
+import { KafkaEventTransport } from '@rekey/events';
+import { awsClientConfig, ProductionApp, spawnProductionApp, startTestApp, TestApp, waitUntilReady } from '@rekey/testing';
 import { LocalProxy, LocalProxyOptions, ProtocolVersion } from '@rekey/tunnel-protocol';
 import { once } from 'node:events';
-import { Agent, fetch } from 'undici';
 import WebSocket from 'ws';
 import { AddressInfo, createConnection, createServer, Server } from 'node:net';
 import { TunnelRelayAppModule } from '../src/app.module';
+import { REVOCATIONS } from '../src/projection/tunnels-feed.controller';
 
 /** The tunnels API as a process of its own (another app: run from its source), on the real servers. */
 export async function spawnTunnelsApp(env: NodeJS.ProcessEnv = {}): Promise<{ app: ProductionApp; api: IoTSecureTunnelingClient }> {
@@ -15,13 +16,13 @@ export async function spawnTunnelsApp(env: NodeJS.ProcessEnv = {}): Promise<{ ap
 }
 
 /**
- * A relay replica in this process, once ready: its projection has caught up with the tunnels
- * topic (as Kubernetes waits for before routing to it). `ca` trusts its TLS certificate.
+ * A relay replica in this process, once its broadcast group has joined: from then on it applies
+ * every tunnels event to its projection. (Its readiness also waits for the durable projection
+ * group, which the relays of parallel test files share, each with a database of its own.)
  */
-export async function startRelay(env: NodeJS.ProcessEnv = {}, ca?: Buffer): Promise<TestApp> {
+export async function startRelay(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
   const relay = await startTestApp('tunnel-relay', (config) => TunnelRelayAppModule.register(config), env);
-  const dispatcher = ca && new Agent({ connect: { ca } });
-  await eventually(() => fetch(`${relay.url}/health/ready`, { dispatcher }).then((response) => (response.ok ? true : undefined), () => undefined), 30_000, 'relay ready');
+  await relay.nest.get(KafkaEventTransport).joined(REVOCATIONS.group);
   return relay;
 }
 

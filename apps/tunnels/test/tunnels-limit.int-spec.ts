@@ -9,16 +9,13 @@ describe('open-tunnel limit per tenant (REKEY_TUNNELS_MAX_OPEN)', () => {
   let app: TestApp;
   let a: IoTSecureTunnelingClient;
   let b: IoTSecureTunnelingClient;
-  const previous = process.env.REKEY_TUNNELS_MAX_OPEN;
 
   beforeAll(async () => {
-    process.env.REKEY_TUNNELS_MAX_OPEN = String(LIMIT);
-    app = await startTestApp('tunnels', (config) => TunnelsAppModule.register(config));
+    app = await startTestApp('tunnels', (config) => TunnelsAppModule.register(config), { REKEY_TUNNELS_MAX_OPEN: String(LIMIT) });
     a = new IoTSecureTunnelingClient(awsClientConfig(app.url, 'A'));
     b = new IoTSecureTunnelingClient(awsClientConfig(app.url, 'B'));
   });
   afterAll(async () => {
-    process.env.REKEY_TUNNELS_MAX_OPEN = previous;
     jest.restoreAllMocks();
     await app?.close();
   });

@@ -1,19 +1,21 @@
 import { ChimeClient, GetBotCommand } from '@aws-sdk/client-chime';
 import { DescribeTunnelCommand, IoTSecureTunnelingClient } from '@aws-sdk/client-iotsecuretunneling';
 import { CreateChatTokenCommand, IvschatClient } from '@aws-sdk/client-ivschat';
-import { Body, Controller, DynamicModule, Get, Headers, HttpCode, Module, Param, Post } from '@nestjs/common';
-import { AppName } from '@rekey/contracts';
+import { Body, Controller, DynamicModule, Get, HttpCode, Module, Param, Post } from '@nestjs/common';
+import { AppName, TUNNELS_TARGET_PREFIX } from '@rekey/contracts';
 import { PlatformModule, RekeyConfig } from '@rekey/platform';
 import { awsClientConfig, sigV4Refusals, startTestApp, TestApp, uniqueMongoUri } from '@rekey/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AwsProtocolModule, Tenant } from './aws-protocol.module';
 import { AwsApi } from './errors/error-renderers';
 import { ServiceError } from './errors/service-error';
+import { AwsOperation, Operation, PostOperation, targetOperation } from './operations/aws-operation';
 
 /** Minimal stand-ins for one operation of each API, to drive the protocol layer with the real SDKs. */
 @Controller()
 class ChimeProbeController {
   @Get('accounts/:accountId/bots/:botId')
+  @AwsOperation('GetBot')
   getBot(@Param('botId') botId: string, @Tenant() tenant: string) {
     if (botId === 'missing') throw new ServiceError('NotFound', `Bot ${botId} not found`);
     return { Bot: { BotId: botId, DisplayName: tenant } };
@@ -23,9 +25,10 @@ class ChimeProbeController {
 @Controller()
 class TunnelsProbeController {
   @Post()
+  @AwsOperation(targetOperation(TUNNELS_TARGET_PREFIX, ['DescribeTunnel']))
   @HttpCode(200)
-  dispatch(@Headers('x-amz-target') target: string, @Body() body: { tunnelId?: string }, @Tenant() tenant: string) {
-    if (target !== 'IoTSecuredTunneling.DescribeTunnel') throw new ServiceError('UnknownOperation', `Unknown operation ${target}`);
+  dispatch(@Operation() operation: string | undefined, @Body() body: { tunnelId?: string }, @Tenant() tenant: string) {
+    if (operation === undefined) throw new ServiceError('UnknownOperation', 'Unknown operation');
     if (body.tunnelId === 'missing') throw new ServiceError('NotFound', 'Tunnel not found');
     return { tunnel: { tunnelId: body.tunnelId, description: tenant, status: 'OPEN' } };
   }
@@ -33,8 +36,7 @@ class TunnelsProbeController {
 
 @Controller()
 class IvschatProbeController {
-  @Post('CreateChatToken')
-  @HttpCode(200)
+  @PostOperation('CreateChatToken')
   create(@Body() body: { userId?: string }) {
     if (!body.userId) throw new ServiceError('Validation', 'userId is required', { fieldList: [{ name: 'userId', message: 'is required' }] });
     if (body.userId === 'boom') throw new Error('a bug with a secret: hunter2');
@@ -167,7 +169,7 @@ describe('throttling per tenant and operation, as each API answers it', () => {
     const refusal = await firstRefusal(() => new IvschatClient(awsClientConfig(url)).send(new CreateChatTokenCommand({ roomIdentifier: room, userId: 'u1' })));
     expect(refusal).toMatchObject({ name: 'ThrottlingException', status: 429, body: { limit: 3 } });
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(/^rekey_throttled_requests_total\{operation="Create",app="rekey-chat"\} [1-9]/m);
+    expect(metrics).toMatch(/^rekey_throttled_requests_total\{operation="CreateChatToken",app="rekey-chat"\} [1-9]/m);
   });
 });
 

@@ -17,12 +17,14 @@ import {
 import { APP_FILTER, APP_GUARD, HttpAdapterHost, Reflector } from '@nestjs/core';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { ConfigError, labelTenant, PUBLIC_ROUTE, REKEY_CONFIG, RekeyConfig, renderFrameworkErrors, REQUEST_ID_HEADER } from '@rekey/platform';
+import { ConfigError, isDatabaseUnavailable, labelTenant, PUBLIC_ROUTE, REKEY_CONFIG, RekeyConfig, renderFrameworkErrors, REQUEST_ID_HEADER } from '@rekey/platform';
 import { TokensModule } from '@rekey/tokens';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AwsApi, renderError } from './errors/error-renderers';
 import { ServiceError, ServiceErrorKind } from './errors/service-error';
+import { JSON_BODY_LIMITS, parseJsonBody } from './input/json-body';
 import { PaginationTokens } from './input/pagination-tokens';
+import { OperationNamer } from './operations/aws-operation';
 import { CredentialsFormatError, CredentialStore, DEV_CREDENTIALS } from './sigv4/credential-store';
 import { AuthError, SigV4Verifier } from './sigv4/sigv4-verifier';
 import { MongoThrottleCounters } from './throttling/mongo-throttle-counters';
@@ -117,6 +119,8 @@ class AwsExceptionFilter implements ExceptionFilter {
   problemOf(exception: unknown, requestId: string): Parameters<typeof renderError>[1] {
     if (exception instanceof ServiceError) return { kind: exception.kind, message: exception.message, details: exception.details };
     if (exception instanceof AuthError) return { auth: exception.failure, message: exception.message };
+    // Not a bug but a dependency away: the API's 503, which the SDKs retry; readiness reports it.
+    if (isDatabaseUnavailable(exception)) return { kind: 'Unavailable', message: 'The service is temporarily unavailable; retry' };
     const status = statusOf(exception);
     if (status === 503) return { kind: 'Unavailable', message: (exception as Error).message };
     if (status !== undefined && status < 500) {
@@ -128,24 +132,27 @@ class AwsExceptionFilter implements ExceptionFilter {
   }
 }
 
-/** Parses the awsJson1_1 media type and renders Fastify's own parse errors in the API's shape. */
+/** JSON bodies of both wire protocols, parsed within the API's limits (JSON_BODY_LIMITS); Fastify's own parse errors rendered in the API's shape. */
 @Injectable()
 class FastifyWireSetup implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly filter: AwsExceptionFilter,
+    @Inject(AWS_API) private readonly api: AwsApi,
   ) {}
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    if (!fastify.hasContentTypeParser('application/x-amz-json-1.1')) {
-      // Keeps the raw bytes, as Nest's rawBody option does for application/json: SigV4 signs them.
-      fastify.addContentTypeParser('application/x-amz-json-1.1', { parseAs: 'buffer' }, (request, body, done) => {
+    const limits = JSON_BODY_LIMITS[this.api];
+    // Replaces Nest's application/json parser too; keeps the raw bytes as its rawBody option does: SigV4 signs them.
+    for (const mediaType of ['application/json', 'application/x-amz-json-1.1']) {
+      if (fastify.hasContentTypeParser(mediaType)) fastify.removeContentTypeParser(mediaType);
+      fastify.addContentTypeParser(mediaType, { parseAs: 'buffer', bodyLimit: limits.maxBytes }, (request, body, done) => {
         (request as TenantRequest).rawBody = body as Buffer;
         try {
-          done(null, body.length === 0 ? {} : JSON.parse(body.toString()));
-        } catch {
-          done(Object.assign(new Error('The request body is not valid JSON'), { statusCode: 400 }), undefined);
+          done(null, parseJsonBody(body as Buffer, limits));
+        } catch (error) {
+          done(error as Error, undefined);
         }
       });
     }
@@ -159,8 +166,9 @@ class FastifyWireSetup implements OnModuleInit {
 }
 
 /**
- * Global module for an app speaking one AWS API: SigV4 on every route not marked Public(), then
- * per-tenant, per-operation throttling, the API's error shapes for every error, awsJson1_1 body parsing.
+ * Global module for an app speaking one AWS API: each request named by its handler's AwsOperation,
+ * SigV4 on every route not marked Public(), then per-tenant, per-operation throttling, the API's
+ * error shapes for every error, awsJson1_1 body parsing.
  */
 @Global()
 @Module({})
@@ -186,7 +194,8 @@ export class AwsProtocolModule {
           useFactory: (config: RekeyConfig, connection: Connection) => new RequestThrottle(config.throttle, new MongoThrottleCounters(connection)),
         },
         ThrottleGuard,
-        // In this order: the throttle counts per tenant, which SigV4 establishes.
+        // In this order: a refusal names its operation; the throttle counts per tenant, which SigV4 establishes.
+        { provide: APP_GUARD, useClass: OperationNamer },
         { provide: APP_GUARD, useClass: SigV4Guard },
         { provide: APP_GUARD, useExisting: ThrottleGuard },
         { provide: APP_FILTER, useExisting: AwsExceptionFilter },

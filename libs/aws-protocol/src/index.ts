@@ -4,6 +4,8 @@ export * from './errors/error-renderers';
 export * from './errors/service-error';
 export * from './sigv4/credential-store';
 export * from './sigv4/sigv4-verifier';
+export * from './input/json-body';
 export * from './input/pagination-tokens';
 export * from './input/validate-input';
+export * from './operations/aws-operation';
 export * from './throttling/request-throttle';

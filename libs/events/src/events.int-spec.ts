@@ -1,6 +1,7 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { Controller, DynamicModule, Module, Type } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { getConnectionToken } from '@nestjs/mongoose';
-import { EVENT_TYPES } from '@rekey/contracts';
+import { BotEventData, EVENT_TYPES } from '@rekey/contracts';
 import { PlatformModule, RekeyConfig, subscribePatiently } from '@rekey/platform';
 import { LocalKafka, startTestApp, TestApp, testKafkaBrokers, uniqueMongoUri, uniqueName } from '@rekey/testing';
 import { Kafka, KafkaMessage } from 'kafkajs';
@@ -9,8 +10,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { driverCollection } from './driver-collection';
 import { EventProducer } from './event-producer';
 import { EventPublisher } from './event-publisher';
-import { deadLetterTopic, EventSubscriber } from './event-subscriber';
+import { deadLetterTopic } from './dead-letters';
 import { newEvent, RekeyEvent } from './event';
+import { EventContext } from './event-context';
+import { EventSubscription } from './event-subscription';
 import { EventsModule } from './events.module';
 import { outboxForCreate, recordEvents, withOutbox } from './outbox';
 import { OutboxFastPath } from './outbox-fast-path';
@@ -23,18 +26,33 @@ function counterModel(connection: Connection): Model<{ _id: string; value: numbe
   return (connection.models.Counter as Model<{ _id: string; value: number }>) ?? connection.model('Counter', counterSchema);
 }
 
-function eventsModule(topic: string) {
+/** The events of the counters: BotUpdated payloads (as the transport validates them) with the counter's value. */
+type CounterData = BotEventData & { value: number };
+
+/** A controller handling the counters' events with `handle`, in `subscription`. */
+function counterHandler(subscription: EventSubscription, handle: (data: CounterData, context: EventContext) => void | Promise<void>): Type {
+  @Controller()
+  class CounterEvents {
+    @EventPattern(EVENT_TYPES.bots.BotUpdated, subscription)
+    async updated(@Payload() data: CounterData, @Ctx() context: EventContext): Promise<void> {
+      await handle(data, context);
+    }
+  }
+  return CounterEvents;
+}
+
+function eventsModule(topic: string, controllers: Type[] = []) {
   @Module({})
   class EventsTestModule {
     static register(config: RekeyConfig): DynamicModule {
-      return { module: EventsTestModule, imports: [PlatformModule.forRoot(config), EventsModule.forRoot({ app: 'bots', topic })] };
+      return { module: EventsTestModule, imports: [PlatformModule.forRoot(config), EventsModule.forRoot({ app: 'bots', topic })], controllers };
     }
   }
   return (config: RekeyConfig) => EventsTestModule.register(config);
 }
 
-async function startRelayApp(topic: string, env: NodeJS.ProcessEnv = {}): Promise<{ app: TestApp; counters: Model<{ _id: string; value: number }>; relay: OutboxRelay }> {
-  const app = await startTestApp("bots", eventsModule(topic), env);
+async function startRelayApp(topic: string, env: NodeJS.ProcessEnv = {}, controllers: Type[] = []): Promise<{ app: TestApp; counters: Model<{ _id: string; value: number }>; relay: OutboxRelay }> {
+  const app = await startTestApp('bots', eventsModule(topic, controllers), env);
   const counters = counterModel(app.nest.get<Connection>(getConnectionToken()));
   await counters.init();
   const relay = app.nest.get(OutboxRelay);
@@ -42,8 +60,17 @@ async function startRelayApp(topic: string, env: NodeJS.ProcessEnv = {}): Promis
   return { app, counters, relay };
 }
 
-const counted = (key: string, value: number): RekeyEvent =>
-  newEvent('bots', { type: EVENT_TYPES.bots.BotUpdated, subject: `/counters/${key}`, tenant: '111111111111', key, data: { value } });
+const counted = (key: string, value: number): RekeyEvent<CounterData> =>
+  newEvent('bots', {
+    type: EVENT_TYPES.bots.BotUpdated,
+    subject: `/counters/${key}`,
+    tenant: '111111111111',
+    key,
+    data: { tenant: '111111111111', chimeAccountId: 'counters', botId: key, userId: key, disabled: false, deleted: false, generation: 1, updatedAt: new Date().toISOString(), value },
+  });
+
+/** What a handler saw of an event: its attributes from the context, its validated payload. */
+const seen = (data: object, context: EventContext) => ({ id: context.id, type: context.type, source: context.source, subject: context.subject, tenant: context.tenant, key: context.key, data });
 
 /** Collects every message of a topic (created if need be) from the beginning. */
 async function collect(kafka: Kafka, topic: string) {
@@ -78,7 +105,10 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
     // Written while no relay runs: as if the relay died between the write and the publish.
     const first = await startRelayApp(topic, { MONGO_URI: mongoUri });
     await first.app.close();
-    const writer = await startTestApp('bots', eventsModule(topic), { MONGO_URI: mongoUri });
+    const handled: ReturnType<typeof seen>[] = [];
+    const group = uniqueName('atomic');
+    const handler = counterHandler({ group, fromBeginning: true }, (data, context) => void handled.push(seen(data, context)));
+    const writer = await startTestApp('bots', eventsModule(topic, [handler]), { MONGO_URI: mongoUri });
     const counters = counterModel(writer.nest.get<Connection>(getConnectionToken()));
     await counters.init();
     const created = counted('c1', 1);
@@ -89,10 +119,6 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
     expect(stored?.value).toBe(2);
     expect((stored as unknown as { _outbox: RekeyEvent[] })._outbox.map((e) => e.id)).toEqual([created.id, updated.id]);
 
-    const handled: RekeyEvent[] = [];
-    const subscriber = writer.nest.get(EventSubscriber);
-    const group = uniqueName('atomic');
-    const subscription = await subscriber.subscribe({ groupId: group, topics: [topic], fromBeginning: true, handle: async (e) => void handled.push(e) });
     const relay = writer.nest.get(OutboxRelay);
     relay.watch(counters);
     await relay.flush();
@@ -107,7 +133,6 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
     const lag = (await (await fetch(`${writer.url}/metrics`)).text()).split('\n').filter((line) => line.startsWith('rekey_consumer_lag_messages{') && line.includes(`group="${group}"`));
     expect(lag.length).toBeGreaterThan(0);
     expect(lag.filter((line) => !line.endsWith(' 0'))).toEqual([]);
-    await subscription.stop();
     await writer.close();
   });
 
@@ -186,45 +211,70 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
 
   it('retries a failing handler, then dead-letters the event without blocking the partition', async () => {
     const topic = uniqueName('subscriber-dlq');
-    const { app, counters, relay } = await startRelayApp(topic);
     const poison = counted('p', 1);
     const healthy = counted('p', 2);
-    await counters.create({ _id: 'p', value: 2, ...outboxForCreate(poison, healthy) });
-    relay.wake();
     const attempts: string[] = [];
     const handled: string[] = [];
-    const subscription = await app.nest.get(EventSubscriber).subscribe({
-      groupId: uniqueName('dlq'),
-      topics: [topic],
-      fromBeginning: true,
-      maxAttempts: 3,
-      handle: async (event) => {
-        attempts.push(event.id);
-        if (event.id === poison.id) throw new Error('cannot handle this one');
-        handled.push(event.id);
-      },
+    const handler = counterHandler({ group: uniqueName('dlq'), fromBeginning: true, maxAttempts: 3 }, (_, context) => {
+      attempts.push(context.id);
+      if (context.id === poison.id) throw new Error('cannot handle this one');
+      handled.push(context.id);
     });
+    const { app, counters, relay } = await startRelayApp(topic, {}, [handler]);
+    await counters.create({ _id: 'p', value: 2, ...outboxForCreate(poison, healthy) });
+    relay.wake();
     const deadLetters = await collect(kafka, deadLetterTopic(topic));
     expect(await deadLetters.until(() => deadLetters.messages.length === 1 && handled.length === 1, 30_000)).toBe(true);
     expect(attempts.filter((id) => id === poison.id)).toHaveLength(3);
     expect(handled).toEqual([healthy.id]);
     expect(idOf(deadLetters.messages[0])).toBe(poison.id);
     expect(String(deadLetters.messages[0].headers?.rekey_dlq_error)).toBe('cannot handle this one');
+    expect(String(deadLetters.messages[0].headers?.rekey_dlq_attempts)).toBe('3');
     await deadLetters.stop();
-    await subscription.stop();
+    await app.close();
+  });
+
+  it('dead-letters a payload that breaks its contract class with the reason, and handles a valid one exactly once after a redelivery', async () => {
+    const topic = uniqueName('transport-validation');
+    const group = uniqueName('validation');
+    const invalid = { ...counted('v', 1), data: { ...counted('v', 1).data, tenant: 'nobody', generation: 0 } };
+    const valid = counted('v', 2);
+    const attempts: string[] = [];
+    const handled: ReturnType<typeof seen>[] = [];
+    const handler = counterHandler({ group, fromBeginning: true }, (data, context) => {
+      attempts.push(context.id);
+      // A transient failure: the retry handles it.
+      if (attempts.length === 1) throw new Error('not yet');
+      handled.push(seen(data, context));
+    });
+    const { app } = await startRelayApp(topic, {}, [handler]);
+    const deadLetters = await collect(kafka, deadLetterTopic(topic));
+    const producer = app.nest.get(EventProducer);
+    await producer.send(topic, [invalid, valid]);
+    // The same event again, as after a consumer that handled it crashed before committing.
+    await producer.send(topic, [valid]);
+    expect(await deadLetters.until(() => deadLetters.messages.length === 1 && handled.length === 1, 30_000)).toBe(true);
+    await sleep(1_000);
+    expect(idOf(deadLetters.messages[0])).toBe(invalid.id);
+    const headers = deadLetters.messages[0].headers ?? {};
+    expect(String(headers.rekey_dlq_error)).toBe(`${EVENT_TYPES.bots.BotUpdated} payload is invalid: tenant must be a 12-digit account; generation must not be less than 1`);
+    expect([String(headers.rekey_dlq_group), String(headers.rekey_dlq_attempts)]).toEqual([group, '0']);
+    expect(String(deadLetters.messages[0].value)).toBe(JSON.stringify(invalid.data));
+    expect(attempts).toEqual([valid.id, valid.id]);
+    expect(handled).toEqual([{ id: valid.id, type: valid.type, source: '/rekey/bots', subject: '/counters/v', tenant: '111111111111', key: 'v', data: valid.data }]);
+    expect(handled[0].data).toBeInstanceOf(BotEventData);
+    await deadLetters.stop();
     await app.close();
   });
 
   it('broadcast mode delivers every event to every replica; a dead replica\'s claim expires; the backlog metric counts what is left', async () => {
     const topic = uniqueName('broadcast');
-    const { app, counters, relay } = await startRelayApp(topic);
-    const subscriber = app.nest.get(EventSubscriber);
+    const mongoUri = uniqueMongoUri('rekey_events');
     const seenBy: Record<string, string[]> = { first: [], second: [] };
-    const subscriptions = await Promise.all(
-      Object.keys(seenBy).map((replica) =>
-        subscriber.subscribe({ groupId: 'rooms-cache', topics: [topic], broadcast: true, fromBeginning: true, handle: async (event) => void seenBy[replica].push(event.id) }),
-      ),
-    );
+    const replica = (name: string) => counterHandler({ group: 'rooms-cache', broadcast: true, fromBeginning: true }, (_, context) => void seenBy[name].push(context.id));
+    const { app, counters, relay } = await startRelayApp(topic, { MONGO_URI: mongoUri }, [replica('first')]);
+    // Another replica, sharing the database.
+    const second = await startTestApp('bots', eventsModule(topic, [replica('second')]), { MONGO_URI: mongoUri });
     const event = counted('b', 1);
     // Recorded under the live claim of a replica that then died: nothing is published until it expires.
     await counters.create({ _id: 'b', value: 1, ...outboxForCreate(event), _outboxClaimedBy: 'dead', _outboxClaimUntil: new Date(Date.now() + 60_000) });
@@ -239,8 +289,7 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
     while ((seenBy.first.length === 0 || seenBy.second.length === 0) && Date.now() < deadline) await sleep(50);
     expect(seenBy).toEqual({ first: [event.id], second: [event.id] });
     expect(await scrape()).toBe('0');
-    await Promise.all(subscriptions.map((s) => s.stop()));
-    await app.close();
+    await Promise.all([app.close(), second.close()]);
   });
 
   describe('fast path: a write that claims its outbox publishes its own events', () => {

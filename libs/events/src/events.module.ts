@@ -1,13 +1,14 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { AppName, TOPICS } from '@rekey/contracts';
-import { KAFKA, REKEY_CONFIG, RekeyConfig } from '@rekey/platform';
+import { CONSUMER_TRANSPORT, KAFKA, METRICS_REGISTRY, REKEY_CONFIG, RekeyConfig } from '@rekey/platform';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
+import { Registry } from 'prom-client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventProducer } from './event-producer';
 import { EventPublisher } from './event-publisher';
-import { EventSubscriber } from './event-subscriber';
+import { KafkaEventTransport } from './event-transport';
 import { EVENTS_TOPIC } from './events.tokens';
 import { OutboxFastPath } from './outbox-fast-path';
 import { OutboxRelay } from './outbox-relay';
@@ -48,12 +49,13 @@ class TopicInitializer implements OnApplicationBootstrap {
   }
 }
 
-/** Global: the app's topic, outbox relay and fast path, publisher and subscriber toolkit. */
+/** Global: the app's topic, outbox relay and fast path, publisher, and the consumer transport its bootstrap connects. */
 @Global()
 @Module({})
 export class EventsModule {
-  /** `topic` overrides TOPICS[app], for tests that need a topic of their own. */
+  /** `topic` overrides TOPICS[app], in publishing and consuming, for tests that need a topic of their own. */
   static forRoot(options: { app: AppName; topic?: string }): DynamicModule {
+    const topicOverrides = options.topic ? { [TOPICS[options.app]]: options.topic } : {};
     return {
       module: EventsModule,
       providers: [
@@ -62,11 +64,16 @@ export class EventsModule {
         OutboxRelay,
         OutboxFastPath,
         EventPublisher,
-        EventSubscriber,
         TopicInitializer,
         { provide: PROCESSED_EVENTS, inject: [getConnectionToken()], useFactory: (connection: Connection) => new MongoProcessedEvents(connection) },
+        {
+          provide: KafkaEventTransport,
+          inject: [KAFKA, PROCESSED_EVENTS, METRICS_REGISTRY],
+          useFactory: (kafka: Kafka, processed: MongoProcessedEvents, registry: Registry) => new KafkaEventTransport(kafka, processed, { registry, topicOverrides }),
+        },
+        { provide: CONSUMER_TRANSPORT, useExisting: KafkaEventTransport },
       ],
-      exports: [OutboxRelay, OutboxFastPath, EventPublisher, EventSubscriber, EVENTS_TOPIC],
+      exports: [OutboxRelay, OutboxFastPath, EventPublisher, KafkaEventTransport, CONSUMER_TRANSPORT, EVENTS_TOPIC],
     };
   }
 }

@@ -18,6 +18,11 @@ export class JoiningQueue<T> {
     void this.drain();
   }
 
+  /** Removes and returns every item still waiting (not yet handed to `flush`), in queue order. */
+  takeWaiting(): T[] {
+    return this.waiting.splice(0);
+  }
+
   private async drain(): Promise<void> {
     if (this.flushing) return;
     this.flushing = true;

@@ -5,7 +5,7 @@ import { StringIdDocument } from './driver-collection';
 import { RekeyEvent } from './event';
 import { EventProducer } from './event-producer';
 import { EVENTS_TOPIC } from './events.tokens';
-import { OUTBOX, outboxEventsOf, recordEvents, UNCLAIM } from './outbox';
+import { OUTBOX, OutboxFullError, outboxEventsOf, outboxHasRoom, recordEvents, UNCLAIM } from './outbox';
 import { OutboxClearing } from './outbox-clearing';
 import { OutboxRelay } from './outbox-relay';
 
@@ -22,13 +22,14 @@ type Claimed = { _id: string } & Record<string, string>;
 /**
  * Publishes the events a request records before it answers, so subscribers see them a Kafka round
  * trip after the change instead of after the relay's next pass. The write that records the events
- * also claims the document's outbox, which keeps the relay away; then everything in the outbox
- * (events of earlier writes included, in order) is sent, and the outbox cleared if it still holds
- * exactly those (OutboxClearing, many documents per round trip). A slow Kafka delays the answer by
- * at most a second, the publish finishing in the background; a failed publish or a concurrent
- * write releases the claim and wakes the relay, which publishes the rest as before. The events
- * were durable from the write on, and a repeat carries the same `ce_id`, which subscribers
- * de-duplicate.
+ * also claims the document's outbox, which keeps other replicas' relays away; then the outbox's
+ * entries that nobody in this process is sending yet (earlier ones first) are sent, and exactly
+ * those removed once Kafka acknowledged them (OutboxClearing, many documents per round trip). So
+ * each entry is sent once, however many writes follow it. A slow Kafka delays the answer by at
+ * most a second, the publish finishing in the background; a failed publish releases the claim
+ * and wakes the relay, and while the producer is failing writes leave their events to the relay
+ * at once (no claim). The events were durable from the write on, and a repeat carries the same
+ * `ce_id`, which subscribers de-duplicate. The outbox is bounded: see {@link OutboxFullError}.
  */
 @Injectable()
 export class OutboxFastPath {
@@ -44,7 +45,8 @@ export class OutboxFastPath {
   /**
    * One conditional write (`findOneAndUpdate`) that sets `set` and records `events`, then their
    * publication as above. Resolves to the written document (only `projection`'s fields, if given),
-   * or null when nothing matched `filter`; never rejects over Kafka.
+   * or null when nothing matched `filter`; never rejects over Kafka. Rejects with
+   * {@link OutboxFullError} when the document matches but its outbox is full.
    */
   async recordAndPublish(
     collection: Collection<StringIdDocument>,
@@ -53,24 +55,42 @@ export class OutboxFastPath {
     events: RekeyEvent[],
     projection?: Record<string, 1>,
   ): Promise<StringIdDocument | null> {
+    // While Kafka is failing, record without claiming or reading the outbox back: the relay's back-off finds out when it returns.
+    const direct = this.producer.available;
     const claim = randomUUID();
-    const update = recordEvents({ $set: { ...set, [OUTBOX.claimedBy]: claim, [OUTBOX.claimUntil]: new Date(Date.now() + CLAIM_MS) } }, ...events);
-    const written = await collection.findOneAndUpdate(filter, update as UpdateFilter<StringIdDocument>, {
-      returnDocument: 'after',
-      ...(projection && { projection: { ...projection, ...OUTBOX_FIELDS } }),
-    });
-    if (written) await this.publish(collection, { _id: written._id, [OUTBOX.claimedBy]: claim }, outboxEventsOf(written), Boolean(written[OUTBOX.deletedAt]));
+    const claimFields = direct ? { [OUTBOX.claimedBy]: claim, [OUTBOX.claimUntil]: new Date(Date.now() + CLAIM_MS) } : {};
+    const fields = direct ? projection && { ...projection, ...OUTBOX_FIELDS } : (projection ?? { [OUTBOX.events]: 0 });
+    const update = recordEvents({ $set: { ...set, ...claimFields } }, ...events) as UpdateFilter<StringIdDocument>;
+    const written = await collection.findOneAndUpdate({ ...filter, ...outboxHasRoom() }, update, { returnDocument: 'after', ...(fields && { projection: fields }) });
+    if (!written) return this.refuseIfFull(collection, filter);
+    if (direct) await this.publish(collection, { _id: written._id, [OUTBOX.claimedBy]: claim }, outboxEventsOf(written), Boolean(written[OUTBOX.deletedAt]));
+    else this.relay.wake();
     return written;
   }
 
+  /** Nothing written: null if nothing matches, OutboxFullError if only the bound stopped the write. */
+  private async refuseIfFull(collection: Collection<StringIdDocument>, filter: Filter<StringIdDocument>): Promise<null> {
+    if (await collection.findOne(filter, { projection: { _id: 1 } })) throw new OutboxFullError();
+    return null;
+  }
+
   /** Resolves once Kafka acknowledged, or after PUBLISH_TIMEOUT_MS with the rest going on in the background (the relay's shutdown flush waits for it). */
-  private async publish(collection: Collection<StringIdDocument>, mine: Claimed, events: RekeyEvent[], purge: boolean): Promise<void> {
-    const published = this.producer.send(this.topic, events).then(
-      () => this.clear(collection, mine, events, purge),
-      (error: unknown) => this.handOver(collection, mine, error),
+  private async publish(collection: Collection<StringIdDocument>, mine: Claimed, outbox: RekeyEvent[], purge: boolean): Promise<void> {
+    const events = this.relay.sending.take(outbox);
+    // Purging deletes the document: only when this request sends everything it still holds.
+    const purgeNow = purge && events.length === outbox.length;
+    const settled = this.producer.send(this.topic, events).then(
+      async () => {
+        await this.clear(collection, mine, events, purgeNow);
+        this.relay.sending.release(events, true);
+      },
+      async (error: unknown) => {
+        this.relay.sending.release(events, false);
+        await this.handOver(collection, mine, error);
+      },
     );
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([published, new Promise<void>((resolve) => (timer = setTimeout(resolve, PUBLISH_TIMEOUT_MS)))]);
+    await Promise.race([settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, PUBLISH_TIMEOUT_MS)))]);
     clearTimeout(timer);
   }
 
@@ -78,8 +98,9 @@ export class OutboxFastPath {
     this.relay.observePublished(events);
     try {
       if (await this.clearingOf(collection).clear(mine._id, mine[OUTBOX.claimedBy], events, purge)) return;
-      // Another write appended events meanwhile: remove these, leave the rest to whoever claimed it.
-      await collection.updateOne(mine, { $pullAll: { [OUTBOX.events]: events } as never, ...UNCLAIM });
+      // The outbox holds more (another write, or entries someone else is sending): remove exactly these, whoever claims it now.
+      await collection.updateOne({ _id: mine._id }, { $pullAll: { [OUTBOX.events]: events } as never });
+      await collection.updateOne(mine, UNCLAIM);
       this.relay.wake();
     } catch (error) {
       await this.handOver(collection, mine, error);

@@ -9,11 +9,14 @@ import { EVENTS_TOPIC } from './events.tokens';
 import { EventProducer } from './event-producer';
 import { RekeyEvent } from './event';
 import { OUTBOX, outboxEventsOf, UNCLAIM } from './outbox';
+import { SendingEvents } from './sending-events';
 
-const BATCH_SIZE = 200;
+/** Documents per pass: with outboxes bounded (MAX_OUTBOX_EVENTS) this bounds a pass's memory. */
+const BATCH_SIZE = 50;
 /** A claim outlives a slow publish; a crashed replica's claims expire after it. */
 const LEASE_MS = 30_000;
 const POLL_MS = 1_000;
+const MIN_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 5_000;
 
 const PENDING = { [OUTBOX.pending]: true };
@@ -52,6 +55,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private draining?: Promise<void>;
   private wakeRequested = false;
   private backoffMs = 0;
+  /** While backing off after a failure, wakes only note that there is work: the retry timer runs it. */
+  private backingOffUntil = 0;
+  /** What this process is sending or has just sent (the relay or a request's fast path): each entry goes out once. */
+  readonly sending = new SendingEvents();
   private poll?: NodeJS.Timeout;
   private retry?: NodeJS.Timeout;
   private readonly publishLatency: Histogram;
@@ -89,6 +96,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** Called after a write: publish now rather than at the next poll. */
   wake(): void {
     this.wakeRequested = true;
+    if (Date.now() < this.backingOffUntil) return;
     this.draining ??= this.drain().finally(() => {
       this.draining = undefined;
       // A wake that came after the last pass but before this callback must not wait for the poll.
@@ -141,16 +149,27 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           published = 0;
           for (const { collection } of this.outboxes) published += await this.relayBatch(collection);
         } while (published > 0);
+        if (this.backoffMs > 0) this.logger.log('outbox relay publishing again');
         this.backoffMs = 0;
       } catch (error) {
-        this.publishErrors.inc();
-        this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(100, this.backoffMs * 2));
-        this.logger.warn(`outbox relay failed, retrying in ${this.backoffMs} ms: ${(error as Error).message}`);
-        this.retry = setTimeout(() => this.wake(), this.backoffMs);
-        this.retry.unref();
+        this.backOff(error as Error);
         return;
       }
     }
+  }
+
+  /** Exponential, with jitter so that replicas do not retry in step; the poll and writes' wakes wait for it too. */
+  private backOff(error: Error): void {
+    this.publishErrors.inc();
+    // Log the first failure and then once per doubling, not on every attempt.
+    if (this.backoffMs < MAX_BACKOFF_MS) this.logger.warn(`outbox relay failed, backing off: ${error.message}`);
+    this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, this.backoffMs * 2));
+    const delayMs = this.backoffMs / 2 + Math.random() * (this.backoffMs / 2);
+    this.backingOffUntil = Date.now() + delayMs;
+    this.wakeRequested = true;
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => this.wake(), delayMs);
+    this.retry.unref();
   }
 
   /** Claims up to a batch of documents, publishes their events, removes exactly those. */
@@ -171,26 +190,37 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const claimed = await collection.find({ _id: { $in: ids }, [OUTBOX.claimedBy]: claim }, { projection: { [OUTBOX.events]: 1 } }).toArray();
     // Another replica may have claimed every candidate between the two queries.
     if (claimed.length === 0) return 0;
-    const events = claimed.flatMap(outboxEventsOf);
+    // Entries a request is sending are its own to send and remove; entries sent lately are only removed.
+    const toSend = claimed.map((doc) => {
+      const outbox = outboxEventsOf(doc);
+      const sent = outbox.filter((event) => this.sending.wasSent(event));
+      return { _id: doc._id, sent, events: this.sending.take(outbox) };
+    });
+    const events = toSend.flatMap((doc) => doc.events);
+    let published = false;
     try {
-      await this.producer.send(this.topic, events);
-    } catch (error) {
-      await collection.updateMany({ _id: { $in: ids }, [OUTBOX.claimedBy]: claim }, UNCLAIM);
-      throw error;
+      try {
+        await this.producer.send(this.topic, events);
+      } catch (error) {
+        await collection.updateMany({ _id: { $in: ids }, [OUTBOX.claimedBy]: claim }, UNCLAIM);
+        throw error;
+      }
+      published = true;
+      this.observePublished(events);
+      // $pullAll of the exact entries sent, whoever holds the claim now: entries appended meanwhile stay (FerretDB ignores $pull conditions).
+      await collection.bulkWrite(
+        toSend.map((doc) => ({
+          updateOne: { filter: { _id: doc._id }, update: { $pullAll: { [OUTBOX.events]: [...doc.sent, ...doc.events] } } as unknown as UpdateFilter<Document> },
+        })),
+      );
+    } finally {
+      this.sending.release(events, published);
     }
-    this.observePublished(events);
-    // $pullAll of the exact entries read: entries appended meanwhile stay (FerretDB ignores $pull conditions).
-    await collection.bulkWrite(
-      claimed.map((doc) => ({
-        updateOne: {
-          filter: { _id: doc._id, [OUTBOX.claimedBy]: claim },
-          update: { $pullAll: { [OUTBOX.events]: outboxEventsOf(doc) }, ...UNCLAIM } as unknown as UpdateFilter<Document>,
-        },
-      })),
-    );
+    await collection.updateMany({ _id: { $in: ids }, [OUTBOX.claimedBy]: claim }, UNCLAIM);
     const drained = { _id: { $in: ids }, [OUTBOX.events]: { $size: 0 } };
     await collection.updateMany(drained, { $set: { [OUTBOX.pending]: false } });
     await collection.deleteMany({ ...drained, [OUTBOX.deletedAt]: { $exists: true } });
+    // Entries left to a request's fast path are not progress: it wakes the relay when it is done with them.
     return events.length;
   }
 }

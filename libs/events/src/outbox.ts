@@ -27,6 +27,31 @@ export function withOutbox(schema: Schema): Schema {
   return schema;
 }
 
+/**
+ * At most this many unpublished events per document (about 2.5 minutes of rotations at 3 per
+ * second): a bound on the document's size, on what each write reads back and on a relay pass.
+ */
+export const MAX_OUTBOX_EVENTS = 500;
+
+/** Filter fragment: the document's outbox has room for another write's events. */
+export function outboxHasRoom(): Record<string, unknown> {
+  return { [`${OUTBOX.events}.${MAX_OUTBOX_EVENTS - 1}`]: { $exists: false } };
+}
+
+/**
+ * A change refused because its document's outbox is full (Kafka away for minutes while the
+ * resource keeps changing). Nothing was written, so nothing acknowledged can be lost: the API
+ * answers its 503 (the `statusCode`), which the SDKs retry, until the relay has drained the outbox.
+ */
+export class OutboxFullError extends Error {
+  readonly code = 'OUTBOX_FULL';
+  readonly statusCode = 503;
+
+  constructor() {
+    super('Too many changes of this resource are waiting to be published; retry later');
+  }
+}
+
 type Update = Record<string, unknown> & { $set?: Record<string, unknown>; $push?: Record<string, unknown> };
 
 /**

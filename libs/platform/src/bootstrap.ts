@@ -1,5 +1,6 @@
 import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestMicroservice } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppName } from '@rekey/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -8,10 +9,20 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, RekeyConfig, TlsFiles } from './config/rekey-config';
+import { ConsumerTransportHost, HandlerErrorsToTransport } from './kafka/consumer-transport';
 import { instrumentHttp } from './metrics/http-metrics';
 import { METRICS_REGISTRY } from './metrics/metrics';
 
+/** The outer bound; each API's JSON parser has its own, smaller limit (aws-protocol's JSON_BODY_LIMITS). */
 const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Slow clients: a request's headers must arrive within 5 s and the whole request within 10 s,
+ * checked every second (Node's default check runs every 30 s), so that a client trickling bytes
+ * holds a connection for seconds, not minutes.
+ */
+const HEADERS_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 /** The header AWS SDKs read the request id from; set on every response. */
 export const REQUEST_ID_HEADER = 'x-amzn-RequestId';
@@ -36,6 +47,8 @@ function createAdapter(tls?: TlsFiles): FastifyAdapter {
     // localproxy refuses TLS 1.0 and 1.1.
     ...(tls && { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile), minVersion: 'TLSv1.2' as const } }),
     bodyLimit: MAX_BODY_BYTES,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
     genReqId: () => randomUUID(),
     // Shutdown is ours (closeOnSignals): Fastify's would destroy connections whose request is
     // still unread in the socket, and answer 503 in its own shape rather than the API's.
@@ -59,7 +72,27 @@ function createAdapter(tls?: TlsFiles): FastifyAdapter {
   return adapter;
 }
 
-/** Builds the Fastify-based Nest application for a root module, without listening yet; HTTPS with `tls`. */
+/**
+ * Serves the app's `@EventPattern` handlers with its consumer transport, if it has one. Its start
+ * does not wait for Kafka (each subscription keeps trying in the background); `app.close()` stops it
+ * after the HTTP server and before the shutdown hooks close Kafka and MongoDB.
+ */
+async function startConsumers(app: NestFastifyApplication): Promise<void> {
+  const { strategy } = app.get(ConsumerTransportHost);
+  if (!strategy) return;
+  // Deferred so that the filter is in place before the handlers are registered (their exception
+  // handling is built then); the rest is what connectMicroservice does when not deferred.
+  const consumers = app.connectMicroservice({ strategy }, { deferInitialization: true }) as NestMicroservice;
+  consumers.useGlobalFilters(new HandlerErrorsToTransport());
+  consumers.registerListeners();
+  consumers.setIsInitialized(true);
+  consumers.setIsInitHookCalled(true);
+  // Handlers run once their providers are initialized (onModuleInit, onApplicationBootstrap).
+  await app.init();
+  await app.startAllMicroservices();
+}
+
+/** Builds the Fastify-based Nest application for a root module and starts its event consumers, without listening yet; HTTPS with `tls`. */
 export async function createApp(rootModule: DynamicModule, tls?: TlsFiles): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModule,
@@ -71,6 +104,7 @@ export async function createApp(rootModule: DynamicModule, tls?: TlsFiles): Prom
   );
   app.useLogger(app.get(Logger));
   instrumentHttp(app.getHttpAdapter().getInstance(), app.get(METRICS_REGISTRY));
+  await startConsumers(app);
   return app;
 }
 

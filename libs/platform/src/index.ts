@@ -11,4 +11,6 @@ export * from './public-route';
 export * from './metrics/http-metrics';
 export * from './metrics/token-metrics';
 export { READINESS_CHECKS } from './health/health.controller';
-export * from './with-timeout';
+export * from './mongo/mongo-timeouts';
+export * from './deadline';
+export * from './kafka/consumer-transport';

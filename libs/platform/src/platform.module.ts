@@ -4,10 +4,12 @@ import { LoggerModule } from 'nestjs-pino';
 import { REKEY_CONFIG } from './config/config.tokens';
 import { RekeyConfig } from './config/rekey-config';
 import { HealthModule } from './health/health.module';
+import { ConsumerTransportHost } from './kafka/consumer-transport';
 import { createKafka, KAFKA } from './kafka/kafka.client';
 import { loggerOptions } from './logging/logger.options';
 import { createMetricsRegistry, METRICS_REGISTRY, MetricsController } from './metrics/metrics';
 import { TokenMetrics } from './metrics/token-metrics';
+import { MONGO_CONNECTION_OPTIONS } from './mongo/mongo-timeouts';
 
 /** What every Rekey app runs on: config, JSON logs, its MongoDB database, Kafka, health probes and metrics. */
 @Global()
@@ -18,8 +20,8 @@ export class PlatformModule {
       module: PlatformModule,
       imports: [
         LoggerModule.forRoot(loggerOptions(config)),
-        // Fail fast instead of queueing operations while the database is away: callers get a 5xx.
-        MongooseModule.forRoot(config.mongoUri, { serverSelectionTimeoutMS: 3000, bufferCommands: false }),
+        // Fail fast instead of queueing operations while the database is away: callers get the API's 503.
+        MongooseModule.forRoot(config.mongoUri, MONGO_CONNECTION_OPTIONS),
         HealthModule,
       ],
       providers: [
@@ -27,9 +29,10 @@ export class PlatformModule {
         { provide: KAFKA, useFactory: () => createKafka(config) },
         { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry(config.app) },
         TokenMetrics,
+        ConsumerTransportHost,
       ],
       controllers: [MetricsController],
-      exports: [REKEY_CONFIG, KAFKA, METRICS_REGISTRY, TokenMetrics],
+      exports: [REKEY_CONFIG, KAFKA, METRICS_REGISTRY, TokenMetrics, ConsumerTransportHost],
     };
   }
 }

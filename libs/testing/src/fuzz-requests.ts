@@ -2,6 +2,7 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { DEV_TENANTS } from './aws-clients';
+import { latencies, reportFigures, TimedOutcome, timedCall } from './fault-figures';
 
 /** Node's native SHA-256 for the signer (the pure-JS default is several times slower). */
 const NODE_SHA256 = Hash.bind(null, 'sha256');
@@ -113,6 +114,11 @@ function mutate(template: OperationTemplate, random: () => number): Draft {
   } else if (body) {
     draft.body = JSON.stringify(body);
   }
+  return withWireHeaders(template, draft);
+}
+
+/** The target and content type a template's operation is called with (unless the mutation dropped them). */
+function withWireHeaders(template: OperationTemplate, draft: Draft): Draft {
   const awsJson = template.target !== undefined;
   if (template.target && draft.mutation !== 'no target') draft.headers['x-amz-target'] = `IoTSecuredTunneling.${template.target}`;
   if (draft.body !== undefined || awsJson) {
@@ -155,6 +161,17 @@ async function send(baseUrl: string, api: FuzzApi, draft: Draft): Promise<FuzzAn
   return { mutation: draft.mutation, status: response.status, errorType: response.headers.get('x-amzn-errortype'), body, elapsedMs };
 }
 
+/** Sends `count` drafts built by `build` from randomly picked templates, one at a time. */
+async function sendDrafts(baseUrl: string, api: FuzzApi, templates: OperationTemplate[], count: number, seed: number, build: (template: OperationTemplate, random: () => number) => Draft) {
+  const random = prng(seed);
+  const answers: FuzzAnswer[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const template = templates[Math.floor(random() * templates.length)];
+    answers.push(await send(baseUrl, api, build(template, random)));
+  }
+  return answers;
+}
+
 /**
  * Sends `count` malformed requests built from the templates (each broken in one way: a member of
  * the wrong type, an oversized string, a body that is not the JSON expected, a bad path or query,
@@ -162,13 +179,89 @@ async function send(baseUrl: string, api: FuzzApi, draft: Draft): Promise<FuzzAn
  * so that latencies are those of one request at a time. Seeded: the same seed sends the same requests.
  */
 export async function fuzzRequests(baseUrl: string, api: FuzzApi, templates: OperationTemplate[], count = 1000, seed = 20261123): Promise<FuzzAnswer[]> {
-  const random = prng(seed);
-  const answers: FuzzAnswer[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const template = templates[Math.floor(random() * templates.length)];
-    answers.push(await send(baseUrl, api, mutate(template, random)));
+  return sendDrafts(baseUrl, api, templates, count, seed, mutate);
+}
+
+/** `depth` objects nested in one another around a value, as JSON text (built flat: no recursion). */
+export function deeplyNested(depth: number): string {
+  return `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+}
+
+/** A JSON object with `members` members, as text (the issue's 878 KB case is 60,000). */
+export function manyMembers(members: number): string {
+  return `{${Array.from({ length: members }, (_, i) => `"member${i}":"value"`).join(',')}}`;
+}
+
+const pollutions = ['{"constructor":{"prototype":{"polluted":1}}}', '{"__proto__":{"polluted":1}}', '{"prototype":{"polluted":1}}'];
+// As JSON text: 1e400 parses to Infinity; 2^53 + 1 cannot be represented.
+const hugeNumbers = ['1e308', '-1e308', '1e400', '9007199254740993', '-0', '1.5e-320'];
+
+/** One hostile variant of a template with a body: the member replaced with a hostile JSON value, or a hostile body. */
+function hostile(template: OperationTemplate, random: () => number): Draft {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const draft: Draft = { mutation: '', method: template.method, path: template.path, query: { ...template.query }, headers: {}, sign: true };
+  const members = Object.keys(template.body ?? {});
+  const member = members.length > 0 ? pick(members) : 'member';
+  // The other members keep their valid values: the hostile one must be what the service meets.
+  const withMember = (json: string) => {
+    const rest = JSON.stringify({ ...template.body, [member]: undefined }).slice(1, -1);
+    return `{${rest ? `${rest},` : ''}${JSON.stringify(member)}:${json}}`;
+  };
+  const kind = pick(['deep-nesting', 'pollution', 'null', 'huge-number', 'many-members', 'top-level-pollution']);
+  switch (kind) {
+    case 'deep-nesting': {
+      const depth = pick([17, 200, 10_000, 100_000]);
+      draft.body = random() < 0.5 ? withMember(deeplyNested(depth)) : deeplyNested(depth);
+      draft.mutation = `${member} nested ${depth} deep`;
+      break;
+    }
+    case 'pollution': {
+      draft.body = withMember(pick(pollutions));
+      draft.mutation = `${member} as a prototype-polluting object`;
+      break;
+    }
+    case 'top-level-pollution': {
+      const rest = JSON.stringify(template.body ?? {}).slice(1, -1);
+      draft.body = `{${pick(pollutions).slice(1, -1)}${rest ? `,${rest}` : ''}}`;
+      draft.mutation = 'a prototype key at the top level';
+      break;
+    }
+    case 'null': {
+      draft.body = withMember('null');
+      draft.mutation = `${member} as null`;
+      break;
+    }
+    case 'huge-number': {
+      const number = pick(hugeNumbers);
+      draft.body = withMember(number);
+      draft.mutation = `${member} as ${number}`;
+      break;
+    }
+    case 'many-members': {
+      const count = pick([1_500, 20_000, 60_000]);
+      draft.body = random() < 0.5 ? manyMembers(count) : withMember(manyMembers(count));
+      draft.mutation = `an object of ${count} members`;
+      break;
+    }
   }
-  return answers;
+  return withWireHeaders(template, draft);
+}
+
+/** How many hostile requests per app the suite sends: `REKEY_HOSTILE_REQUESTS`, else 300 (the full run by hand is 10,000). */
+export function hostileRequestCount(): number {
+  return Number(process.env.REKEY_HOSTILE_REQUESTS ?? 300);
+}
+
+/**
+ * Sends `count` hostile requests built from the templates that have a body, each a valid call with
+ * one member (or the whole body) replaced by what attackers and broken clients send: nesting
+ * thousands deep, prototype-polluting keys, null, numbers beyond doubles, tens of thousands of
+ * members. Correctly signed, one at a time, seeded. Every answer must be below 500; some may
+ * succeed (a null optional member is an absent one).
+ */
+export async function hostileRequests(baseUrl: string, api: FuzzApi, templates: OperationTemplate[], count = hostileRequestCount(), seed = 20261130): Promise<FuzzAnswer[]> {
+  const withBody = templates.filter((template) => template.body !== undefined);
+  return sendDrafts(baseUrl, api, withBody, count, seed, hostile);
 }
 
 /** Whether an error answer has the API's own error shape, as its SDK parses it. */
@@ -178,4 +271,51 @@ export function hasAwsErrorShape(api: FuzzApi, answer: FuzzAnswer): boolean {
   if (api === 'chime') return answer.errorType !== null && typeof body.Code === 'string' && typeof body.Message === 'string';
   if (api === 'iotsecuretunneling') return typeof body.__type === 'string' && typeof body.message === 'string';
   return answer.errorType !== null && typeof body.message === 'string';
+}
+
+/** Sends one call of a template with the given body text instead of its own, correctly signed. */
+export function sendWithBody(baseUrl: string, api: FuzzApi, template: OperationTemplate, body: string): Promise<FuzzAnswer> {
+  const draft: Draft = { mutation: 'given body', method: template.method, path: template.path, query: { ...template.query }, headers: {}, body, sign: true };
+  return send(baseUrl, api, withWireHeaders(template, draft));
+}
+
+/** Runs `work` while making `valid` calls one after another; the valid calls' outcomes. */
+export async function withValidTraffic<T>(valid: () => Promise<unknown>, work: () => Promise<T>): Promise<{ result: T; valid: TimedOutcome[] }> {
+  const outcomes: TimedOutcome[] = [];
+  let done = false;
+  const traffic = (async () => {
+    while (!done) outcomes.push(await timedCall(valid));
+  })();
+  try {
+    return { result: await work(), valid: outcomes };
+  } finally {
+    done = true;
+    await traffic;
+  }
+}
+
+/** What a hostile corpus did to an app, for a test's assertions. */
+export interface HostileCorpusOutcome {
+  /** Answers that were 5xx, or 4xx not in the API's error shape. */
+  wrong: string[];
+  slowestMs: number;
+  validCalls: number;
+  validFailed: TimedOutcome[];
+}
+
+/**
+ * Sends the seeded hostile corpus (hostileRequests) while `valid` calls run alongside, reports the
+ * figures under `label` (reportFigures) and sums up what a test asserts.
+ */
+export async function hostileCorpus(label: string, baseUrl: string, api: FuzzApi, templates: OperationTemplate[], valid: () => Promise<unknown>): Promise<HostileCorpusOutcome> {
+  const { result: answers, valid: validCalls } = await withValidTraffic(valid, () => hostileRequests(baseUrl, api, templates));
+  const validFailed = validCalls.filter((call) => call.outcome !== 'ok');
+  reportFigures(`${label} hostile`, { latency: latencies(answers), status5xx: answers.filter((answer) => answer.status >= 500).length, valid: latencies(validCalls), validFailed: validFailed.length });
+  const wrong = answers.filter((answer) => answer.status >= 500 || (answer.status >= 400 && !hasAwsErrorShape(api, answer)));
+  return {
+    wrong: wrong.map((answer) => `${answer.status} ${answer.mutation}`.slice(0, 80)),
+    slowestMs: Math.max(...answers.map((answer) => answer.elapsedMs)),
+    validCalls: validCalls.length,
+    validFailed,
+  };
 }

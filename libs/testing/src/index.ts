@@ -3,6 +3,8 @@ export * from './test-app';
 export * from './test-environment';
 export * from './describe-app-infrastructure';
 export * from './local-kafka';
+export * from './local-mongo';
+export * from './fault-figures';
 export * from './aws-clients';
 export * from './production-app';
 export * from './fuzz-requests';

@@ -1,21 +1,20 @@
-import { forwardRef, Module, OnModuleInit } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { OutboxRelay } from '@rekey/events';
-import { BotsModule } from '../bots/bots.module';
 import { ACCOUNT_MODEL, accountSchema } from './account.schema';
 import { AccountsController } from './accounts.controller';
 import { AccountsRepository } from './accounts.repository';
 import { AccountsService } from './accounts.service';
 
 /**
- * Chime accounts. Accounts and bots need each other (a bot lives only in a live account; deleting
- * an account deletes its bots), hence the forward reference between the two modules.
+ * Chime accounts. Bots depend on accounts (a bot lives only in a live account), never the other
+ * way: deleting an account deletes its bots through the AccountMembers the bots feature registers.
  */
 @Module({
-  imports: [MongooseModule.forFeature([{ name: ACCOUNT_MODEL, schema: accountSchema }]), forwardRef(() => BotsModule)],
+  imports: [MongooseModule.forFeature([{ name: ACCOUNT_MODEL, schema: accountSchema }])],
   controllers: [AccountsController],
   providers: [AccountsRepository, AccountsService],
-  exports: [AccountsRepository],
+  exports: [AccountsService],
 })
 export class AccountsModule implements OnModuleInit {
   constructor(

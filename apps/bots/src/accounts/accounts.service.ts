@@ -1,9 +1,9 @@
-import { forwardRef, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { PaginationTokens, ServiceError } from '@rekey/aws-protocol';
 import { AccountView, CreateAccountRequest, LIST_ACCOUNTS_LIMITS, ListAccountsRequest, UpdateAccountRequest } from '@rekey/contracts';
 import { randomUUID } from 'node:crypto';
-import { BotsService } from '../bots/bots.service';
 import { nextToken, readCursor, toPage } from '../shared/keyset-pagination';
+import { AccountMembers } from './account-members';
 import { accountNotFound } from './accounts.errors';
 import { accountCreated, accountDeleted, accountUpdated } from './accounts.events';
 import { AccountRecord, AccountsRepository } from './accounts.repository';
@@ -31,12 +31,32 @@ export function accountView(account: AccountRecord): AccountView {
 export class AccountsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AccountsService.name);
   private sweep?: NodeJS.Timeout;
+  private registeredMembers?: AccountMembers;
 
   constructor(
     private readonly accounts: AccountsRepository,
-    @Inject(forwardRef(() => BotsService)) private readonly bots: BotsService,
     private readonly paginationTokens: PaginationTokens,
   ) {}
+
+  /** Registers what lives in accounts (the bots feature, at its module's init). */
+  admitMembers(members: AccountMembers): void {
+    this.registeredMembers = members;
+  }
+
+  private get members(): AccountMembers {
+    if (!this.registeredMembers) throw new Error('no AccountMembers registered: the bots feature registers them');
+    return this.registeredMembers;
+  }
+
+  /** Whether the account exists for the tenant and is not being deleted. */
+  async isLive(tenant: string, id: string): Promise<boolean> {
+    return (await this.accounts.findLive(tenant, id)) !== null;
+  }
+
+  /** NotFound unless {@link isLive}. */
+  async requireLive(tenant: string, id: string): Promise<void> {
+    if (!(await this.isLive(tenant, id))) throw accountNotFound(id);
+  }
 
   /** Team accounts only, as Chime's CreateAccount makes: Pro by default, Basic and Pro supported. */
   async create(tenant: string, input: CreateAccountRequest): Promise<AccountView> {
@@ -69,7 +89,7 @@ export class AccountsService implements OnApplicationBootstrap, OnApplicationShu
     const scope = `ListAccounts\0${input.Name ?? ''}\0${input.UserEmail?.toLowerCase() ?? ''}`;
     const after = readCursor(this.paginationTokens, tenant, scope, input.NextToken);
     const limit = input.MaxResults ?? LIST_ACCOUNTS_LIMITS.default;
-    const ids = input.UserEmail === undefined ? undefined : await this.bots.accountIdsOfBotEmail(tenant, input.UserEmail);
+    const ids = input.UserEmail === undefined ? undefined : await this.members.accountIdsOfMemberEmail(tenant, input.UserEmail);
     const page = toPage(await this.accounts.list(tenant, { namePrefix: input.Name, ids }, after, limit), limit);
     return { Accounts: page.items.map(accountView), NextToken: nextToken(this.paginationTokens, tenant, scope, page) };
   }
@@ -110,7 +130,7 @@ export class AccountsService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async finishDeletion(tenant: string, id: string): Promise<void> {
-    await this.bots.deleteAllOfAccount(tenant, id);
+    await this.members.deleteAllOfAccount(tenant, id);
     await this.accounts.completeDeletion(tenant, id, accountDeleted({ tenant, id }, new Date()));
   }
 

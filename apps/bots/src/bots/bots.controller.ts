@@ -1,8 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
-import { ServiceError, Tenant, validateInput } from '@rekey/aws-protocol';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { AwsOperation, Operation, selectorOperation, ServiceError, Tenant, validateInput } from '@rekey/aws-protocol';
 import { BotView, CreateBotRequest, EventsConfigurationView, ListBotsRequest, PutEventsConfigurationRequest, UpdateBotRequest } from '@rekey/contracts';
-import { labelOperation } from '@rekey/platform';
-import type { FastifyRequest } from 'fastify';
 import { accountPath, bodyOf, botPath } from '../shared/path-input';
 import { BotsService } from './bots.service';
 
@@ -12,6 +10,7 @@ export class BotsController {
   constructor(private readonly bots: BotsService) {}
 
   @Post()
+  @AwsOperation('CreateBot')
   @HttpCode(201)
   async create(@Tenant() tenant: string, @Param('accountId') accountId: string, @Body() body: unknown): Promise<{ Bot: BotView }> {
     const path = accountPath(accountId);
@@ -19,38 +18,37 @@ export class BotsController {
   }
 
   @Get()
+  @AwsOperation('ListBots')
   async list(@Tenant() tenant: string, @Param('accountId') accountId: string, @Query() query: Record<string, unknown>): Promise<{ Bots: BotView[]; NextToken?: string }> {
     const path = accountPath(accountId);
     return this.bots.list(tenant, path.AccountId, validateInput(ListBotsRequest, { MaxResults: query['max-results'], NextToken: query['next-token'] }));
   }
 
   @Get(':botId')
+  @AwsOperation('GetBot')
   async get(@Tenant() tenant: string, @Param('accountId') accountId: string, @Param('botId') botId: string): Promise<{ Bot: BotView }> {
     return { Bot: await this.bots.get(tenant, botPath(accountId, botId)) };
   }
 
   /** UpdateBot and RegenerateSecurityToken share this route: the `operation` query tells them apart. */
   @Post(':botId')
+  @AwsOperation(selectorOperation('UpdateBot', { 'regenerate-security-token': 'RegenerateSecurityToken' }))
   @HttpCode(200)
   async updateOrRegenerate(
-    @Req() request: FastifyRequest,
     @Tenant() tenant: string,
     @Param('accountId') accountId: string,
     @Param('botId') botId: string,
-    @Query('operation') operation: unknown,
+    @Operation() operation: string | undefined,
     @Body() body: unknown,
   ): Promise<{ Bot: BotView }> {
-    if (operation === 'regenerate-security-token') {
-      labelOperation(request, 'RegenerateSecurityToken');
-      return { Bot: await this.bots.regenerateSecurityToken(tenant, botPath(accountId, botId)) };
-    }
-    if (operation !== undefined) throw new ServiceError('UnknownOperation', 'Unknown operation');
-    labelOperation(request, 'UpdateBot');
+    if (operation === 'RegenerateSecurityToken') return { Bot: await this.bots.regenerateSecurityToken(tenant, botPath(accountId, botId)) };
+    if (operation === undefined) throw new ServiceError('UnknownOperation', 'Unknown operation');
     const path = botPath(accountId, botId);
     return { Bot: await this.bots.update(tenant, path, validateInput(UpdateBotRequest, bodyOf(body))) };
   }
 
   @Put(':botId/events-configuration')
+  @AwsOperation('PutEventsConfiguration')
   @HttpCode(201)
   async putEventsConfiguration(@Tenant() tenant: string, @Param('accountId') accountId: string, @Param('botId') botId: string, @Body() body: unknown): Promise<{ EventsConfiguration: EventsConfigurationView }> {
     const path = botPath(accountId, botId);
@@ -58,11 +56,13 @@ export class BotsController {
   }
 
   @Get(':botId/events-configuration')
+  @AwsOperation('GetEventsConfiguration')
   async getEventsConfiguration(@Tenant() tenant: string, @Param('accountId') accountId: string, @Param('botId') botId: string): Promise<{ EventsConfiguration: EventsConfigurationView }> {
     return { EventsConfiguration: await this.bots.getEventsConfiguration(tenant, botPath(accountId, botId)) };
   }
 
   @Delete(':botId/events-configuration')
+  @AwsOperation('DeleteEventsConfiguration')
   @HttpCode(204)
   async deleteEventsConfiguration(@Tenant() tenant: string, @Param('accountId') accountId: string, @Param('botId') botId: string): Promise<void> {
     await this.bots.deleteEventsConfiguration(tenant, botPath(accountId, botId));

@@ -1,16 +1,17 @@
-import { forwardRef, Module, OnModuleInit } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { OutboxRelay } from '@rekey/events';
 import { AccountsModule } from '../accounts/accounts.module';
+import { AccountsService } from '../accounts/accounts.service';
 import { BOT_MODEL, botSchema } from './bot.schema';
 import { BotsController } from './bots.controller';
 import { BotsRepository } from './bots.repository';
 import { BotsService } from './bots.service';
 import { SecurityTokens } from './security-tokens';
 
-/** Chime bots, which live in accounts (see AccountsModule for the forward reference). */
+/** Chime bots, which live in accounts: the members of an account (AccountMembers), registered with AccountsService. */
 @Module({
-  imports: [MongooseModule.forFeature([{ name: BOT_MODEL, schema: botSchema }]), forwardRef(() => AccountsModule)],
+  imports: [MongooseModule.forFeature([{ name: BOT_MODEL, schema: botSchema }]), AccountsModule],
   controllers: [BotsController],
   providers: [BotsRepository, BotsService, SecurityTokens],
   exports: [BotsService],
@@ -19,9 +20,12 @@ export class BotsModule implements OnModuleInit {
   constructor(
     private readonly relay: OutboxRelay,
     private readonly repository: BotsRepository,
+    private readonly accounts: AccountsService,
+    private readonly bots: BotsService,
   ) {}
 
   onModuleInit(): void {
     this.relay.watch(this.repository.model);
+    this.accounts.admitMembers(this.bots);
   }
 }

@@ -4,7 +4,8 @@ import { BotPath, BotView, CreateBotRequest, EventsConfigurationView, LIST_BOTS_
 import { TokenMetrics } from '@rekey/platform';
 import { randomUUID } from 'node:crypto';
 import { accountNotFound } from '../accounts/accounts.errors';
-import { AccountsRepository } from '../accounts/accounts.repository';
+import { AccountMembers } from '../accounts/account-members';
+import { AccountsService } from '../accounts/accounts.service';
 import { nextToken, readCursor, toPage } from '../shared/keyset-pagination';
 import { botDisplayName, botEmail } from './bot-email';
 import { StoredEventsConfiguration } from './bot.schema';
@@ -18,10 +19,10 @@ const owner = (bot: Pick<BotRecord, 'tenant' | 'accountId' | 'id'>) => ({ tenant
 
 /** Chime bots: creation, updates, security token rotation and the events configuration. A bot lives only in a live account of its tenant. */
 @Injectable()
-export class BotsService {
+export class BotsService implements AccountMembers {
   constructor(
     private readonly bots: BotsRepository,
-    private readonly accounts: AccountsRepository,
+    private readonly accounts: AccountsService,
     private readonly tokens: SecurityTokens,
     private readonly tokenMetrics: TokenMetrics,
     private readonly paginationTokens: PaginationTokens,
@@ -29,7 +30,7 @@ export class BotsService {
 
   /** A new `ChatBot` with its own user id, Chime's email form and a first security token (generation 1). */
   async create(tenant: string, accountId: string, input: CreateBotRequest): Promise<BotView> {
-    await this.requireAccount(tenant, accountId);
+    await this.accounts.requireLive(tenant, accountId);
     const now = new Date();
     const id = randomUUID();
     const token = this.tokens.issue();
@@ -51,7 +52,7 @@ export class BotsService {
     await this.bots.create(bot, botCreated(bot, token));
     this.tokenMetrics.issued('SecurityToken');
     // DeleteAccount may have swept the account's bots between the check above and the insert.
-    if (!(await this.accounts.findLive(tenant, accountId))) {
+    if (!(await this.accounts.isLive(tenant, accountId))) {
       await this.bots.remove(tenant, accountId, id, (current) => botDeleted(current, new Date()));
       throw accountNotFound(accountId);
     }
@@ -63,7 +64,7 @@ export class BotsService {
   }
 
   async list(tenant: string, accountId: string, input: ListBotsRequest): Promise<{ Bots: BotView[]; NextToken?: string }> {
-    await this.requireAccount(tenant, accountId);
+    await this.accounts.requireLive(tenant, accountId);
     const scope = `ListBots\0${accountId}`;
     const after = readCursor(this.paginationTokens, tenant, scope, input.NextToken);
     const limit = input.MaxResults ?? LIST_BOTS_LIMITS.default;
@@ -127,7 +128,7 @@ export class BotsService {
   }
 
   /** Bots are this service's users: ListAccounts' user-email filter finds the accounts of bots with that email. */
-  accountIdsOfBotEmail(tenant: string, email: string): Promise<string[]> {
+  accountIdsOfMemberEmail(tenant: string, email: string): Promise<string[]> {
     return this.bots.accountIdsOfEmail(tenant, email);
   }
 
@@ -141,21 +142,17 @@ export class BotsService {
 
   /** A change of a bot of a live account, or NotFound. */
   private async change(tenant: string, path: BotPath, decide: Parameters<BotsRepository['change']>[3]): Promise<BotRecord> {
-    await this.requireAccount(tenant, path.AccountId);
+    await this.accounts.requireLive(tenant, path.AccountId);
     const bot = await this.bots.change(tenant, path.AccountId, path.BotId, decide);
     if (!bot) throw botNotFound(path.BotId);
     return bot;
   }
 
   private async requireBot(tenant: string, path: BotPath): Promise<BotRecord> {
-    await this.requireAccount(tenant, path.AccountId);
+    await this.accounts.requireLive(tenant, path.AccountId);
     const bot = await this.bots.find(tenant, path.AccountId, path.BotId);
     if (!bot) throw botNotFound(path.BotId);
     return bot;
-  }
-
-  private async requireAccount(tenant: string, accountId: string): Promise<void> {
-    if (!(await this.accounts.findLive(tenant, accountId))) throw accountNotFound(accountId);
   }
 
   /** The wire shape, with the token decrypted (or the one just issued). */

@@ -1,5 +1,5 @@
 import { ServiceError } from '@rekey/aws-protocol';
-import { driverCollection, NOT_DELETED, OutboxFastPath, RekeyEvent, StringIdDocument } from '@rekey/events';
+import { driverCollection, NOT_DELETED, OUTBOX, OutboxFastPath, RekeyEvent, StringIdDocument } from '@rekey/events';
 import type { Filter } from 'mongodb';
 import type { FilterQuery, Model } from 'mongoose';
 
@@ -30,7 +30,8 @@ export async function compareAndSet<T extends Revisioned>(model: Model<T>, outbo
   const documents = driverCollection(model);
   const live = { ...filter, ...NOT_DELETED } as Filter<StringIdDocument>;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-    const current = (await documents.findOne(live)) as unknown as T | null;
+    // Not the outbox: decisions never read it, and it can hold hundreds of events while Kafka is away.
+    const current = (await documents.findOne(live, { projection: { [OUTBOX.events]: 0 } })) as unknown as T | null;
     if (!current) return null;
     const change = decide(current);
     if (!change) return current;

@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { Tenant, validateInput } from '@rekey/aws-protocol';
+import { Body, Controller } from '@nestjs/common';
+import { PostOperation, Tenant, validateInput } from '@rekey/aws-protocol';
 import { CreateChatTokenRequest } from '@rekey/contracts';
 import { ChatTokensService } from './chat-tokens.service';
 
@@ -7,8 +7,7 @@ import { ChatTokensService } from './chat-tokens.service';
 export class ChatTokensController {
   constructor(private readonly tokens: ChatTokensService) {}
 
-  @Post('CreateChatToken')
-  @HttpCode(200)
+  @PostOperation('CreateChatToken')
   create(@Tenant() tenant: string, @Body() body: unknown) {
     return this.tokens.create(tenant, validateInput(CreateChatTokenRequest, body));
   }

@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { Tenant, validateInput } from '@rekey/aws-protocol';
+import { Body, Controller } from '@nestjs/common';
+import { PostOperation, Tenant, validateInput } from '@rekey/aws-protocol';
 import { DeleteMessageRequest, DisconnectUserRequest, SendEventRequest } from '@rekey/contracts';
 import { MessagingService } from './messaging.service';
 
@@ -8,20 +8,17 @@ import { MessagingService } from './messaging.service';
 export class MessagingController {
   constructor(private readonly messaging: MessagingService) {}
 
-  @Post('DisconnectUser')
-  @HttpCode(200)
+  @PostOperation('DisconnectUser')
   disconnectUser(@Tenant() tenant: string, @Body() body: unknown) {
     return this.messaging.disconnectUser(tenant, validateInput(DisconnectUserRequest, body));
   }
 
-  @Post('DeleteMessage')
-  @HttpCode(200)
+  @PostOperation('DeleteMessage')
   deleteMessage(@Tenant() tenant: string, @Body() body: unknown) {
     return this.messaging.deleteMessage(tenant, validateInput(DeleteMessageRequest, body));
   }
 
-  @Post('SendEvent')
-  @HttpCode(200)
+  @PostOperation('SendEvent')
   sendEvent(@Tenant() tenant: string, @Body() body: unknown) {
     return this.messaging.sendEvent(tenant, validateInput(SendEventRequest, body));
   }

@@ -1,17 +1,16 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { EVENTS_TOPIC, EventSubscriber, ReceivedEvent, Subscription } from '@rekey/events';
-import { RoomEventData } from '@rekey/contracts';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventSubscription, KafkaEventTransport, RekeyEvent } from '@rekey/events';
+import { EVENT_TYPES, RoomEventData } from '@rekey/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ROOM_EVENT_TYPES } from './rooms.events';
 import { RoomsRepository } from './rooms.repository';
 
 /** How often the cache is synced with MongoDB, for deletions whose events it missed (Kafka away). */
 const SYNC_MS = 30_000;
-/** Delay between attempts to subscribe while Kafka is away at start-up. */
-const SUBSCRIBE_RETRY_MS = 5_000;
+/** Delay between attempts of the first sync while MongoDB is away. */
+const SYNC_RETRY_MS = 5_000;
 
-/** Injection token of the room cache's own subscriber (in-memory de-duplication, see RoomsModule). */
-export const ROOM_CACHE_SUBSCRIBER = Symbol('ROOM_CACHE_SUBSCRIBER');
+/** The room events every replica follows (see RoomEventsController). */
+export const ROOM_CACHE_SUBSCRIPTION = { group: 'rekey-chat-room-cache', broadcast: true } satisfies EventSubscription;
 
 /**
  * Which rooms exist, by ARN, with their tenant. Deletion is final (room ids are never reused), so
@@ -47,29 +46,28 @@ export class RoomDirectory {
 /**
  * Room existence for the token hot path, without a MongoDB write and normally without a read:
  * loaded from MongoDB at start, then kept fresh by every replica from the room events on
- * `rekey.chat.v1` (broadcast subscription), and by the replica that made a change at once. A room
- * the cache does not know (created on another replica a moment ago) is looked up in MongoDB, and
- * remembered when found. Until the subscription is up (Kafka away at start-up) every lookup goes
- * to MongoDB. A periodic sync with MongoDB drops rooms whose deletion event was missed.
+ * `rekey.chat.v1` (broadcast subscription, RoomEventsController), and by the replica that made a
+ * change at once. A room the cache does not know (created on another replica a moment ago) is
+ * looked up in MongoDB, and remembered when found. Until the subscription is up (Kafka away at
+ * start-up) every lookup goes to MongoDB. A periodic sync with MongoDB drops rooms whose deletion
+ * event was missed.
  */
 @Injectable()
 export class RoomCache implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RoomCache.name);
   private readonly directory = new RoomDirectory();
-  private subscription?: Subscription;
   private following = false;
   private stopped = false;
   private syncing?: NodeJS.Timeout;
 
   constructor(
     private readonly rooms: RoomsRepository,
-    @Inject(ROOM_CACHE_SUBSCRIBER) private readonly subscriber: EventSubscriber,
-    @Inject(EVENTS_TOPIC) private readonly topic: string,
+    private readonly transport: KafkaEventTransport,
   ) {}
 
   onApplicationBootstrap(): void {
     // In the background: the replica serves (from MongoDB) while Kafka is away at start-up.
-    void this.followUntilStopped();
+    void this.followOnceJoined();
     this.syncing = setInterval(() => void this.sync().catch((error: Error) => this.logger.warn(`room cache check failed: ${error.message}`)), SYNC_MS);
     this.syncing.unref();
   }
@@ -84,15 +82,20 @@ export class RoomCache implements OnApplicationBootstrap, OnApplicationShutdown 
     clearInterval(this.syncing);
   }
 
-  /** Applies a room event (from Kafka, or from this replica's own write). Other events are ignored. */
-  apply(event: Pick<ReceivedEvent, 'type' | 'tenant' | 'data'>): void {
-    const upsert = ROOM_EVENT_TYPES.upserts.has(event.type);
-    if (!upsert && !ROOM_EVENT_TYPES.deletes.has(event.type)) return;
-    const { arn } = (event.data ?? {}) as Partial<RoomEventData>;
-    // Thrown: the subscriber retries, then dead-letters it.
-    if (typeof arn !== 'string') throw new Error(`${event.type} without a room ARN`);
-    if (upsert) this.directory.put(arn, event.tenant);
-    else this.directory.remove(arn);
+  /** A room created or changed (RoomCreated, RoomUpdated). */
+  remember(room: Pick<RoomEventData, 'arn' | 'tenant'>): void {
+    this.directory.put(room.arn, room.tenant);
+  }
+
+  /** A room deleted (RoomDeleted): it never comes back. */
+  forget(room: Pick<RoomEventData, 'arn'>): void {
+    this.directory.remove(room.arn);
+  }
+
+  /** Applies a room event of this replica's own write. */
+  apply(event: RekeyEvent<RoomEventData>): void {
+    if (event.type === EVENT_TYPES.chat.RoomDeleted) this.forget(event.data);
+    else this.remember(event.data);
   }
 
   /** Whether `arn` is a live room of `tenant`. */
@@ -104,19 +107,17 @@ export class RoomCache implements OnApplicationBootstrap, OnApplicationShutdown 
     return room !== null;
   }
 
-  /** Subscribes, then syncs: a change written after the sync began arrives as an event. */
-  private async followUntilStopped(): Promise<void> {
+  /** Once subscribed, syncs: a change written after the sync began arrives as an event. */
+  private async followOnceJoined(): Promise<void> {
+    await this.transport.joined(ROOM_CACHE_SUBSCRIPTION.group);
     while (!this.stopped) {
       try {
-        this.subscription ??= await this.subscriber.subscribe({ groupId: 'rekey-chat-room-cache', topics: [this.topic], broadcast: true, handle: async (event) => this.apply(event) });
-        // Shut down while subscribing: the subscriber's own shutdown has already run.
-        if (this.stopped) return await this.subscription.stop();
         await this.sync();
         this.following = true;
         return;
       } catch (error) {
-        this.logger.warn(`room cache cannot follow room events yet, reading rooms from MongoDB meanwhile: ${(error as Error).message}`);
-        await sleep(SUBSCRIBE_RETRY_MS);
+        this.logger.warn(`room cache cannot load the rooms yet, reading them from MongoDB meanwhile: ${(error as Error).message}`);
+        await sleep(SYNC_RETRY_MS);
       }
     }
   }

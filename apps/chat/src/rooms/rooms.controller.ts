@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { Tenant, validateInput } from '@rekey/aws-protocol';
+import { Body, Controller } from '@nestjs/common';
+import { PostOperation, Tenant, validateInput } from '@rekey/aws-protocol';
 import { CreateRoomRequest, ListRoomsRequest, RoomIdentifierRequest, UpdateRoomRequest } from '@rekey/contracts';
 import { RoomsService } from './rooms.service';
 
@@ -8,32 +8,27 @@ import { RoomsService } from './rooms.service';
 export class RoomsController {
   constructor(private readonly rooms: RoomsService) {}
 
-  @Post('CreateRoom')
-  @HttpCode(200)
+  @PostOperation('CreateRoom')
   create(@Tenant() tenant: string, @Body() body: unknown) {
     return this.rooms.create(tenant, validateInput(CreateRoomRequest, body));
   }
 
-  @Post('GetRoom')
-  @HttpCode(200)
+  @PostOperation('GetRoom')
   get(@Tenant() tenant: string, @Body() body: unknown) {
     return this.rooms.get(tenant, validateInput(RoomIdentifierRequest, body).identifier);
   }
 
-  @Post('ListRooms')
-  @HttpCode(200)
+  @PostOperation('ListRooms')
   list(@Tenant() tenant: string, @Body() body: unknown) {
     return this.rooms.list(tenant, validateInput(ListRoomsRequest, body ?? {}));
   }
 
-  @Post('UpdateRoom')
-  @HttpCode(200)
+  @PostOperation('UpdateRoom')
   update(@Tenant() tenant: string, @Body() body: unknown) {
     return this.rooms.update(tenant, validateInput(UpdateRoomRequest, body));
   }
 
-  @Post('DeleteRoom')
-  @HttpCode(204)
+  @PostOperation('DeleteRoom', 204)
   async delete(@Tenant() tenant: string, @Body() body: unknown): Promise<void> {
     await this.rooms.delete(tenant, validateInput(RoomIdentifierRequest, body).identifier);
   }

@@ -14,9 +14,3 @@ export function roomEvent(change: RoomChange, room: RoomRecord): RekeyEvent<Room
     data: { tenant: room.tenant, ...roomView(room) },
   });
 }
-
-/** Types of the events that change which rooms exist, as the room cache follows them. */
-export const ROOM_EVENT_TYPES = {
-  upserts: new Set<string>([EVENT_TYPES.chat.RoomCreated, EVENT_TYPES.chat.RoomUpdated]),
-  deletes: new Set<string>([EVENT_TYPES.chat.RoomDeleted]),
-};

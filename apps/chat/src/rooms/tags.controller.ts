@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ServiceError, Tenant, validateInput } from '@rekey/aws-protocol';
+import { AwsOperation, ServiceError, Tenant, validateInput } from '@rekey/aws-protocol';
 import { ResourceArnRequest, TagRoomRequest, UntagRoomRequest } from '@rekey/contracts';
 import { RoomsService } from './rooms.service';
 
@@ -18,12 +18,14 @@ export class TagsController {
   constructor(private readonly rooms: RoomsService) {}
 
   @Get(':resourceArn')
+  @AwsOperation('ListTagsForResource')
   async list(@Tenant() tenant: string, @Param('resourceArn') resourceArn: string) {
     const input = validateInput(ResourceArnRequest, { resourceArn: decodeArn(resourceArn) });
     return { tags: await this.rooms.listTags(tenant, input.resourceArn) };
   }
 
   @Post(':resourceArn')
+  @AwsOperation('TagResource')
   @HttpCode(200)
   async tag(@Tenant() tenant: string, @Param('resourceArn') resourceArn: string, @Body() body: unknown) {
     const input = validateInput(TagRoomRequest, { ...(body as object), resourceArn: decodeArn(resourceArn) });
@@ -32,6 +34,7 @@ export class TagsController {
   }
 
   @Delete(':resourceArn')
+  @AwsOperation('UntagResource')
   async untag(@Tenant() tenant: string, @Param('resourceArn') resourceArn: string, @Query('tagKeys') tagKeys: string | string[] | undefined) {
     const keys = tagKeys === undefined ? undefined : ([] as string[]).concat(tagKeys);
     const input = validateInput(UntagRoomRequest, { resourceArn: decodeArn(resourceArn), tagKeys: keys });

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EVENT_TYPES, PeerMode, RotatedToken, TunnelClosedData, TunnelOpenedData, TunnelTokenRotatedData } from '@rekey/contracts';
-import { ReceivedEvent } from '@rekey/events';
 import { TunnelViewsRepository } from './tunnel-views.repository';
 
 const MODE_OF_KIND: Partial<Record<RotatedToken['kind'], PeerMode>> = { SourceAccessToken: 'SOURCE', DestinationAccessToken: 'DESTINATION' };
@@ -20,10 +19,10 @@ export function verifiersOf(tokens: RotatedToken[]): Partial<Record<PeerMode, st
 export class TunnelProjection {
   constructor(private readonly views: TunnelViewsRepository) {}
 
-  async apply(event: ReceivedEvent): Promise<void> {
-    switch (event.type) {
+  async apply(type: string, payload: TunnelOpenedData | TunnelTokenRotatedData | TunnelClosedData): Promise<void> {
+    switch (type) {
       case EVENT_TYPES.tunnels.TunnelOpened: {
-        const data = event.data as TunnelOpenedData;
+        const data = payload as TunnelOpenedData;
         const verifiers = verifiersOf(data.tokens);
         return this.views.insertOpened({
           id: data.tunnelId,
@@ -39,11 +38,11 @@ export class TunnelProjection {
         });
       }
       case EVENT_TYPES.tunnels.TokenRotated: {
-        const data = event.data as TunnelTokenRotatedData;
+        const data = payload as TunnelTokenRotatedData;
         return this.views.applyRotation(data.resourceId, data.generation, verifiersOf(data.tokens));
       }
       case EVENT_TYPES.tunnels.TunnelClosed: {
-        const data = event.data as TunnelClosedData;
+        const data = payload as TunnelClosedData;
         return this.views.markClosed(data.tunnelId, data.deleted);
       }
     }

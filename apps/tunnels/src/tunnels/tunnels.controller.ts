@@ -1,5 +1,5 @@
-import { Body, Controller, Header, Headers, HttpCode, Post, Req } from '@nestjs/common';
-import { ServiceError, Tenant, validateInput } from '@rekey/aws-protocol';
+import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
+import { AwsOperation, Operation, ServiceError, targetOperation, Tenant, validateInput } from '@rekey/aws-protocol';
 import {
   CloseTunnelRequest,
   DescribeTunnelRequest,
@@ -13,22 +13,12 @@ import {
   TUNNELS_TARGET_PREFIX,
   UntagTunnelRequest,
 } from '@rekey/contracts';
-import { labelOperation } from '@rekey/platform';
-import type { FastifyRequest } from 'fastify';
 import { Clock } from './clock';
 import { ConnectionState, statusAt, TunnelRecord } from './tunnel';
 import { TunnelsService } from './tunnels.service';
 
 /** awsJson1_1 timestamps: epoch seconds as JSON numbers. */
 const epochSeconds = (date: Date) => date.getTime() / 1000;
-
-const OPERATIONS = new Set<string>(TUNNEL_OPERATIONS);
-
-function operationOf(target: string | undefined): TunnelOperation {
-  const name = target?.startsWith(TUNNELS_TARGET_PREFIX) ? target.slice(TUNNELS_TARGET_PREFIX.length) : undefined;
-  if (name === undefined || !OPERATIONS.has(name)) throw new ServiceError('UnknownOperation', 'Unknown operation');
-  return name as TunnelOperation;
-}
 
 /** The AWS IoT Secure Tunneling API: every operation is `POST /`, named by `X-Amz-Target`. */
 @Controller()
@@ -72,11 +62,11 @@ export class TunnelsController {
   ) {}
 
   @Post()
+  @AwsOperation(targetOperation(TUNNELS_TARGET_PREFIX, TUNNEL_OPERATIONS))
   @HttpCode(200)
   @Header('content-type', 'application/x-amz-json-1.1')
-  dispatch(@Headers('x-amz-target') target: string | undefined, @Tenant() tenant: string, @Body() body: unknown, @Req() request: FastifyRequest): Promise<object> {
-    const operation = operationOf(target);
-    labelOperation(request, operation);
+  dispatch(@Operation() operation: TunnelOperation | undefined, @Tenant() tenant: string, @Body() body: unknown): Promise<object> {
+    if (operation === undefined) throw new ServiceError('UnknownOperation', 'Unknown operation');
     return this.operations[operation](tenant, body);
   }
 

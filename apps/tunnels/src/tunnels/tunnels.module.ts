@@ -3,7 +3,7 @@ import { InjectModel, MongooseModule } from '@nestjs/mongoose';
 import { OutboxRelay } from '@rekey/events';
 import type { Model } from 'mongoose';
 import { Clock } from './clock';
-import { PeerConnectionsConsumer } from './peer-connections.consumer';
+import { PeerConnectionsController } from './peer-connections.controller';
 import { TunnelAccessVerifier } from './tunnel-access-verifier';
 import { TUNNEL_MODEL, TunnelSchema } from './tunnel.schema';
 import { TunnelSweeper } from './tunnel-sweeper';
@@ -11,21 +11,18 @@ import { TunnelsController } from './tunnels.controller';
 import { TunnelEvents } from './tunnels.events';
 import { TunnelsRepository } from './tunnels.repository';
 import { TunnelsService } from './tunnels.service';
-import { TunnelsSettings } from './tunnels.settings';
 
 /** IoT Secure Tunneling: the API, the token verifier, the expiry sweeper, and the connection states the relay reports. */
 @Module({
   imports: [MongooseModule.forFeature([{ name: TUNNEL_MODEL, schema: TunnelSchema }])],
-  controllers: [TunnelsController],
+  controllers: [TunnelsController, PeerConnectionsController],
   providers: [
-    { provide: TunnelsSettings, useFactory: () => TunnelsSettings.fromEnv() },
     Clock,
     TunnelsRepository,
     TunnelEvents,
     TunnelsService,
     TunnelAccessVerifier,
     TunnelSweeper,
-    PeerConnectionsConsumer,
   ],
   exports: [TunnelAccessVerifier],
 })

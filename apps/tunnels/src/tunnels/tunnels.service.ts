@@ -19,7 +19,6 @@ import { Clock } from './clock';
 import { AccessMode, mergeTags, modesOf, parseTunnelArn, statusAt, TOKEN_KINDS, tunnelArn, TunnelRecord } from './tunnel';
 import { IssuedTokens, TunnelEvents } from './tunnels.events';
 import { TunnelCursor, TunnelsRepository } from './tunnels.repository';
-import { TunnelsSettings } from './tunnels.settings';
 
 /** A reservation older than this belongs to a request that died; it no longer counts against the limit. */
 export const RESERVATION_TTL_MS = 60_000;
@@ -70,7 +69,6 @@ export class TunnelsService {
     private readonly events: TunnelEvents,
     private readonly relay: OutboxRelay,
     private readonly clock: Clock,
-    private readonly settings: TunnelsSettings,
     private readonly pagination: PaginationTokens,
     private readonly metrics: TokenMetrics,
     @Inject(REKEY_CONFIG) private readonly config: RekeyConfig,
@@ -110,8 +108,8 @@ export class TunnelsService {
     let activated = false;
     try {
       const counted = await this.tunnels.countOpenOrReserved(tenant, now, new Date(now.getTime() - RESERVATION_TTL_MS));
-      if (counted > this.settings.maxOpenTunnels) {
-        throw new ServiceError('LimitExceeded', `Account ${tenant} already has the maximum of ${this.settings.maxOpenTunnels} open tunnels`);
+      if (counted > this.config.maxOpenTunnels) {
+        throw new ServiceError('LimitExceeded', `Account ${tenant} already has the maximum of ${this.config.maxOpenTunnels} open tunnels`);
       }
       activated = await this.tunnels.activate(tenant, id, this.events.opened(tunnel, tokens));
       if (!activated) throw new Error(`reservation of tunnel ${id} vanished before activation`);

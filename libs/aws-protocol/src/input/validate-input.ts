@@ -10,16 +10,23 @@ function problems(errors: ValidationError[], prefix = ''): FieldProblem[] {
   });
 }
 
+/** A copy without null members, at any depth: AWS services read an explicit null as "not given". */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, member]) => member !== null).map(([key, member]) => [key, withoutNulls(member)]));
+}
+
 /**
  * Validates plain input against a class-validator DTO (from @rekey/contracts) and returns the
  * instance; throws ServiceError('Validation') with one FieldProblem per failing constraint.
- * Unknown members are ignored, as AWS services ignore them.
+ * Unknown members are ignored, as AWS services ignore them, and null members count as absent.
  */
 export function validateInput<T extends object>(dto: new () => T, input: unknown): T {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ServiceError('Validation', 'The request body must be a JSON object');
   }
-  const instance = plainToInstance(dto, input, { enableImplicitConversion: false });
+  const instance = plainToInstance(dto, withoutNulls(input), { enableImplicitConversion: false });
   const errors = validateSync(instance, { forbidUnknownValues: false });
   if (errors.length > 0) {
     const fieldList = problems(errors);

@@ -1,29 +1,14 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { METRICS_REGISTRY, PUBLIC_ROUTE, tenantLabel } from '@rekey/platform';
+import { METRICS_REGISTRY, operationLabel, PUBLIC_ROUTE, tenantLabel } from '@rekey/platform';
 import type { FastifyRequest } from 'fastify';
 import { Counter, Registry } from 'prom-client';
 import { ServiceError } from '../errors/service-error';
 import { RequestThrottle } from './request-throttle';
 
 const RECONCILE_MS = 250;
-const TARGET = /^[A-Za-z0-9]+\.([A-Za-z]{1,64})$/;
 
-const pascalCase = (name: string) => name.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
-
-/**
- * The AWS operation a request calls: the `X-Amz-Target` operation (awsJson1_1), the `operation`
- * query selector (Chime, e.g. `?operation=regenerate-security-token`), else the handler's name.
- * Always from a bounded set: unknown targets are refused later, and only after passing here once.
- */
-export function operationOf(request: FastifyRequest, handlerName: string): string {
-  const target = TARGET.exec(String(request.headers['x-amz-target'] ?? ''));
-  if (target) return target[1];
-  const selector = (request.query as Record<string, unknown> | undefined)?.operation;
-  return pascalCase(typeof selector === 'string' && /^[a-z-]{1,64}$/.test(selector) ? selector : handlerName);
-}
-
-/** Refuses a tenant's request beyond its operation's rate with the API's throttling error. Runs after SigV4. */
+/** Refuses a tenant's request beyond its operation's rate (per AwsOperation name) with the API's throttling error. Runs after SigV4. */
 @Injectable()
 export class ThrottleGuard implements CanActivate, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ThrottleGuard.name);
@@ -44,8 +29,9 @@ export class ThrottleGuard implements CanActivate, OnApplicationBootstrap, OnApp
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const tenant = tenantLabel(request.raw);
-    if (tenant === undefined) return true;
-    const operation = operationOf(request, context.getHandler().name);
+    // Named by OperationNamer; none: the handler refuses an operation its route does not serve.
+    const operation = operationLabel(request.raw);
+    if (tenant === undefined || operation === undefined) return true;
     const { admitted, limit } = this.throttle.admit(tenant, operation);
     if (admitted) return true;
     this.throttled.inc({ operation });

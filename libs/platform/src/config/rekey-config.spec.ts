@@ -39,6 +39,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig('tunnel-relay', { REKEY_MQTT_URL: 'http://broker' })).toThrow(new ConfigError('REKEY_MQTT_URL must be an mqtt:// or mqtts:// URL'));
   });
 
+  it('defaults the open-tunnel limit to 1000 and reads REKEY_TUNNELS_MAX_OPEN', () => {
+    expect(loadConfig('tunnels', {}).maxOpenTunnels).toBe(1000);
+    expect(loadConfig('tunnels', { REKEY_TUNNELS_MAX_OPEN: '' }).maxOpenTunnels).toBe(1000);
+    expect(loadConfig('tunnels', { REKEY_TUNNELS_MAX_OPEN: '25' }).maxOpenTunnels).toBe(25);
+    expect(loadConfig('tunnels', { REKEY_TUNNELS_MAX_OPEN: '1000000' }).maxOpenTunnels).toBe(1_000_000);
+  });
+
+  it.each(['0', '-1', '2.5', 'ten', '1e3', ' 25', '1000001'])('refuses REKEY_TUNNELS_MAX_OPEN=%s with one configuration line', (value) => {
+    expect(() => loadConfig('tunnels', { REKEY_TUNNELS_MAX_OPEN: value })).toThrow(new ConfigError('REKEY_TUNNELS_MAX_OPEN must be an integer from 1 to 1000000'));
+  });
+
   it('refuses to fall back to dev defaults in production, naming the first missing setting', () => {
     expect(() => loadConfig('bots', { NODE_ENV: 'production' })).toThrow(new ConfigError('MONGO_URI is missing'));
   });

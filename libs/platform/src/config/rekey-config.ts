@@ -19,6 +19,8 @@ export interface RekeyConfig {
   readonly logLevel: string;
   /** Requests per second allowed per tenant and operation, across all replicas of the app. */
   readonly throttle: ThrottleLimits;
+  /** REKEY_TUNNELS_MAX_OPEN: open tunnels a tenant may have at once (tunnels app; default 1000). */
+  readonly maxOpenTunnels: number;
   /** PEM certificate chain and key: the app serves HTTPS / wss (TLS 1.2+) instead of plain HTTP. */
   readonly tls?: TlsFiles;
   /** MQTT broker the tunnel relay notifies devices through; absent: no device notifications. */
@@ -86,6 +88,10 @@ class RekeyEnvironment {
   @Matches(/^([A-Za-z]+=\d+(,[A-Za-z]+=\d+)*)?$/, { message: '$property must be comma-separated Operation=requestsPerSecond pairs' })
   REKEY_THROTTLE_OPERATION_RPS!: string;
 
+  // A string, checked whole: Number() would take "1e3" or " 25".
+  @Matches(/^0*([1-9][0-9]{0,5}|1000000)$/, { message: '$property must be an integer from 1 to 1000000' })
+  REKEY_TUNNELS_MAX_OPEN!: string;
+
   @ValidateIf((env: RekeyEnvironment) => env.REKEY_TLS_KEY_FILE !== undefined || env.REKEY_TLS_CERT_FILE !== undefined)
   @IsNotEmpty({ message: '$property is required with REKEY_TLS_KEY_FILE' })
   REKEY_TLS_CERT_FILE?: string;
@@ -141,6 +147,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     // Generous: the limits are a guard against runaway clients, not AWS's own quotas.
     REKEY_THROTTLE_RPS: '5000',
     REKEY_THROTTLE_OPERATION_RPS: '',
+    REKEY_TUNNELS_MAX_OPEN: '1000',
     ...(production ? {} : devDefaults(app)),
     ...given,
   };
@@ -171,6 +178,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     topicPartitions: parsed.KAFKA_TOPIC_PARTITIONS,
     logLevel: parsed.LOG_LEVEL,
     throttle: { defaultPerSecond: parsed.REKEY_THROTTLE_RPS, perOperation: perOperationLimits(parsed.REKEY_THROTTLE_OPERATION_RPS) },
+    maxOpenTunnels: Number(parsed.REKEY_TUNNELS_MAX_OPEN),
     ...(parsed.REKEY_TLS_CERT_FILE !== undefined && parsed.REKEY_TLS_KEY_FILE !== undefined && { tls: { certFile: parsed.REKEY_TLS_CERT_FILE, keyFile: parsed.REKEY_TLS_KEY_FILE } }),
     ...(parsed.REKEY_MQTT_URL !== undefined && { mqttUrl: parsed.REKEY_MQTT_URL }),
     ...(parsed.REKEY_RELAY_ADVERTISED_URL !== undefined && { relayAdvertisedUrl: parsed.REKEY_RELAY_ADVERTISED_URL }),

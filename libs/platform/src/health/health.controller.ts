@@ -1,8 +1,9 @@
 import { ArgumentsHost, Catch, Controller, ExceptionFilter, Get, HttpException, Inject, Optional, UseFilters } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { HealthCheck, HealthCheckService, HealthIndicatorFunction, MongooseHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorFunction } from '@nestjs/terminus';
 import { Public } from '../public-route';
 import { KafkaHealthIndicator } from './kafka.health';
+import { MongoHealthIndicator } from './mongo.health';
 
 /**
  * Probes answer in terminus's own format (503 with the failing dependency), whatever global filter
@@ -28,7 +29,7 @@ export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly mongo: MongooseHealthIndicator,
+    private readonly mongo: MongoHealthIndicator,
     private readonly kafka: KafkaHealthIndicator,
     @Optional() @Inject(READINESS_CHECKS) private readonly extraChecks: HealthIndicatorFunction[] = [],
   ) {}
@@ -41,6 +42,6 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.mongo.pingCheck('mongo', { timeout: 1500 }), () => this.kafka.isReachable(), ...this.extraChecks]);
+    return this.health.check([() => this.mongo.isAnswering(), () => this.kafka.isReachable(), ...this.extraChecks]);
   }
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Admin, Kafka } from 'kafkajs';
+import { withDeadline } from '../deadline';
 import { KAFKA } from '../kafka/kafka.client';
-import { withTimeout } from '../with-timeout';
 
 const CHECK_TIMEOUT_MS = 1500;
 
@@ -22,7 +22,7 @@ export class KafkaHealthIndicator implements OnApplicationShutdown {
   async isReachable(key = 'kafka') {
     const check = this.indicator.check(key);
     try {
-      const cluster = await withTimeout(this.describeCluster(), CHECK_TIMEOUT_MS, 'kafka');
+      const cluster = await withDeadline(this.describeCluster(), CHECK_TIMEOUT_MS);
       return check.up({ brokers: cluster.brokers.length });
     } catch (error) {
       return check.down({ message: (error as Error).message });

@@ -1,0 +1,138 @@
+import { ChimeClient, CreateAccountCommand, CreateBotCommand, RegenerateSecurityTokenCommand } from '@aws-sdk/client-chime';
+import { EVENT_TYPES, fingerprint, TOPICS } from '@rekey/contracts';
+import {
+  awsClientConfig,
+  latencies,
+  LoadCall,
+  LocalKafka,
+  LocalMongo,
+  ofType,
+  openLoopLoad,
+  percentile,
+  reportFigures,
+  startTestApp,
+  TailedEvent,
+  TestApp,
+  TopicTail,
+  uniqueName,
+} from '@rekey/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BotsAppModule } from '../src/app.module';
+
+/** Short by default so that `npm test` stays fast; the full-length run (docs/reliability.md) sets these by hand. */
+const RATE = Number(process.env.REKEY_FAULT_ROTATIONS_PER_S ?? 40);
+const BOTS = Number(process.env.REKEY_FAULT_BOTS ?? 10);
+const OUTAGE_MS = Number(process.env.REKEY_FAULT_KAFKA_OUTAGE_S ?? 12) * 1000;
+const STEADY_MS = Number(process.env.REKEY_FAULT_STEADY_S ?? 5) * 1000;
+
+type BotPath = { AccountId: string; BotId: string };
+
+/** Per bot, the TokenRotated events' generations in Kafka order (first delivery of each event). */
+function generationsByBot(events: TailedEvent[]): Map<string, number[]> {
+  const byBot = new Map<string, number[]>();
+  for (const event of events) byBot.set(event.key, [...(byBot.get(event.key) ?? []), event.data.generation as number]);
+  return byBot;
+}
+
+const isIncreasing = (values: number[]) => values.every((value, i) => i === 0 || value > values[i - 1]);
+
+describe('bots under rotation load while its Kafka (a private one) is stopped and restarted', () => {
+  const kafka = new LocalKafka(19492);
+  // A database of its own too: the shared one's latency under other tests' load is not what this measures.
+  const mongo = new LocalMongo(27517);
+  let app: TestApp;
+  let client: ChimeClient;
+  let bots: BotPath[];
+
+  beforeAll(async () => {
+    await Promise.all([kafka.start(), mongo.start()]);
+    app = await startTestApp('bots', (config) => BotsAppModule.register(config), { KAFKA_BROKERS: kafka.brokers, MONGO_URI: mongo.uri(uniqueName('rekey_bots')) });
+    client = new ChimeClient(awsClientConfig(app.url));
+    const { Account } = await client.send(new CreateAccountCommand({ Name: 'rotations' }));
+    bots = await Promise.all(
+      Array.from({ length: BOTS }, async (_, i) => {
+        const { Bot } = await client.send(new CreateBotCommand({ AccountId: Account!.AccountId, DisplayName: `bot${i}`, Domain: 'example.com' }));
+        return { AccountId: Account!.AccountId!, BotId: Bot!.BotId! };
+      }),
+    );
+  }, 180_000);
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all([kafka.stop(), mongo.stop()]);
+  });
+
+  /** Rotations round-robin over the bots; each result is the bot and its new token's fingerprint. */
+  const rotations = () =>
+    openLoopLoad(RATE, async (i) => {
+      const bot = bots[i % bots.length];
+      const { Bot } = await client.send(new RegenerateSecurityTokenCommand(bot));
+      return { botId: bot.BotId, fingerprint: fingerprint(Bot!.SecurityToken!) };
+    });
+
+  /** The TokenRotated events of the acknowledged rotations, waiting up to `timeoutMs` for all of them. */
+  async function eventsOf(tail: TopicTail, acknowledged: LoadCall<{ fingerprint: string }>[], timeoutMs: number) {
+    const wanted = new Set(acknowledged.map((call) => call.result!.fingerprint));
+    const rotatedEvent = (event: TailedEvent) => ofType(EVENT_TYPES.bots.TokenRotated)(event) && wanted.has((event.data.tokens as { fingerprint: string }[])[0].fingerprint);
+    return tail.waitFor(rotatedEvent, wanted.size, timeoutMs);
+  }
+
+  it('without faults, puts each event on Kafka once (≤ 1.1 messages per event)', async () => {
+    const tail = await TopicTail.start(TOPICS.bots, kafka.brokers);
+    try {
+      const load = rotations();
+      await sleep(STEADY_MS);
+      const calls = await load.stop();
+      expect(calls.filter((call) => call.outcome !== 'ok')).toEqual([]);
+      const events = await eventsOf(tail, calls, 20_000);
+      // Whatever else arrives late would count too.
+      await sleep(1_000);
+      const ids = new Set(events.map((event) => event.headers.ce_id));
+      const messagesPerEvent = tail.events.filter((event) => ids.has(event.headers.ce_id)).length / events.length;
+      reportFigures('kafka steady', { rate: RATE, bots: BOTS, seconds: STEADY_MS / 1000, latency: latencies(calls), events: events.length, messagesPerEvent });
+      expect(messagesPerEvent).toBeLessThanOrEqual(1.1);
+    } finally {
+      await tail.stop();
+    }
+  }, STEADY_MS + 60_000);
+
+  it('answers every rotation 2xx (p99 ≤ 1.5 s) while Kafka is away; once back, every acknowledged rotation has its event within 30 s, in order per bot, no restart', async () => {
+    const rssBefore = process.memoryUsage().rss;
+    const load = rotations();
+    await sleep(2_000);
+    await kafka.stop();
+    await sleep(OUTAGE_MS);
+    const readiness = (await fetch(`${app.url}/health/ready`)).status;
+    const rssDuring = process.memoryUsage().rss;
+    await kafka.start();
+    const returnedAt = Date.now();
+    await sleep(2_000);
+    const calls = await load.stop();
+
+    const tail = await TopicTail.start(TOPICS.bots, kafka.brokers, true);
+    try {
+      const acknowledged = calls.filter((call) => call.outcome === 'ok');
+      const events = await eventsOf(tail, acknowledged, 30_000 - (Date.now() - returnedAt));
+      const drainedWithinMs = Date.now() - returnedAt;
+      const ids = new Set(events.map((event) => event.headers.ce_id));
+      const generations = generationsByBot(events);
+      reportFigures('kafka outage', {
+        rate: RATE,
+        bots: BOTS,
+        outageSeconds: OUTAGE_MS / 1000,
+        latency: latencies(calls),
+        failed: calls.length - acknowledged.length,
+        readinessDuringOutage: readiness,
+        eventsOfAcknowledged: events.length,
+        messagesPerEvent: tail.events.filter((event) => ids.has(event.headers.ce_id)).length / events.length,
+        drainedWithinMs,
+        rssGrowthMb: Math.round((rssDuring - rssBefore) / 2 ** 20),
+      });
+      expect(calls.filter((call) => call.outcome !== 'ok').map((call) => `${call.status} ${call.outcome}`)).toEqual([]);
+      expect(percentile(calls.map((call) => call.elapsedMs), 99)).toBeLessThanOrEqual(1_500);
+      expect(readiness).toBe(503);
+      expect([...generations.values()].filter((list) => !isIncreasing(list))).toEqual([]);
+    } finally {
+      await tail.stop();
+    }
+  }, OUTAGE_MS + 150_000);
+});

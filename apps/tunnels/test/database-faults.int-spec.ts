@@ -1,0 +1,31 @@
+import { DescribeTunnelCommand, IoTSecureTunnelingClient, OpenTunnelCommand } from '@aws-sdk/client-iotsecuretunneling';
+import { awsClientConfig, latencies, LocalMongo, reportFigures, startTestApp, TestApp, underDatabaseFault, uniqueName } from '@rekey/testing';
+import { TunnelsAppModule } from '../src/app.module';
+
+describe('tunnels while its MongoDB is stalled or stopped (a private instance)', () => {
+  const mongo = new LocalMongo(27317);
+  let app: TestApp;
+  let client: IoTSecureTunnelingClient;
+  let tunnelId: string;
+
+  beforeAll(async () => {
+    await mongo.start();
+    app = await startTestApp('tunnels', (config) => TunnelsAppModule.register(config), { MONGO_URI: mongo.uri(uniqueName('rekey_tunnels')) });
+    client = new IoTSecureTunnelingClient(awsClientConfig(app.url));
+    tunnelId = (await client.send(new OpenTunnelCommand({ destinationConfig: { thingName: 'thing-1', services: ['SSH'] } }))).tunnelId!;
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    await mongo.stop();
+  });
+
+  it.each(['stalled', 'stopped'] as const)('%s: DescribeTunnel gets 503 ServiceUnavailable within a second, readiness 503 within 2 s, all back within 5 s', async (fault) => {
+    const figures = await underDatabaseFault(fault, mongo, app.url, () => client.send(new DescribeTunnelCommand({ tunnelId })));
+    reportFigures(`tunnels mongo ${fault}`, { ...figures, during: latencies(figures.during) });
+    expect(new Set(figures.during.map((d) => `${d.status} ${d.outcome}`))).toEqual(new Set(['503 ServiceUnavailable']));
+    expect(Math.max(...figures.during.map((d) => d.elapsedMs))).toBeLessThan(1_000);
+    expect(figures.readinessDownMs).toBeLessThan(2_000);
+    expect(figures.recoveryMs).toBeLessThan(5_000);
+    expect(figures.readinessUpMs).toBeLessThan(5_000);
+  }, 60_000);
+});

@@ -1,0 +1,35 @@
+/**
+ * The options of an `@EventPattern(type, options)` handler. Handlers naming the same `group`
+ * share one consumer group (and must agree on the other options); each group consumes the topics
+ * of its handlers' event types.
+ */
+export interface EventSubscription {
+  /** Consumer group id: one per subscription, stable across restarts (offsets and de-duplication live under it). */
+  group: string;
+  /**
+   * Every replica sees every event (cache invalidation, revocation fan-out): the group id gets a
+   * per-instance suffix, and de-duplication is in memory since the group lives as long as the process.
+   */
+  broadcast?: boolean;
+  /** A group without committed offsets starts at the beginning of the topics rather than at their end. */
+  fromBeginning?: boolean;
+  /** Attempts of a failing handler before its event goes to the dead-letter topic (default 5). */
+  maxAttempts?: number;
+}
+
+const DEFAULT_MAX_ATTEMPTS = 5;
+
+/** The subscription of a handler's `@EventPattern` extras, with its defaults; throws when they are not one. */
+export function subscriptionOf(type: string, extras: Record<string, unknown> | undefined): Required<EventSubscription> {
+  const { group, broadcast = false, fromBeginning = false, maxAttempts = DEFAULT_MAX_ATTEMPTS } = (extras ?? {}) as Partial<EventSubscription>;
+  if (typeof group !== 'string' || group === '') throw new Error(`@EventPattern('${type}') needs a consumer group: @EventPattern('${type}', { group: '...' })`);
+  if (typeof broadcast !== 'boolean' || typeof fromBeginning !== 'boolean' || !Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new Error(`@EventPattern('${type}', { group: '${group}' }): broadcast and fromBeginning are booleans, maxAttempts a positive integer`);
+  }
+  return { group, broadcast, fromBeginning, maxAttempts };
+}
+
+/** Whether two subscriptions of one group agree. */
+export function sameSubscription(a: Required<EventSubscription>, b: Required<EventSubscription>): boolean {
+  return a.group === b.group && a.broadcast === b.broadcast && a.fromBeginning === b.fromBeginning && a.maxAttempts === b.maxAttempts;
+}
