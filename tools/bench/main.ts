@@ -16,6 +16,7 @@ import { EVENT_RATES, kafkaRows } from './sections/events';
 import { GROWTH_SIZES, growthRows } from './sections/growth';
 import { tunnelsRows } from './sections/tunnels';
 import { deliveriesRows } from './sections/deliveries';
+import { relayRows } from './sections/relay';
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   log('infrastructure (tools/infra up)');
   const infra = infraUp();
   log('production builds (nx run-many -t build)');
-  buildApps(['bots', 'tunnels', 'chat', 'chat-gateway']);
+  buildApps(['bots', 'tunnels', 'chat', 'tunnel-relay', 'chat-gateway']);
   const mongo = await MongoClient.connect(infra.mongoUrl);
   const context: BenchContext = { infra, mongo, runId: randomBytes(4).toString('hex'), databases: [] };
   const rows: Row[] = [];
@@ -55,6 +56,10 @@ async function main(): Promise<void> {
     if (wanted('deliveries')) {
       log('deliveries: signed bot event deliveries vs bare undici; rotation → first delivery with the new token');
       rows.push(...(await deliveriesRows(context)));
+    }
+    if (wanted('relay')) {
+      log('tunnel relay: one stream and echo latency vs a bare TCP pipe, rotation → cut, concurrent tunnels');
+      rows.push(...(await relayRows(context)));
     }
     if (wanted('growth')) {
       log(`growth: ${GROWTH_SIZES.join(', ')} bots stored`);

@@ -23,7 +23,7 @@ function validateAgainstSchema(object: K8sObject): void {
   new models[object.kind](object).validate();
 }
 
-const apps = ['bots', 'tunnels', 'chat', 'chat-gateway'];
+const apps = ['bots', 'tunnels', 'chat', 'tunnel-relay', 'chat-gateway'];
 
 // Prometheus Operator resources are not in kubernetes-models: monitoring.int-spec.ts checks them.
 const isOperatorResource = (object: K8sObject) => object.apiVersion.startsWith('monitoring.coreos.com/');
@@ -39,8 +39,12 @@ describe.each(['dev', 'prod'])('the %s overlay', (overlay) => {
   });
 
   it('has a Deployment, Service, HPA and PDB per app, and the topics Job', () => {
-    for (const kind of ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
+    for (const kind of ['HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
       expect(byKind(kind).map((o) => o.metadata.name).sort()).toEqual(apps.map((app) => `rekey-${app}`).sort());
+    }
+    // Plus the MQTT broker the tunnel relay notifies devices through.
+    for (const kind of ['Deployment', 'Service']) {
+      expect(byKind(kind).map((o) => o.metadata.name).sort()).toEqual([...apps, 'mqtt'].map((name) => `rekey-${name}`).sort());
     }
     expect(byKind('Job').map((o) => o.metadata.name)).toEqual(['rekey-topics']);
   });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // tools/infra command line:
-//   node tools/infra/cli.mjs up [--kafka-port 9092] [--mongo-port 27017] [--json]
-//   node tools/infra/cli.mjs down [kafka-9092 mongo-27017 ...]   (default: both default ports)
+//   node tools/infra/cli.mjs up [--kafka-port 9092] [--mongo-port 27017] [--mqtt-port 1883] [--json]
+//   node tools/infra/cli.mjs down [kafka-9092 mongo-27017 mqtt-1883 ...]   (default: the three default ports)
 //   node tools/infra/cli.mjs signal mongo-27117 STOP|CONT           (stalls / resumes a server it started)
 //   node tools/infra/cli.mjs kustomize                               (prints the cached binary's path)
 //   node tools/infra/cli.mjs promtool                                (prints promtool's command, installing it)
@@ -16,19 +16,21 @@ const { positionals, values } = parseArgs({
   options: {
     'kafka-port': { type: 'string', default: '9092' },
     'mongo-port': { type: 'string', default: '27017' },
+    'mqtt-port': { type: 'string', default: '1883' },
     json: { type: 'boolean', default: false },
   },
 });
 const [command, ...names] = positionals;
 const kafkaPort = Number(values['kafka-port']);
 const mongoPort = Number(values['mongo-port']);
+const mqttPort = Number(values['mqtt-port']);
 
 try {
   if (command === 'up') {
-    const result = await up({ kafkaPort, mongoPort });
-    process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `MONGO_URI base ${result.mongoUrl}\nKAFKA_BROKERS ${result.kafkaBrokers}\n`);
+    const result = await up({ kafkaPort, mongoPort, mqttPort });
+    process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `MONGO_URI base ${result.mongoUrl}\nKAFKA_BROKERS ${result.kafkaBrokers}\nREKEY_MQTT_URL ${result.mqttUrl}\n`);
   } else if (command === 'down') {
-    await down(names.length > 0 ? names : [`kafka-${kafkaPort}`, `mongo-${mongoPort}`]);
+    await down(names.length > 0 ? names : [`kafka-${kafkaPort}`, `mongo-${mongoPort}`, `mqtt-${mqttPort}`]);
   } else if (command === 'signal') {
     signal(names[0], names[1]);
   } else if (command === 'kustomize') {
@@ -36,7 +38,7 @@ try {
   } else if (command === 'promtool') {
     process.stdout.write(`${ensurePromtool()}\n`);
   } else {
-    process.stderr.write('usage: cli.mjs up|down|signal|kustomize|promtool [names...] [--kafka-port N] [--mongo-port N] [--json]\n');
+    process.stderr.write('usage: cli.mjs up|down|signal|kustomize|promtool [names...] [--kafka-port N] [--mongo-port N] [--mqtt-port N] [--json]\n');
     process.exitCode = 2;
   }
 } catch (error) {

@@ -1,10 +1,11 @@
-// Brings the local Kafka and MongoDB-wire server (mongo-java-server by default, FerretDB with
-// REKEY_MONGO_SERVER=ferretdb) up, reusing servers that already answer, and down again.
+// Brings the local Kafka, MongoDB-wire server (mongo-java-server by default, FerretDB with
+// REKEY_MONGO_SERVER=ferretdb) and MQTT broker up, reusing servers that already answer, and down again.
 import { FERRETDB_MARKER, startFerretdb } from './ferretdb.mjs';
 import { KAFKA_MARKER, startKafka } from './kafka.mjs';
 import { InfraError, step } from './log.mjs';
 import { MONGO_JAVA_SERVER_MARKER, startMongoJavaServer } from './mongo-java-server.mjs';
-import { kafkaAnswers, mongoAnswers, portInUse } from './probes.mjs';
+import { MOSQUITTO_MARKER, startMosquitto } from './mosquitto.mjs';
+import { kafkaAnswers, mongoAnswers, mqttAnswers, portInUse } from './probes.mjs';
 import { recordedPid, stopRecorded } from './processes.mjs';
 
 /** MongoDB-wire servers tools/infra can run; REKEY_MONGO_SERVER picks one (see README). */
@@ -20,6 +21,7 @@ if (!mongoServers[mongoServerName]) {
 const servers = {
   kafka: { marker: KAFKA_MARKER, answers: kafkaAnswers, start: startKafka, protocol: 'Kafka' },
   mongo: { ...mongoServers[mongoServerName], answers: mongoAnswers, protocol: 'MongoDB' },
+  mqtt: { marker: MOSQUITTO_MARKER, answers: mqttAnswers, start: startMosquitto, protocol: 'MQTT' },
 };
 
 async function ensureServer(kind, port) {
@@ -39,14 +41,15 @@ async function ensureServer(kind, port) {
 }
 
 /**
- * Ensures Kafka and a MongoDB-wire server answer on the given ports.
+ * Ensures Kafka, a MongoDB-wire server and an MQTT broker answer on the given ports.
  * `started` names the servers this call started, which the caller should stop with `down`.
  */
-export async function up({ kafkaPort = 9092, mongoPort = 27017 } = {}) {
-  const results = await Promise.all([ensureServer('kafka', kafkaPort), ensureServer('mongo', mongoPort)]);
+export async function up({ kafkaPort = 9092, mongoPort = 27017, mqttPort = 1883 } = {}) {
+  const results = await Promise.all([ensureServer('kafka', kafkaPort), ensureServer('mongo', mongoPort), ensureServer('mqtt', mqttPort)]);
   return {
     mongoUrl: `mongodb://127.0.0.1:${mongoPort}`,
     kafkaBrokers: `127.0.0.1:${kafkaPort}`,
+    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
     started: results.filter((r) => r.started).map((r) => r.name),
     reused: results.filter((r) => !r.started).map((r) => r.name),
   };
@@ -56,7 +59,7 @@ export async function up({ kafkaPort = 9092, mongoPort = 27017 } = {}) {
 export async function down(names) {
   for (const name of names) {
     const kind = name.split('-')[0];
-    if (!servers[kind]) throw new InfraError(`unknown server '${name}' (expected kafka-<port> or mongo-<port>)`);
+    if (!servers[kind]) throw new InfraError(`unknown server '${name}' (expected kafka-<port>, mongo-<port> or mqtt-<port>)`);
     const stopped = await stopRecorded(name, servers[kind].marker);
     if (!stopped) step(`${name}: not started by tools/infra, nothing to stop`);
   }

@@ -85,3 +85,11 @@ export function portInUse(port) {
     socket.once('error', () => resolve(false));
   });
 }
+
+/** True when an MQTT broker on the port accepts an MQTT 3.1.1 CONNECT (CONNACK, return code 0). */
+export async function mqttAnswers(port) {
+  // CONNECT: protocol "MQTT" level 4, clean session, keep-alive 60 s, empty client id.
+  const connect = Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x02, 0x00, 0x3c, 0x00, 0x00]);
+  const response = await exchange(port, connect, (buffer) => buffer.length >= 4);
+  return response !== null && response[0] === 0x20 && response[3] === 0x00;
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: install if needed, bring Kafka and the MongoDB stand-in up, build and run the apps, wait
+// `npm start`: install if needed, bring Kafka, the MongoDB stand-in and Mosquitto up, build and run the apps, wait
 // until each is ready and print its URL. Ctrl-C stops the apps and the servers this run started.
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,7 +9,8 @@ const apps = [
   { name: 'bots', port: 3001, api: 'Amazon Chime (accounts, bots)' },
   { name: 'tunnels', port: 3002, api: 'AWS IoT Secure Tunneling' },
   { name: 'chat', port: 3003, api: 'Amazon IVS Chat' },
-  { name: 'chat-gateway', port: 3005, api: 'Amazon IVS Chat messaging WebSocket (ws://)', db: 'chat_gateway' },
+  { name: 'tunnel-relay', port: 3004, api: 'Secure Tunneling data plane (local proxies: ws://127.0.0.1:3004)' },
+  { name: 'chat-gateway', port: 3005, api: 'Amazon IVS Chat messaging WebSocket (ws://)' },
 ];
 
 ensureDependencies();
@@ -36,13 +37,13 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 say('building the apps');
-if ((await runTool('nx', ['run-many', '-t', 'build', '--projects=bots,tunnels,chat,chat-gateway'])) !== 0) await stopAll(1);
+if ((await runTool('nx', ['run-many', '-t', 'build', '--projects=bots,tunnels,chat,tunnel-relay,chat-gateway'])) !== 0) await stopAll(1);
 
 for (const app of apps) {
   const child = spawn(process.execPath, [`dist/apps/${app.name}/apps/${app.name}/src/main.js`], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, PORT: String(app.port), KAFKA_BROKERS: infra.kafkaBrokers, MONGO_URI: `${infra.mongoUrl}/rekey_${app.db ?? app.name}` },
+    env: { ...process.env, PORT: String(app.port), KAFKA_BROKERS: infra.kafkaBrokers, MONGO_URI: `${infra.mongoUrl}/rekey_${app.name.replace(/-/g, '_')}`, REKEY_MQTT_URL: infra.mqttUrl },
   });
   child.on('exit', (code) => {
     if (stopping) return;

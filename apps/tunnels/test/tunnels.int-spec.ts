@@ -112,8 +112,8 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
       generation: 1,
       expiresAt,
       tokens: [
-        { kind: 'SourceAccessToken', fingerprint: fingerprint(tunnel.source), expiresAt },
-        { kind: 'DestinationAccessToken', fingerprint: fingerprint(tunnel.destination), expiresAt },
+        { kind: 'SourceAccessToken', fingerprint: fingerprint(tunnel.source), verifier: sha256Hex(tunnel.source), expiresAt },
+        { kind: 'DestinationAccessToken', fingerprint: fingerprint(tunnel.destination), verifier: sha256Hex(tunnel.destination), expiresAt },
       ],
     });
     const sealed = keyring.open<SealedDestinationToken>(String(opened.data.sealedDestinationAccessToken), DESTINATION_TOKEN_SEAL_PURPOSE);
@@ -176,7 +176,7 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
         clientMode,
         thingName,
         generation: 2,
-        tokens: rotated.map((mode) => ({ kind: kinds[mode], fingerprint: fingerprint(fresh[mode]!), expiresAt })),
+        tokens: rotated.map((mode) => ({ kind: kinds[mode], fingerprint: fingerprint(fresh[mode]!), verifier: sha256Hex(fresh[mode]!), expiresAt })),
       });
       expect(Date.parse(String(event.data.rotatedAt))).toBeGreaterThan(createdAt.getTime() + 19 * MINUTE_MS);
       expect('sealedDestinationAccessToken' in event.data).toBe(rotated.includes('DESTINATION' as never));

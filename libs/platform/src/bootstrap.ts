@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigError, loadConfig, RekeyConfig } from './config/rekey-config';
+import { readFileSync } from 'node:fs';
+import { ConfigError, loadConfig, RekeyConfig, TlsFiles } from './config/rekey-config';
 import { ConsumerTransportHost, HandlerErrorsToTransport } from './kafka/consumer-transport';
 import { instrumentHttp } from './metrics/http-metrics';
 import { METRICS_REGISTRY } from './metrics/metrics';
@@ -41,8 +42,10 @@ export function renderFrameworkErrors(fastify: FastifyInstance, render: Framewor
   frameworkErrorRenderers.set(fastify, render);
 }
 
-function createAdapter(): FastifyAdapter {
+function createAdapter(tls?: TlsFiles): FastifyAdapter {
   const adapter = new FastifyAdapter({
+    // localproxy refuses TLS 1.0 and 1.1.
+    ...(tls && { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile), minVersion: 'TLSv1.2' as const } }),
     bodyLimit: MAX_BODY_BYTES,
     requestTimeout: REQUEST_TIMEOUT_MS,
     http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
@@ -100,11 +103,11 @@ async function startConsumers(app: NestFastifyApplication): Promise<void> {
   await app.startAllMicroservices();
 }
 
-/** Builds the Fastify-based Nest application for a root module and starts its event consumers, without listening yet. */
-export async function createApp(rootModule: DynamicModule): Promise<NestFastifyApplication> {
+/** Builds the Fastify-based Nest application for a root module and starts its event consumers, without listening yet; HTTPS with `tls`. */
+export async function createApp(rootModule: DynamicModule, tls?: TlsFiles): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModule,
-    createAdapter(),
+    createAdapter(tls),
     // rawBody: SigV4 signs the exact bytes of the payload.
     // Start-up failures throw instead of aborting and are not logged by Nest: runApp prints a
     // ConfigError as one line, anything else with its stack. Logs go to pino once created.
@@ -158,7 +161,7 @@ function closeOnSignals(nest: NestFastifyApplication): void {
 export async function runApp(app: AppName, rootModuleFor: (config: RekeyConfig) => DynamicModule): Promise<void> {
   try {
     const config = loadConfig(app);
-    const nest = await createApp(rootModuleFor(config));
+    const nest = await createApp(rootModuleFor(config), config.tls);
     closeOnSignals(nest);
     await nest.listen(config.port, '0.0.0.0');
   } catch (error) {

@@ -8,6 +8,8 @@ export interface Infrastructure {
   /** MongoDB-wire server URL without a database, e.g. `mongodb://127.0.0.1:27017`. */
   mongoUrl: string;
   kafkaBrokers: string;
+  /** MQTT broker URL (`REKEY_MQTT_URL` in the environment mode; tools/infra's Mosquitto otherwise). */
+  mqttUrl?: string;
   /** How they were obtained, for the run's log line. */
   source: 'environment' | 'testcontainers' | 'tools/infra';
   /** Stops whatever this process started (nothing for servers it reused). */
@@ -23,7 +25,13 @@ function fromEnvironment(): Infrastructure | undefined {
   if (!MONGO_URI || !KAFKA_BROKERS) return undefined;
   const mongoUrl = new URL(MONGO_URI);
   mongoUrl.pathname = '';
-  return { mongoUrl: mongoUrl.toString().replace(/\/$/, ''), kafkaBrokers: KAFKA_BROKERS, source: 'environment', release: async () => {} };
+  return {
+    mongoUrl: mongoUrl.toString().replace(/\/$/, ''),
+    kafkaBrokers: KAFKA_BROKERS,
+    ...(process.env.REKEY_MQTT_URL && { mqttUrl: process.env.REKEY_MQTT_URL }),
+    source: 'environment',
+    release: async () => {},
+  };
 }
 
 function dockerEngineMayAnswer(): boolean {
@@ -39,10 +47,11 @@ async function fromTestcontainers(): Promise<Infrastructure | undefined> {
 async function fromToolsInfra(): Promise<Infrastructure> {
   const { stdout, stderr } = await run(process.execPath, [infraCli, 'up', '--json'], { maxBuffer: 16 * 1024 * 1024 });
   process.stderr.write(stderr);
-  const result = JSON.parse(stdout) as { mongoUrl: string; kafkaBrokers: string; started: string[] };
+  const result = JSON.parse(stdout) as { mongoUrl: string; kafkaBrokers: string; mqttUrl: string; started: string[] };
   return {
     mongoUrl: result.mongoUrl,
     kafkaBrokers: result.kafkaBrokers,
+    mqttUrl: result.mqttUrl,
     source: 'tools/infra',
     release: async () => {
       if (result.started.length > 0) await run(process.execPath, [infraCli, 'down', ...result.started]);

@@ -71,8 +71,12 @@ export interface ProductionApp {
   stderr(): string;
 }
 
-/** Runs an app's production build as `node main.js` with NODE_ENV=production and a full config. */
-export async function spawnProductionApp(app: AppName, env: NodeJS.ProcessEnv = {}): Promise<ProductionApp> {
+/**
+ * Runs an app's production build as `node main.js` with NODE_ENV=production and a full config;
+ * `fromSource` runs its TypeScript through @swc-node/register instead (no build step), for tests
+ * that need another app as a process.
+ */
+export async function spawnProductionApp(app: AppName, env: NodeJS.ProcessEnv = {}, { fromSource = false } = {}): Promise<ProductionApp> {
   const port = await freePort();
   const fullEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -85,7 +89,9 @@ export async function spawnProductionApp(app: AppName, env: NodeJS.ProcessEnv = 
     ...writeProductionSecrets(),
     ...env,
   };
-  const child = spawn(process.execPath, [join(workspaceRoot, 'dist', 'apps', app, 'apps', app, 'src', 'main.js')], {
+  const main = fromSource ? ['-r', '@swc-node/register', join(workspaceRoot, 'apps', app, 'src', 'main.ts')] : [join(workspaceRoot, 'dist', 'apps', app, 'apps', app, 'src', 'main.js')];
+  const child = spawn(process.execPath, main, {
+    cwd: workspaceRoot,
     env: fullEnv,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -29,8 +29,8 @@ export async function startTestApp(
     LOG_LEVEL: 'warn',
     ...env,
   });
-  const nest = await createApp(rootModuleFor(config));
+  const nest = await createApp(rootModuleFor(config), config.tls);
   await nest.listen(0, '127.0.0.1');
   const address = nest.getHttpServer().address() as { port: number };
-  return { nest, config, url: `http://127.0.0.1:${address.port}`, close: () => nest.close() };
+  return { nest, config, url: `${config.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`, close: () => nest.close() };
 }

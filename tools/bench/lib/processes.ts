@@ -8,7 +8,7 @@ export const ROOT = join(__dirname, '..', '..', '..');
 export const RESULTS = join(ROOT, 'tools', 'bench', 'results');
 const PROFILES = join(RESULTS, 'profiles');
 
-export type AppName = 'bots' | 'tunnels' | 'chat' | 'chat-gateway';
+export type AppName = 'bots' | 'tunnels' | 'chat' | 'tunnel-relay' | 'chat-gateway';
 
 /** Infrastructure from tools/infra: reuses servers already answering, else starts them (and leaves them running). */
 export function infraUp(): { mongoUrl: string; kafkaBrokers: string } {

@@ -44,7 +44,7 @@ export function writeReport(facts: Record<string, string>, rows: Row[], sections
     'Absolute figures move from run to run on shared machines: read the ratios. Every row ran the same concurrency as the row it is compared with.',
     '',
   ];
-  const order = ['Throughput', 'Event latency', 'Growth'];
+  const order = ['Throughput', 'Event latency', 'Tunnel relay', 'Growth'];
   const present = [...new Set(rows.map((row) => row.section))].sort((a, b) => order.indexOf(a) - order.indexOf(b));
   for (const section of present) {
     lines.push(`## ${section}`, '');

@@ -1,5 +1,5 @@
 import { DESTINATION_TOKEN_SEAL_PURPOSE, fingerprint } from '@rekey/contracts';
-import { Keyring, SealedTokenError } from '@rekey/tokens';
+import { Keyring, SealedTokenError, sha256Hex } from '@rekey/tokens';
 import { TunnelRecord } from './tunnel';
 import { TunnelEvents } from './tunnels.events';
 
@@ -40,8 +40,8 @@ describe('TunnelEvents', () => {
       generation: 3,
       rotatedAt: '2026-11-22T10:40:00.000Z',
       tokens: [
-        { kind: 'SourceAccessToken', fingerprint: fingerprint('source-token'), expiresAt: '2026-11-22T11:00:00.000Z' },
-        { kind: 'DestinationAccessToken', fingerprint: fingerprint('destination-token'), expiresAt: '2026-11-22T11:00:00.000Z' },
+        { kind: 'SourceAccessToken', fingerprint: fingerprint('source-token'), verifier: sha256Hex('source-token'), expiresAt: '2026-11-22T11:00:00.000Z' },
+        { kind: 'DestinationAccessToken', fingerprint: fingerprint('destination-token'), verifier: sha256Hex('destination-token'), expiresAt: '2026-11-22T11:00:00.000Z' },
       ],
     });
     const text = JSON.stringify(event);

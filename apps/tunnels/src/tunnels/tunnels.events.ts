@@ -11,7 +11,7 @@ import {
   TunnelTokenRotatedData,
 } from '@rekey/contracts';
 import { newEvent, RekeyEvent } from '@rekey/events';
-import { Keyring, KEYRING } from '@rekey/tokens';
+import { Keyring, KEYRING, sha256Hex } from '@rekey/tokens';
 import { AccessMode, TOKEN_KINDS, TunnelRecord } from './tunnel';
 
 /** Tokens just issued, by mode; they exist only in memory and in the caller's response. */
@@ -78,7 +78,12 @@ export class TunnelEvents {
   private rotatedTokens(tunnel: TunnelRecord, tokens: IssuedTokens): RotatedToken[] {
     return (['SOURCE', 'DESTINATION'] as const)
       .filter((mode) => tokens[mode] !== undefined)
-      .map((mode) => ({ kind: TOKEN_KINDS[mode], fingerprint: fingerprint(tokens[mode]!), expiresAt: tunnel.expiresAt.toISOString() }));
+      .map((mode) => ({
+        kind: TOKEN_KINDS[mode],
+        fingerprint: fingerprint(tokens[mode]!),
+        verifier: sha256Hex(tokens[mode]!),
+        expiresAt: tunnel.expiresAt.toISOString(),
+      }));
   }
 
   /** The new destination token, sealed for the device notifier, when there is a thing to deliver it to. */

@@ -3,6 +3,7 @@ import { InjectModel, MongooseModule } from '@nestjs/mongoose';
 import { OutboxRelay } from '@rekey/events';
 import type { Model } from 'mongoose';
 import { Clock } from './clock';
+import { PeerConnectionsController } from './peer-connections.controller';
 import { TunnelAccessVerifier } from './tunnel-access-verifier';
 import { TUNNEL_MODEL, TunnelSchema } from './tunnel.schema';
 import { TunnelSweeper } from './tunnel-sweeper';
@@ -11,10 +12,10 @@ import { TunnelEvents } from './tunnels.events';
 import { TunnelsRepository } from './tunnels.repository';
 import { TunnelsService } from './tunnels.service';
 
-/** IoT Secure Tunneling: the API, the token verifier the relay uses, and the expiry sweeper. */
+/** IoT Secure Tunneling: the API, the token verifier, the expiry sweeper, and the connection states the relay reports. */
 @Module({
   imports: [MongooseModule.forFeature([{ name: TUNNEL_MODEL, schema: TunnelSchema }])],
-  controllers: [TunnelsController],
+  controllers: [TunnelsController, PeerConnectionsController],
   providers: [
     Clock,
     TunnelsRepository,

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { TagDto, TunnelCloseReason } from '@rekey/contracts';
 import { driverCollection, markDeleted, NOT_DELETED, OutboxFastPath, RekeyEvent, recordEvents } from '@rekey/events';
 import type { FilterQuery, Model } from 'mongoose';
-import { AccessMode, DestinationConfig, TunnelRecord, TunnelState } from './tunnel';
+import { AccessMode, ConnectionState, DestinationConfig, TunnelRecord, TunnelState } from './tunnel';
 import { TUNNEL_MODEL } from './tunnel.schema';
 
 type TunnelDocument = Omit<TunnelRecord, 'id'> & { _id: string };
@@ -129,6 +129,15 @@ export class TunnelsRepository {
   async deleteClosed(tenant: string, id: string, event: RekeyEvent): Promise<boolean> {
     const result = await this.tunnels.updateOne({ _id: id, tenant, state: 'CLOSED', ...NOT_DELETED }, recordEvents({ $set: markDeleted() }, event));
     return result.matchedCount === 1;
+  }
+
+  /**
+   * A tunnel end's connection state as the relay reported it (cross-tenant: the event names the
+   * tunnel); a report older than the stored state changes nothing.
+   */
+  async recordConnectionState(id: string, mode: AccessMode, state: ConnectionState): Promise<void> {
+    const field = mode === 'SOURCE' ? 'sourceConnectionState' : 'destinationConnectionState';
+    await this.tunnels.updateOne({ _id: id, [`${field}.lastUpdatedAt`]: { $lte: state.lastUpdatedAt } }, { $set: { [field]: state } });
   }
 
   /** Replaces the tags if nobody changed them since `revision` was read. */

@@ -2,6 +2,7 @@ import { AppName } from '../apps';
 import { DeliveryRequestedData, EventDeliveredData, EventDeliveryFailedData } from '../chime/chime-deliveries';
 import { AccountDeletedData, AccountEventData, BotCreatedData, BotEventData, EventsConfigurationChangedData } from '../chime/chime-events';
 import { EventSentData, GatewayMessageDeletedData, GatewayUserDisconnectedData, MessageDeletedData, MessageSentData, RoomEventData, UserDisconnectedData } from '../ivschat/chat-events';
+import { PeerConnectionData } from '../tunnels/peer-events';
 import { TunnelClosedData, TunnelOpenedData, TunnelTokenRotatedData } from '../tunnels/tunnel-events';
 import { ChatTokenCreatedData, TokenRotatedData } from './token-rotated';
 import { BOT_DELIVERIES_TOPIC, EVENT_TYPES, TOPICS } from './topics';
@@ -39,6 +40,8 @@ export const EVENT_CATALOG: Readonly<Record<string, EventContract>> = {
   [EVENT_TYPES['chat-gateway'].MessageSent]: of('chat-gateway', MessageSentData),
   [EVENT_TYPES['chat-gateway'].MessageDeleted]: of('chat-gateway', GatewayMessageDeletedData),
   [EVENT_TYPES['chat-gateway'].UserDisconnected]: of('chat-gateway', GatewayUserDisconnectedData),
+  [EVENT_TYPES['tunnel-relay'].PeerConnected]: of('tunnel-relay', PeerConnectionData),
+  [EVENT_TYPES['tunnel-relay'].PeerDisconnected]: of('tunnel-relay', PeerConnectionData),
 };
 
 /** The contract of `type`; throws for a type the catalog does not know (a handler's typo). */

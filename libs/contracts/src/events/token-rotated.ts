@@ -1,7 +1,7 @@
 // class-transformer's @Type reads design-time types: importers of the contracts need not load this themselves.
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
 import { IsFingerprint, IsId, IsIsoTime, IsTenant, OrNull } from './event-fields';
 
 export const ROTATED_TOKEN_KINDS = ['SecurityToken', 'SourceAccessToken', 'DestinationAccessToken'] as const;
@@ -14,6 +14,14 @@ export class RotatedToken {
   /** See {@link fingerprint}. */
   @IsFingerprint()
   fingerprint!: string;
+
+  /**
+   * Tunnel access tokens only: the full lowercase hex SHA-256 of the token's UTF-8 bytes, which
+   * the tunnel relay compares a presented token against. Never the token itself.
+   */
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/)
+  verifier?: string;
 
   /** ISO 8601 end of validity, or null when the token does not expire. */
   @OrNull(IsIsoTime())

@@ -6,6 +6,7 @@ export const TOPICS: Record<AppName, string> = {
   tunnels: 'rekey.tunnels.v1',
   chat: 'rekey.chat.v1',
   'chat-gateway': 'rekey.chat.messages.v1',
+  'tunnel-relay': 'rekey.tunnel-relay.v1',
 };
 
 /** `ce_source` of each producer. */
@@ -14,6 +15,7 @@ export const EVENT_SOURCES: Record<AppName, string> = {
   tunnels: '/rekey/tunnels',
   chat: '/rekey/chat',
   'chat-gateway': '/rekey/chat-gateway',
+  'tunnel-relay': '/rekey/tunnel-relay',
 };
 
 /** `ce_type` names. Nothing else defines a type string. */
@@ -48,6 +50,10 @@ export const EVENT_TYPES = {
     MessageSent: 'rekey.chat-gateway.MessageSent',
     MessageDeleted: 'rekey.chat-gateway.MessageDeleted',
     UserDisconnected: 'rekey.chat-gateway.UserDisconnected',
+  },
+  'tunnel-relay': {
+    PeerConnected: 'rekey.tunnel-relay.PeerConnected',
+    PeerDisconnected: 'rekey.tunnel-relay.PeerDisconnected',
   },
 } as const;
 

@@ -1,2 +1,3 @@
 export * from './tunnels.requests';
 export * from './tunnel-events';
+export * from './peer-events';

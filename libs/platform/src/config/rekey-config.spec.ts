@@ -26,6 +26,19 @@ describe('loadConfig', () => {
     expect(config.throttle).toEqual({ defaultPerSecond: 300, perOperation: { CreateRoom: 5, CreateChatToken: 200 } });
   });
 
+  it('gives the tunnel relay port 3004 and database rekey_tunnel_relay', () => {
+    expect(loadConfig('tunnel-relay', {})).toMatchObject({ port: 3004, mongoUri: 'mongodb://127.0.0.1:27017/rekey_tunnel_relay' });
+  });
+
+  it('reads TLS files only as a pair, and an mqtt:// broker URL', () => {
+    expect(loadConfig('tunnel-relay', {}).tls).toBeUndefined();
+    expect(loadConfig('tunnel-relay', { REKEY_TLS_CERT_FILE: __filename, REKEY_TLS_KEY_FILE: __filename }).tls).toEqual({ certFile: __filename, keyFile: __filename });
+    expect(() => loadConfig('tunnel-relay', { REKEY_TLS_CERT_FILE: __filename })).toThrow(new ConfigError('REKEY_TLS_KEY_FILE is missing'));
+    expect(() => loadConfig('tunnel-relay', { REKEY_TLS_CERT_FILE: '/nonexistent.pem', REKEY_TLS_KEY_FILE: __filename })).toThrow(ConfigError);
+    expect(loadConfig('tunnel-relay', { REKEY_MQTT_URL: 'mqtt://broker:1883' }).mqttUrl).toBe('mqtt://broker:1883');
+    expect(() => loadConfig('tunnel-relay', { REKEY_MQTT_URL: 'http://broker' })).toThrow(new ConfigError('REKEY_MQTT_URL must be an mqtt:// or mqtts:// URL'));
+  });
+
   it('defaults the open-tunnel limit to 1000 and reads REKEY_TUNNELS_MAX_OPEN', () => {
     expect(loadConfig('tunnels', {}).maxOpenTunnels).toBe(1000);
     expect(loadConfig('tunnels', { REKEY_TUNNELS_MAX_OPEN: '' }).maxOpenTunnels).toBe(1000);

@@ -24,6 +24,12 @@ export interface RekeyConfig {
   readonly maxOpenTunnels: number;
   /** Calls the bots app makes to bots' own endpoints (Chime's outgoing events). */
   readonly botsOutbound: BotsOutboundSettings;
+  /** PEM certificate chain and key: the app serves HTTPS / wss (TLS 1.2+) instead of plain HTTP. */
+  readonly tls?: TlsFiles;
+  /** MQTT broker the tunnel relay notifies devices through; absent: no device notifications. */
+  readonly mqttUrl?: string;
+  /** How other tunnel relay replicas reach this one (ws:// or wss:// URL); default: its own port on loopback. */
+  readonly relayAdvertisedUrl?: string;
 }
 
 export interface BotsOutboundSettings {
@@ -35,6 +41,11 @@ export interface BotsOutboundSettings {
    * production otherwise.
    */
   readonly allowedNetworks: string[];
+}
+
+export interface TlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
 }
 
 export interface ThrottleLimits {
@@ -113,6 +124,22 @@ class RekeyEnvironment {
 
   @IsString()
   REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS!: string;
+
+  @ValidateIf((env: RekeyEnvironment) => env.REKEY_TLS_KEY_FILE !== undefined || env.REKEY_TLS_CERT_FILE !== undefined)
+  @IsNotEmpty({ message: '$property is required with REKEY_TLS_KEY_FILE' })
+  REKEY_TLS_CERT_FILE?: string;
+
+  @ValidateIf((env: RekeyEnvironment) => env.REKEY_TLS_CERT_FILE !== undefined || env.REKEY_TLS_KEY_FILE !== undefined)
+  @IsNotEmpty({ message: '$property is required with REKEY_TLS_CERT_FILE' })
+  REKEY_TLS_KEY_FILE?: string;
+
+  @IsOptional()
+  @Matches(/^mqtts?:\/\/\S+$/, { message: '$property must be an mqtt:// or mqtts:// URL' })
+  REKEY_MQTT_URL?: string;
+
+  @IsOptional()
+  @Matches(/^wss?:\/\/[^\s/]+$/, { message: '$property must be a ws:// or wss:// URL with no path' })
+  REKEY_RELAY_ADVERTISED_URL?: string;
 }
 
 function perOperationLimits(setting: string): Record<string, number> {
@@ -124,7 +151,7 @@ function perOperationLimits(setting: string): Record<string, number> {
 
 function devDefaults(app: AppName): Partial<Record<keyof RekeyEnvironment, string>> {
   return {
-    MONGO_URI: `mongodb://127.0.0.1:27017/rekey_${app}`,
+    MONGO_URI: `mongodb://127.0.0.1:27017/rekey_${app.replace(/-/g, '_')}`,
     KAFKA_BROKERS: '127.0.0.1:9092',
     AWS_REGION: 'us-east-1',
   };
@@ -172,6 +199,8 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
   assertReadable('REKEY_CREDENTIALS_FILE', parsed.REKEY_CREDENTIALS_FILE);
   assertReadable('REKEY_KEYRING_FILE', parsed.REKEY_KEYRING_FILE);
   assertReadable('REKEY_BOTS_OUTBOUND_CA_FILE', parsed.REKEY_BOTS_OUTBOUND_CA_FILE);
+  assertReadable('REKEY_TLS_CERT_FILE', parsed.REKEY_TLS_CERT_FILE);
+  assertReadable('REKEY_TLS_KEY_FILE', parsed.REKEY_TLS_KEY_FILE);
   return {
     app,
     production,
@@ -186,5 +215,8 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     throttle: { defaultPerSecond: parsed.REKEY_THROTTLE_RPS, perOperation: perOperationLimits(parsed.REKEY_THROTTLE_OPERATION_RPS) },
     maxOpenTunnels: Number(parsed.REKEY_TUNNELS_MAX_OPEN),
     botsOutbound: { caFile: parsed.REKEY_BOTS_OUTBOUND_CA_FILE, allowedNetworks: cidrList(parsed.REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS) },
+    ...(parsed.REKEY_TLS_CERT_FILE !== undefined && parsed.REKEY_TLS_KEY_FILE !== undefined && { tls: { certFile: parsed.REKEY_TLS_CERT_FILE, keyFile: parsed.REKEY_TLS_KEY_FILE } }),
+    ...(parsed.REKEY_MQTT_URL !== undefined && { mqttUrl: parsed.REKEY_MQTT_URL }),
+    ...(parsed.REKEY_RELAY_ADVERTISED_URL !== undefined && { relayAdvertisedUrl: parsed.REKEY_RELAY_ADVERTISED_URL }),
   };
 }

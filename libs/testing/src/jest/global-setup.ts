@@ -1,5 +1,5 @@
 import { resolveInfrastructure } from '../infrastructure';
-import { TEST_KAFKA_BROKERS, TEST_MONGO_URL } from '../test-environment';
+import { TEST_KAFKA_BROKERS, TEST_MONGO_URL, TEST_MQTT_URL } from '../test-environment';
 
 /** Starts (or finds) the real servers once per jest run and hands their addresses to the workers. */
 export default async function globalSetup(): Promise<void> {
@@ -7,5 +7,6 @@ export default async function globalSetup(): Promise<void> {
   process.stderr.write(`\n[testing] MongoDB ${infrastructure.mongoUrl}, Kafka ${infrastructure.kafkaBrokers} (${infrastructure.source})\n`);
   process.env[TEST_MONGO_URL] = infrastructure.mongoUrl;
   process.env[TEST_KAFKA_BROKERS] = infrastructure.kafkaBrokers;
+  if (infrastructure.mqttUrl) process.env[TEST_MQTT_URL] = infrastructure.mqttUrl;
   (globalThis as { rekeyInfrastructure?: typeof infrastructure }).rekeyInfrastructure = infrastructure;
 }

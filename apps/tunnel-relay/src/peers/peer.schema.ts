@@ -1,0 +1,23 @@
+import { withOutbox } from '@rekey/events';
+import { Schema } from 'mongoose';
+
+/** Mongoose model name (collection `peers`): who holds each end of each tunnel, with the peer events. */
+export const PEER_MODEL = 'Peer';
+
+/** One document per tunnel end, `_id` = `<tunnelId>:<mode>`; its outbox carries PeerConnected / PeerDisconnected. */
+export const PeerSchema = withOutbox(
+  new Schema(
+    {
+      _id: { type: String, required: true },
+      tunnelId: { type: String, required: true },
+      mode: { type: String, required: true, enum: ['SOURCE', 'DESTINATION'] },
+      status: { type: String, enum: ['CONNECTED', 'DISCONNECTED'] },
+      /** The WebSocket session (`channel-id`) holding the end, while connected. */
+      channelId: String,
+      /** Advertised URL of the replica holding the end (replica-to-replica links). */
+      replica: String,
+      lastUpdatedAt: Date,
+    },
+    { collection: 'peers', versionKey: false },
+  ),
+);

@@ -1,0 +1,159 @@
+import { LocalProxy } from '@rekey/tunnel-protocol';
+import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { AddressInfo, createConnection, createServer, Server, Socket } from 'node:net';
+import { percentile, summarize } from '../lib/measure';
+import { startApp } from '../lib/processes';
+import { Row } from '../lib/report';
+import { Call, RequestSigner } from '../lib/signed-requests';
+import { BenchContext, database } from './context';
+
+const STREAM_BYTES = Number(process.env.BENCH_RELAY_STREAM_MB ?? 64) * 2 ** 20;
+const ECHO_ROUNDS = Number(process.env.BENCH_RELAY_ECHO_ROUNDS ?? 2000);
+const ROTATIONS = Number(process.env.BENCH_RELAY_ROTATIONS ?? 100);
+const CONCURRENT_TUNNELS = Number(process.env.BENCH_RELAY_TUNNELS ?? 1000);
+const CHUNK = Buffer.alloc(64 * 1024, 0x61);
+
+const operation = (name: string, body: object): Call => ({
+  method: 'POST',
+  path: '/',
+  headers: { 'x-amz-target': `IoTSecuredTunneling.${name}`, 'content-type': 'application/x-amz-json-1.1' },
+  body: JSON.stringify(body),
+});
+
+async function listen(server: Server): Promise<number> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return (server.address() as AddressInfo).port;
+}
+
+async function connect(port: number): Promise<Socket> {
+  const socket = createConnection({ host: '127.0.0.1', port });
+  socket.setNoDelay(true);
+  await once(socket, 'connect');
+  return socket;
+}
+
+/** Seconds to push STREAM_BYTES through `port` to the echo server and get them all back. */
+async function pump(port: number): Promise<number> {
+  const socket = await connect(port);
+  const started = process.hrtime.bigint();
+  let received = 0;
+  const back = new Promise<void>((resolve) => socket.on('data', (chunk) => (received += chunk.length) >= STREAM_BYTES && resolve()));
+  for (let sent = 0; sent < STREAM_BYTES; sent += CHUNK.length) if (!socket.write(CHUNK)) await once(socket, 'drain');
+  await back;
+  socket.destroy();
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/** Round trips of a 32-byte message through `port`, one at a time (ms each). */
+async function roundTrips(port: number): Promise<number[]> {
+  const socket = await connect(port);
+  const message = Buffer.alloc(32, 0x62);
+  const latencies: number[] = [];
+  for (let i = 0; i < ECHO_ROUNDS; i += 1) {
+    const started = process.hrtime.bigint();
+    let got = 0;
+    const back = new Promise<void>((resolve) => {
+      const onData = (chunk: Buffer) => {
+        got += chunk.length;
+        if (got >= message.length) {
+          socket.off('data', onData);
+          resolve();
+        }
+      };
+      socket.on('data', onData);
+    });
+    socket.write(message);
+    await back;
+    latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  socket.destroy();
+  return latencies;
+}
+
+const rssBytes = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+const single = (value: number, seconds: number) => ({ requests: 1, seconds, rps: value, p50: Number.NaN, p99: Number.NaN, p999: Number.NaN, errors: 0 });
+
+/** The tunnel relay (issue #15): one stream's bytes/s and echo latency against a bare TCP pipe, rotation → cut, many tunnels. */
+export async function relayRows(context: BenchContext): Promise<Row[]> {
+  const tunnelsApp = await startApp('tunnels', context.infra, database(context, 'relay_tunnels'));
+  const relay = await startApp('tunnel-relay', context.infra, database(context, 'relay'));
+  const echo = createServer((socket) => socket.on('error', () => socket.destroy()).pipe(socket));
+  const echoPort = await listen(echo);
+  const bare = createServer((client) => {
+    const upstream = createConnection({ host: '127.0.0.1', port: echoPort });
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  const barePort = await listen(bare);
+  const proxies: LocalProxy[] = [];
+  const signer = new RequestSigner(tunnelsApp.url, 'IoTSecuredTunneling');
+  const endpoint = relay.url.replace(/^http/, 'ws');
+  const open = () => signer.expect<{ tunnelId: string; sourceAccessToken: string; destinationAccessToken: string }>(operation('OpenTunnel', { destinationConfig: { services: ['SSH'] } }));
+  const pair = async () => {
+    const tunnel = await open();
+    const destination = new LocalProxy({ endpoint, mode: 'destination', token: tunnel.destinationAccessToken, version: 3, services: { SSH: echoPort } });
+    await destination.start();
+    const source = new LocalProxy({ endpoint, mode: 'source', token: tunnel.sourceAccessToken, version: 3, services: { SSH: 0 } });
+    await source.start();
+    proxies.push(destination, source);
+    return { tunnel, source, destination };
+  };
+  try {
+    const { source } = await pair();
+    await pump(source.port('SSH')); // warm-up
+    const relaySeconds = await pump(source.port('SSH'));
+    const bareSeconds = await pump(barePort);
+    const mb = STREAM_BYTES / 2 ** 20;
+    const relayRate = single(mb / relaySeconds, relaySeconds);
+    const bareRate = single(mb / bareSeconds, bareSeconds);
+
+    await roundTrips(source.port('SSH')); // warm-up
+    const relayTrips = summarize(await roundTrips(source.port('SSH')), 1, 0);
+    const bareTrips = summarize(await roundTrips(barePort), 1, 0);
+
+    const cuts: number[] = [];
+    for (let i = 0; i < ROTATIONS; i += 1) {
+      const tunnel = await open();
+      const peer = new LocalProxy({ endpoint, mode: 'source', token: tunnel.sourceAccessToken, version: 3, services: { SSH: 0 } });
+      await peer.start();
+      const ended = new Promise<number>((resolve) => peer.once('ended', () => resolve(Date.now())));
+      await signer.expect(operation('RotateTunnelAccessToken', { tunnelId: tunnel.tunnelId, clientMode: 'SOURCE' }));
+      const answered = Date.now();
+      cuts.push((await ended) - answered);
+      await peer.stop();
+    }
+    const cutLatency = summarize(cuts, 1, 0);
+
+    await Promise.all(proxies.splice(0).map((proxy) => proxy.stop()));
+    const rssBefore = rssBytes(relay.process.pid!);
+    for (let i = 0; i < CONCURRENT_TUNNELS; i += 50) await Promise.all(Array.from({ length: Math.min(50, CONCURRENT_TUNNELS - i) }, pair));
+    const perTunnel = (rssBytes(relay.process.pid!) - rssBefore) / CONCURRENT_TUNNELS;
+    const probe = proxies[proxies.length - 1];
+    const manyTrips = summarize(await roundTrips(probe.port('SSH')), 1, 0);
+
+    return [
+      { section: 'Tunnel relay', name: 'one stream through the relay (MB/s, echo both ways)', measurement: relayRate, ratio: { value: relayRate.rps / bareRate.rps, meaning: 'MB/s ÷ bare pipe MB/s', target: '≥ 0.5' } },
+      { section: 'Tunnel relay', name: 'baseline: bare Node TCP pipe (MB/s)', measurement: bareRate },
+      { section: 'Tunnel relay', name: `echo round trip through the relay (${ECHO_ROUNDS} × 32 B)`, measurement: relayTrips, ratio: { value: relayTrips.p99 - bareTrips.p99, meaning: 'p99 ms added over the bare pipe', target: '≤ 2 ms' } },
+      { section: 'Tunnel relay', name: 'baseline: echo round trip through a bare TCP pipe', measurement: bareTrips },
+      { section: 'Tunnel relay', name: `rotation answered → revoked peer closed (${ROTATIONS} rotations)`, measurement: cutLatency, ratio: { value: percentile([...cuts].sort((a, b) => a - b), 99), meaning: 'p99 ms', target: '≤ 250 ms' } },
+      {
+        section: 'Tunnel relay',
+        name: `${CONCURRENT_TUNNELS} concurrent tunnels: echo round trip on the last one`,
+        measurement: manyTrips,
+        ratio: { value: perTunnel / 1024, meaning: 'relay RSS KiB per tunnel (two peers)' },
+      },
+    ];
+  } finally {
+    await Promise.all(proxies.map((proxy) => proxy.stop()));
+    echo.close();
+    bare.close();
+    await relay.stop();
+    await tunnelsApp.stop();
+  }
+}
