@@ -17,6 +17,17 @@ function runPromtool(args: string[], files: Record<string, string>): string {
   return execFileSync(promtool, args, { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
 }
 
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: 'In' | 'NotIn'; values: string[] }[];
+}
+
+/** Whether a Kubernetes label selector (matchLabels, In / NotIn expressions) selects these labels. */
+function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
+  const matches = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+  return matches && (selector.matchExpressions ?? []).every(({ key, operator, values }) => values.includes(labels[key]) === (operator === 'In'));
+}
+
 describe('alert rules', () => {
   it('are in both overlays as a PrometheusRule, with a PodMonitor scraping every app and the dashboard for Grafana', () => {
     for (const overlay of ['dev', 'prod']) {
@@ -25,8 +36,8 @@ describe('alert rules', () => {
       expect(rule?.apiVersion).toBe('monitoring.coreos.com/v1');
       expect(rule?.spec).toEqual(readPrometheusRule().spec);
       const monitor = objects.find((o) => o.kind === 'PodMonitor')!;
-      const selector = (monitor.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
-      const scraped = objects.filter((o) => o.kind === 'Deployment' && Object.entries(selector).every(([k, v]) => (o.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels[k] === v));
+      const { selector } = monitor.spec as { selector: LabelSelector };
+      const scraped = objects.filter((o) => o.kind === 'Deployment' && selects(selector, (o.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels));
       expect(scraped.map((o) => o.metadata.name).sort()).toEqual(APP_NAMES.map((app) => `rekey-${app}`).sort());
       const dashboard = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('rekey-grafana-dashboard')) as unknown as { metadata: { labels: Record<string, string> }; data: Record<string, string> };
       expect(dashboard.metadata.labels.grafana_dashboard).toBe('1');
