@@ -1,12 +1,12 @@
 import { ChimeClient, CreateAccountCommand } from '@aws-sdk/client-chime';
 import { IoTSecureTunnelingClient, OpenTunnelCommand } from '@aws-sdk/client-iotsecuretunneling';
 import { CreateChatTokenCommand, CreateRoomCommand, IvschatClient } from '@aws-sdk/client-ivschat';
-import { EVENT_TYPES, TOPICS } from '@rekey/contracts';
+import { APP_NAMES, EVENT_TYPES, TOPICS } from '@rekey/contracts';
 import { awsClientConfig, buildApps, eventually, ofType, spawnProductionApp, TopicTail, uniqueName, waitUntilReady } from '@rekey/testing';
 import { WebSocket } from 'ws';
 import { exposedMetricNames, monitoredMetricNames } from './monitoring-queries';
 
-const apps = ['bots', 'tunnels', 'chat', 'chat-gateway'] as const;
+const apps = APP_NAMES;
 /** The apps with an AWS API that records events. */
 const apiApps = ['bots', 'tunnels', 'chat'] as const;
 
