@@ -1,4 +1,4 @@
-import { subscribePatiently } from '@rekey/platform';
+import { retryRetriable, subscribePatiently } from '@rekey/platform';
 import { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { testKafkaBrokers, uniqueName } from './test-environment';
@@ -47,7 +47,7 @@ export class TopicTail {
     await admin.connect();
     // Idempotent: the topic may not exist yet when the test starts before the app.
     await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
-    const ends = await admin.fetchTopicOffsets(topic);
+    const ends = await retryRetriable(() => admin.fetchTopicOffsets(topic));
     await admin.disconnect();
     const consumer = kafka.consumer({ groupId: uniqueName('topic-tail') });
     const tail = new TopicTail(consumer);
