@@ -12,6 +12,7 @@ import { ConfigError, loadConfig, RekeyConfig, TlsFiles } from './config/rekey-c
 import { ConsumerTransportHost, HandlerErrorsToTransport } from './kafka/consumer-transport';
 import { instrumentHttp } from './metrics/http-metrics';
 import { METRICS_REGISTRY } from './metrics/metrics';
+import { indexesBuilt } from './mongo/indexes-built';
 
 /** The outer bound; each API's JSON parser has its own, smaller limit (aws-protocol's JSON_BODY_LIMITS). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -116,6 +117,7 @@ export async function createApp(rootModule: DynamicModule, tls?: TlsFiles): Prom
   app.useLogger(app.get(Logger));
   instrumentHttp(app.getHttpAdapter().getInstance(), app.get(METRICS_REGISTRY));
   await startConsumers(app);
+  await indexesBuilt(app);
   return app;
 }
 
