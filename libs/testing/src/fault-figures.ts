@@ -98,6 +98,21 @@ export async function slowHeaderClientCut(url: string): Promise<number> {
 }
 
 /** What one call of an open-loop load did. */
+/**
+ * The issue's database-fault figures, as the suite asserts them: every call that needs the
+ * database answered `expected` (e.g. `503 ServiceUnavailableException`), median within a second
+ * and every answer within two (the suite shares a loaded host; full figures in
+ * docs/reliability.md), readiness down within 2 s, everything back within 5 s.
+ */
+export function expectFastDatabaseFailure(figures: DatabaseFaultFigures, expected: string): void {
+  expect(new Set(figures.during.map((d) => `${d.status} ${d.outcome}`))).toEqual(new Set([expected]));
+  expect(percentile(figures.during.map((d) => d.elapsedMs), 50)).toBeLessThan(1_000);
+  expect(Math.max(...figures.during.map((d) => d.elapsedMs))).toBeLessThan(2_000);
+  expect(figures.readinessDownMs).toBeLessThan(2_000);
+  expect(figures.recoveryMs).toBeLessThan(5_000);
+  expect(figures.readinessUpMs).toBeLessThan(5_000);
+}
+
 export interface LoadCall<T> extends TimedOutcome {
   /** Index of the call (the load starts one every 1/rate seconds, whatever the answers' latency). */
   index: number;
