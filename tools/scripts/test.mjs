@@ -17,7 +17,9 @@ const steps = [
   ['project graph', 'nx', ['show', 'projects'], { stdio: ['ignore', 'ignore', 'inherit'] }],
   ['lint', 'eslint', ['.', '--max-warnings=0']],
   ['type-check', 'tsc', ['-p', 'tsconfig.json']],
-  ['jest', 'jest', ['--ci', '--maxWorkers=2', '--json', `--outputFile=${results}`, ...process.argv.slice(2)]],
+  // --forceExit: after every test has finished and the global teardown has run, a client still
+  // retrying a stopped private server (kafkajs reconnects) must not keep CI waiting.
+  ['jest', 'jest', ['--ci', '--maxWorkers=2', '--forceExit', '--json', `--outputFile=${results}`, ...process.argv.slice(2)]],
 ];
 
 let failed = false;
