@@ -41,8 +41,8 @@ class RemoteEnd implements TunnelEnd {
     readonly socket: WebSocket,
   ) {}
 
-  send(messages: Array<Buffer | TunnelMessage>): number {
-    return this.socket.readyState === WebSocket.OPEN ? sendPacked(this.socket, messages) : 0;
+  send(messages: Array<Buffer | TunnelMessage>, paced?: WebSocket): number {
+    return this.socket.readyState === WebSocket.OPEN ? sendPacked(this.socket, messages, paced) : 0;
   }
 
   close(): void {

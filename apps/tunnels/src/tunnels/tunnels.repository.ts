@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { TagDto, TunnelCloseReason } from '@rekey/contracts';
 import { driverCollection, markDeleted, NOT_DELETED, OutboxFastPath, RekeyEvent, recordEvents } from '@rekey/events';
 import type { FilterQuery, Model } from 'mongoose';
-import { AccessMode, ConnectionState, DestinationConfig, TunnelRecord, TunnelState } from './tunnel';
+import { AccessMode, ConnectionState, DestinationConfig, TunnelRecord } from './tunnel';
 import { TUNNEL_MODEL } from './tunnel.schema';
 
 type TunnelDocument = Omit<TunnelRecord, 'id'> & { _id: string };
@@ -84,13 +84,6 @@ export class TunnelsRepository {
   async find(tenant: string, id: string): Promise<TunnelRecord | undefined> {
     const doc = (await driverCollection(this.tunnels).findOne({ _id: id, tenant, ...VISIBLE })) as TunnelDocument | null;
     return doc ? toRecord(doc) : undefined;
-  }
-
-  /** Cross-tenant by design: the stored verifier of one mode, for the relay's token check. */
-  async findVerifier(id: string, mode: AccessMode): Promise<{ tokenHash: string; state: TunnelState; expiresAt: Date } | undefined> {
-    const field = mode === 'SOURCE' ? 'sourceTokenHash' : 'destinationTokenHash';
-    const doc = await this.tunnels.findOne({ _id: id, ...VISIBLE }, { [field]: 1, state: 1, expiresAt: 1 }).lean<TunnelDocument>();
-    return doc ? { tokenHash: doc[field], state: doc.state, expiresAt: doc.expiresAt } : undefined;
   }
 
   /** Newest first; `limit` + 1 are read so the caller knows whether another page exists. */
