@@ -3,6 +3,7 @@ import { InjectModel, MongooseModule } from '@nestjs/mongoose';
 import { OutboxRelay } from '@rekey/events';
 import type { Model } from 'mongoose';
 import { PEER_MODEL, PeerSchema } from './peers/peer.schema';
+import { PeerLeases } from './peers/peer-leases';
 import { PeersRepository } from './peers/peers.repository';
 import { ProjectionHealth } from './projection/projection.health';
 import { TunnelProjection } from './projection/tunnel-projection.service';
@@ -32,6 +33,7 @@ import { PeerEvents } from './tunnel-relay.events';
     ProjectionHealth,
     PeersRepository,
     PeerEvents,
+    PeerLeases,
     RelayMetrics,
     AdmissionService,
     SessionRegistry,

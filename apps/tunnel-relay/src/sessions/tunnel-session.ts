@@ -36,11 +36,11 @@ export class TunnelSession {
     return !this.peers.SOURCE && !this.peers.DESTINATION;
   }
 
-  /** Takes `end` as its mode's end; the end it replaces (if any) is returned, its streams reset on the other end. */
-  attach(end: TunnelEnd): TunnelEnd | undefined {
+  /** Takes `end` as its mode's end; the end it replaces (if any) is returned, its streams reset on the other end unless `!reset`. */
+  attach(end: TunnelEnd, reset = true): TunnelEnd | undefined {
     const replaced = this.peers[end.mode];
     this.peers[end.mode] = end;
-    if (replaced) this.resetStreams(end.mode);
+    if (replaced && reset) this.resetStreams(end.mode);
     return replaced;
   }
 
