@@ -1,13 +1,25 @@
 import { MAX_MESSAGE_BYTES } from './limits';
-import { decodeMessage, encodeFramed, TunnelMessage } from './message';
+import { decodeMessage, encodedLength, TunnelMessage, writeMessage } from './message';
 
 /** Bytes of the big-endian length in front of every message. */
 export const LENGTH_PREFIX_BYTES = 2;
 
 /** One message as it travels: a 2-byte big-endian length, then the protobuf bytes. */
 export function frameMessage(message: TunnelMessage): Buffer {
-  const framed = encodeFramed(message, LENGTH_PREFIX_BYTES, MAX_MESSAGE_BYTES);
-  if (!framed) throw new RangeError(`message exceeds ${MAX_MESSAGE_BYTES} bytes`);
+  return frameMessages([message]);
+}
+
+/** Messages framed one after the other into one buffer (one allocation), e.g. to travel as one WebSocket message. */
+export function frameMessages(messages: TunnelMessage[]): Buffer {
+  const lengths = messages.map(encodedLength);
+  const framed = Buffer.allocUnsafe(lengths.reduce((sum, length) => sum + LENGTH_PREFIX_BYTES + length, 0));
+  let offset = 0;
+  messages.forEach((message, i) => {
+    if (lengths[i] > MAX_MESSAGE_BYTES) throw new RangeError(`message of ${lengths[i]} bytes exceeds ${MAX_MESSAGE_BYTES}`);
+    framed.writeUInt16BE(lengths[i], offset);
+    writeMessage(framed, offset + LENGTH_PREFIX_BYTES, message);
+    offset += LENGTH_PREFIX_BYTES + lengths[i];
+  });
   return framed;
 }
 

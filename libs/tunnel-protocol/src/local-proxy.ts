@@ -1,6 +1,6 @@
-import { decodeFramed, frameMessage, MessageDeframer } from './framing';
-import { MAX_DATA_PAYLOAD_BYTES, SEND_HIGH_WATER_BYTES } from './limits';
-import { TunnelMessage, TunnelMessageType } from './message';
+import { decodeFramed, frameMessages, LENGTH_PREFIX_BYTES, MessageDeframer } from './framing';
+import { MAX_DATA_PAYLOAD_BYTES, MAX_WEBSOCKET_FRAME_BYTES, SEND_HIGH_WATER_BYTES } from './limits';
+import { encodedLength, TunnelMessage, TunnelMessageType } from './message';
 import { LocalProxyMode, ProtocolVersion, subprotocolOf } from './versions';
 import { EventEmitter, once } from 'node:events';
 import { AddressInfo, createConnection, createServer, Server, Socket } from 'node:net';
@@ -157,9 +157,9 @@ export class LocalProxy extends EventEmitter {
     }
   }
 
-  /** Sends one message; `flushed` runs once it is handed to the kernel (or the connection failed). */
-  private send(message: TunnelMessage, flushed?: () => void): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(frameMessage(message), flushed);
+  /** Sends messages as one WebSocket message; `flushed` runs once it is handed to the kernel (or the connection failed). */
+  private send(message: TunnelMessage | TunnelMessage[], flushed?: () => void): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(frameMessages(Array.isArray(message) ? message : [message]), flushed);
     else flushed?.();
   }
 
@@ -211,12 +211,13 @@ export class LocalProxy extends EventEmitter {
     const data = { type: TunnelMessageType.DATA, streamId: stream.streamId, serviceId: this.wireServiceId(stream.serviceId), ...(this.options.version === 3 && { connectionId }) };
     const resume = () => socket.resume();
     socket.on('data', (chunk: Buffer) => {
-      for (let offset = 0; offset < chunk.length; offset += MAX_DATA_PAYLOAD_BYTES) {
-        const last = offset + MAX_DATA_PAYLOAD_BYTES >= chunk.length;
-        const paced = last && (this.socket?.bufferedAmount ?? 0) > SEND_HIGH_WATER_BYTES;
-        if (paced) socket.pause();
-        this.send({ ...data, payload: chunk.subarray(offset, offset + MAX_DATA_PAYLOAD_BYTES) }, paced ? resume : undefined);
-      }
+      // A read is at most 64 KiB: its DATA messages (payloads of at most 63 KiB) go as one WebSocket message when they fit.
+      const messages: TunnelMessage[] = [];
+      for (let offset = 0; offset < chunk.length; offset += MAX_DATA_PAYLOAD_BYTES) messages.push({ ...data, payload: chunk.subarray(offset, offset + MAX_DATA_PAYLOAD_BYTES) });
+      const perFrame = messages.reduce((bytes, message) => bytes + LENGTH_PREFIX_BYTES + encodedLength(message), 0) <= MAX_WEBSOCKET_FRAME_BYTES ? messages.length : 1;
+      const paced = (this.socket?.bufferedAmount ?? 0) > SEND_HIGH_WATER_BYTES;
+      if (paced) socket.pause();
+      for (let i = 0; i < messages.length; i += perFrame) this.send(messages.slice(i, i + perFrame), paced && i + perFrame >= messages.length ? resume : undefined);
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {

@@ -64,7 +64,7 @@ function writeVarint(target: Buffer, offset: number, value: number): number {
 }
 
 /** Bytes of the encoded message, without the length prefix. */
-function encodedLength(message: TunnelMessage): number {
+export function encodedLength(message: TunnelMessage): number {
   let length = 0;
   if (message.type) length += 1 + varintLength(message.type);
   if (message.streamId) length += 1 + varintLength(message.streamId);
@@ -87,8 +87,8 @@ function writeString(target: Buffer, offset: number, field: number, value: strin
   return offset + target.write(value, offset);
 }
 
-/** Writes the fields in field-number order, and (proto3) none holding its default: 0, false, empty. */
-function writeMessage(target: Buffer, offset: number, message: TunnelMessage): void {
+/** Writes the message's fields at `offset`, in field-number order, and (proto3) none holding its default: 0, false, empty. */
+export function writeMessage(target: Buffer, offset: number, message: TunnelMessage): void {
   if (message.type) offset = writeVarint(target, (target[offset] = tag(1, VARINT), offset + 1), message.type);
   if (message.streamId) offset = writeVarint(target, (target[offset] = tag(2, VARINT), offset + 1), message.streamId);
   if (message.ignorable) offset = writeVarint(target, (target[offset] = tag(3, VARINT), offset + 1), 1);
@@ -108,16 +108,6 @@ export function encodeMessage(message: TunnelMessage): Buffer {
   const body = Buffer.allocUnsafe(encodedLength(message));
   writeMessage(body, 0, message);
   return body;
-}
-
-/** One allocation for the 2-byte big-endian length and the message behind it; undefined if the length does not fit. */
-export function encodeFramed(message: TunnelMessage, prefixBytes: number, maxLength: number): Buffer | undefined {
-  const length = encodedLength(message);
-  if (length > maxLength) return undefined;
-  const framed = Buffer.allocUnsafe(prefixBytes + length);
-  framed.writeUInt16BE(length, 0);
-  writeMessage(framed, prefixBytes, message);
-  return framed;
 }
 
 /** Reads protobuf fields of one message, refusing what the schema does not allow. */
