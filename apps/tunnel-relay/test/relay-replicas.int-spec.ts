@@ -1,4 +1,5 @@
 import { DescribeTunnelCommand, IoTSecureTunnelingClient, RotateTunnelAccessTokenCommand } from '@aws-sdk/client-iotsecuretunneling';
+import { withDeadline } from '@rekey/platform';
 import { eventually, ProductionApp, spawnProductionApp, uniqueMongoUri, waitUntilReady, writeProductionSecrets } from '@rekey/testing';
 import { LocalProxy } from '@rekey/tunnel-protocol';
 import { Server } from 'node:net';
@@ -85,7 +86,7 @@ describe('tunnel relay on several replicas', () => {
 
     const firstEnd = endOf(first);
     const second = await proxy(c, { mode: 'source', token: tunnel.source, clientToken: CLIENT_TOKEN, services: { SSH: 0 } });
-    expect(await firstEnd).toMatchObject({ code: 1000, reason: 'Replaced by a new peer' });
+    expect(await withDeadline(firstEnd, 5_000, 'the replaced source was not closed')).toMatchObject({ code: 1000, reason: 'Replaced by a new peer' });
     expect(await roundTrip(second.port('SSH'), 'second source')).toBe('second source');
     await eventually(async () => ((await sourceState()) === 'CONNECTED' ? true : undefined), 10_000, 'source CONNECTED');
 
