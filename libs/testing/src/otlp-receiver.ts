@@ -84,26 +84,25 @@ export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
   private readonly bodies: Buffer[] = [];
 
+  private readonly server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = request.headers['content-encoding'] === 'gzip' ? gunzipSync(Buffer.concat(chunks)) : Buffer.concat(chunks);
+      if (request.url === '/v1/traces') this.receive(body);
+      response.writeHead(request.url === '/v1/traces' ? 200 : 404, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+
   private constructor(
-    private readonly server: Server,
     /** Base URL, for OTEL_EXPORTER_OTLP_ENDPOINT. */
     readonly url: string,
   ) {}
 
   static async start(): Promise<OtlpReceiver> {
     const port = await freePort();
-    let receiver: OtlpReceiver | undefined;
-    const server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const body = request.headers['content-encoding'] === 'gzip' ? gunzipSync(Buffer.concat(chunks)) : Buffer.concat(chunks);
-        if (request.url === '/v1/traces') receiver!.receive(body);
-        response.writeHead(request.url === '/v1/traces' ? 200 : 404, { 'content-type': 'application/x-protobuf' }).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    receiver = new OtlpReceiver(server, `http://127.0.0.1:${port}`);
+    const receiver = new OtlpReceiver(`http://127.0.0.1:${port}`);
+    await new Promise<void>((resolve) => receiver.server.listen(port, '127.0.0.1', resolve));
     return receiver;
   }
 
