@@ -119,6 +119,7 @@ describe('tracing a rotation across processes', () => {
     // Nothing secret anywhere in what either process traced, the instrumentations' spans included.
     const secrets = [created.SecurityToken!, rotated.Bot!.SecurityToken!, DEV_TENANTS.A.secretAccessKey, displayName];
     const inMemory = JSON.stringify(tracing.spans.map((span) => [span.attributes, span.events, span.status, span.links]));
+    expect(receiver.received(event.headers.ce_id)).toBe(true); // the search does find what was exported
     for (const secret of secrets) {
       expect(receiver.received(secret)).toBe(false);
       expect(inMemory).not.toContain(secret);
