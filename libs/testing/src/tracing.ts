@@ -12,7 +12,8 @@ export interface TestTracing {
 
 /**
  * Starts the apps' own tracing SDK (`startTracing`: sampler, context manager, instrumentations)
- * in this process, exporting every span to the SDK's InMemorySpanExporter as it ends.
+ * in this process, exporting every span to the SDK's InMemorySpanExporter as it ends. Install it
+ * before starting the apps it is to trace: an app adds its server-span hooks only when tracing runs.
  */
 export function installTestTracing(): TestTracing {
   const exporter = new InMemorySpanExporter();
