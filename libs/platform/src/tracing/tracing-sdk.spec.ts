@@ -1,0 +1,46 @@
+import { SpanKind } from '@opentelemetry/api';
+import { installTestTracing, TestTracing } from '@rekey/testing';
+import { once } from 'node:events';
+import { createServer, IncomingHttpHeaders } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { request } from 'undici';
+
+describe('the tracing SDK on outgoing calls (undici: bot event deliveries)', () => {
+  let tracing: TestTracing;
+  const received: IncomingHttpHeaders[] = [];
+  const server = createServer((incoming, response) => {
+    received.push(incoming.headers);
+    response.end('ok');
+  });
+  let origin: string;
+
+  beforeAll(async () => {
+    tracing = installTestTracing();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.close();
+    await tracing.uninstall();
+  });
+
+  const post = () => request(`${origin}/hooks/receiver-secret?sig=query-secret`, { method: 'POST', body: '{"token":"body-secret"}' }).then((answer) => answer.body.text());
+
+  it('records a CLIENT span inside a trace with the URL cut to its origin, and sends no trace context to the endpoint', async () => {
+    const traceId = await tracing.inSpan('DeliverEvent', async (span) => {
+      await post();
+      return span.spanContext().traceId;
+    });
+    const client = tracing.spans.find((span) => span.kind === SpanKind.CLIENT && span.spanContext().traceId === traceId)!;
+    expect(client).toMatchObject({ name: 'POST', attributes: { 'url.full': origin, 'http.response.status_code': 200 } });
+    expect(JSON.stringify(client.attributes)).not.toMatch(/secret/);
+    expect(received.at(-1)).not.toHaveProperty('traceparent');
+  });
+
+  it('records nothing outside a trace', async () => {
+    const before = tracing.spans.length;
+    await post();
+    expect(tracing.spans.length).toBe(before);
+  });
+});
