@@ -1,12 +1,14 @@
-import { SpanKind } from '@opentelemetry/api';
-import { installTestTracing, TestTracing } from '@rekey/testing';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { once } from 'node:events';
 import { createServer, IncomingHttpHeaders } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { request } from 'undici';
+import { startTracing, TracingSdk } from './tracing-sdk';
 
 describe('the tracing SDK on outgoing calls (undici: bot event deliveries)', () => {
-  let tracing: TestTracing;
+  const exporter = new InMemorySpanExporter();
+  let sdk: TracingSdk;
   const received: IncomingHttpHeaders[] = [];
   const server = createServer((incoming, response) => {
     received.push(incoming.headers);
@@ -15,32 +17,33 @@ describe('the tracing SDK on outgoing calls (undici: bot event deliveries)', () 
   let origin: string;
 
   beforeAll(async () => {
-    tracing = installTestTracing();
+    sdk = startTracing({ serviceName: 'rekey-test', resourceAttributes: {}, sampler: 'always_on', samplerRatio: 1, otlpTracesUrl: 'http://unused.invalid' }, new SimpleSpanProcessor(exporter));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
     server.close();
-    await tracing.uninstall();
+    await sdk.shutdown();
   });
 
   const post = () => request(`${origin}/hooks/receiver-secret?sig=query-secret`, { method: 'POST', body: '{"token":"body-secret"}' }).then((answer) => answer.body.text());
 
   it('records a CLIENT span inside a trace with the URL cut to its origin, and sends no trace context to the endpoint', async () => {
-    const traceId = await tracing.inSpan('DeliverEvent', async (span) => {
+    const traceId = await trace.getTracer('test').startActiveSpan('DeliverEvent', async (span) => {
       await post();
+      span.end();
       return span.spanContext().traceId;
     });
-    const client = tracing.spans.find((span) => span.kind === SpanKind.CLIENT && span.spanContext().traceId === traceId)!;
+    const client = exporter.getFinishedSpans().find((span) => span.kind === SpanKind.CLIENT && span.spanContext().traceId === traceId)!;
     expect(client).toMatchObject({ name: 'POST', attributes: { 'url.full': origin, 'http.response.status_code': 200 } });
     expect(JSON.stringify(client.attributes)).not.toMatch(/secret/);
     expect(received.at(-1)).not.toHaveProperty('traceparent');
   });
 
   it('records nothing outside a trace', async () => {
-    const before = tracing.spans.length;
+    const before = exporter.getFinishedSpans().length;
     await post();
-    expect(tracing.spans.length).toBe(before);
+    expect(exporter.getFinishedSpans().length).toBe(before);
   });
 });
