@@ -61,7 +61,7 @@ describe('tracing a rotation across processes', () => {
   let tail: TopicTail;
 
   beforeAll(async () => {
-    tracing = installTestTracing();
+    tracing = await installTestTracing();
     receiver = await OtlpReceiver.start();
     // A short batch delay, so that the test need not wait the default 5 s for the export.
     bots = await spawnProductionApp('bots', { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' }, { fromSource: true });

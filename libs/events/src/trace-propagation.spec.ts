@@ -38,7 +38,7 @@ describe('trace context without an SDK', () => {
 
 describe('trace context with a tracer and a context manager registered', () => {
   let tracing: TestTracing;
-  beforeAll(() => (tracing = installTestTracing()));
+  beforeAll(async () => (tracing = await installTestTracing()));
   afterAll(() => tracing.uninstall());
 
   it('gives the active span as a W3C traceparent and as log fields', () => {

@@ -17,7 +17,7 @@ export type RootModuleFor = (config: RekeyConfig) => DynamicModule;
 export async function runApp(app: AppName, loadRootModule: () => Promise<RootModuleFor>): Promise<void> {
   try {
     const config = loadConfig(app);
-    const tracing = config.tracing && startTracing(config.tracing);
+    const tracing = config.tracing && (await startTracing(config.tracing));
     const { serveApp } = await import('./bootstrap');
     await serveApp((await loadRootModule())(config), config, tracing);
   } catch (error) {

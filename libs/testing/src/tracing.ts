@@ -15,10 +15,10 @@ export interface TestTracing {
  * in this process, exporting every span to the SDK's InMemorySpanExporter as it ends. Install it
  * before starting the apps it is to trace: an app adds its server-span hooks only when tracing runs.
  */
-export function installTestTracing(): TestTracing {
+export async function installTestTracing(): Promise<TestTracing> {
   const exporter = new InMemorySpanExporter();
   const settings = { serviceName: 'rekey-test', resourceAttributes: {}, sampler: 'parentbased_always_on', samplerRatio: 1, otlpTracesUrl: 'http://unused.invalid' } as const;
-  const sdk = startTracing(settings, new SimpleSpanProcessor(exporter));
+  const sdk = await startTracing(settings, new SimpleSpanProcessor(exporter));
   return {
     get spans() {
       return exporter.getFinishedSpans();

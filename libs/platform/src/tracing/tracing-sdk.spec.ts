@@ -17,7 +17,7 @@ describe('the tracing SDK on outgoing calls (undici: bot event deliveries)', () 
   let origin: string;
 
   beforeAll(async () => {
-    sdk = startTracing({ serviceName: 'rekey-test', resourceAttributes: {}, sampler: 'always_on', samplerRatio: 1, otlpTracesUrl: 'http://unused.invalid' }, new SimpleSpanProcessor(exporter));
+    sdk = await startTracing({ serviceName: 'rekey-test', resourceAttributes: {}, sampler: 'always_on', samplerRatio: 1, otlpTracesUrl: 'http://unused.invalid' }, new SimpleSpanProcessor(exporter));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
