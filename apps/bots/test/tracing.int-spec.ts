@@ -63,8 +63,7 @@ describe('tracing a rotation across processes', () => {
   beforeAll(async () => {
     tracing = await installTestTracing();
     receiver = await OtlpReceiver.start();
-    // A short batch delay, so that the test need not wait the default 5 s for the export.
-    bots = await spawnProductionApp('bots', { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' }, { fromSource: true });
+    bots = await spawnProductionApp('bots', receiver.appEnv, { fromSource: true });
     consumer = await startTestApp('chat', (config) => ConsumerModule.register(config));
     await consumer.nest.get(KafkaEventTransport).joined(GROUP);
     tail = await TopicTail.start(TOPICS.bots);

@@ -14,9 +14,8 @@ describe('tracing the chat data plane', () => {
 
   beforeAll(async () => {
     receiver = await OtlpReceiver.start();
-    const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' };
-    chat = await spawnProductionApp('chat', otel, { fromSource: true });
-    gateway = await spawnProductionApp('chat-gateway', { ...otel, MONGO_URI: uniqueMongoUri('rekey_chat_gateway'), REKEY_KEYRING_FILE: chat.env.REKEY_KEYRING_FILE }, { fromSource: true });
+    chat = await spawnProductionApp('chat', receiver.appEnv, { fromSource: true });
+    gateway = await spawnProductionApp('chat-gateway', { ...receiver.appEnv, MONGO_URI: uniqueMongoUri('rekey_chat_gateway'), REKEY_KEYRING_FILE: chat.env.REKEY_KEYRING_FILE }, { fromSource: true });
     await Promise.all([waitUntilReady(chat, 90_000), waitUntilReady(gateway, 90_000)]);
   }, 150_000);
   afterAll(async () => {

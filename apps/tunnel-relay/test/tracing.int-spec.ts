@@ -17,9 +17,8 @@ describe('tracing the tunnel data plane', () => {
 
   beforeAll(async () => {
     receiver = await OtlpReceiver.start();
-    const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' };
-    tunnels = await spawnProductionApp('tunnels', otel, { fromSource: true });
-    relay = await spawnProductionApp('tunnel-relay', otel, { fromSource: true });
+    tunnels = await spawnProductionApp('tunnels', receiver.appEnv, { fromSource: true });
+    relay = await spawnProductionApp('tunnel-relay', receiver.appEnv, { fromSource: true });
     await Promise.all([waitUntilReady(tunnels, 90_000), waitUntilReady(relay, 90_000)]);
   }, 150_000);
   afterAll(async () => {

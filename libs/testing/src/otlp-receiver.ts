@@ -106,6 +106,14 @@ export class OtlpReceiver {
     return receiver;
   }
 
+  /**
+   * The settings that point an app at this receiver, with a short batch delay so that a test need
+   * not wait the default 5 s for each export.
+   */
+  get appEnv(): NodeJS.ProcessEnv {
+    return { OTEL_EXPORTER_OTLP_ENDPOINT: this.url, OTEL_BSP_SCHEDULE_DELAY: '100' };
+  }
+
   /** Whether `text` occurs anywhere in what was exported (attributes, events, status, resource). */
   received(text: string): boolean {
     return this.bodies.some((body) => body.includes(text));
