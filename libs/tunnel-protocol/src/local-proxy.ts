@@ -92,6 +92,7 @@ export class LocalProxy extends EventEmitter {
     const socket = new WebSocket(`${endpoint.replace(/\/$/, '')}/tunnel?local-proxy-mode=${mode}`, subprotocolOf(version), {
       headers: { 'access-token': token, ...(clientToken && { 'client-token': clientToken }) },
       perMessageDeflate: false,
+      maxPayload: MAX_WEBSOCKET_FRAME_BYTES,
       ...(ca && { ca }),
     });
     this.socket = socket;
