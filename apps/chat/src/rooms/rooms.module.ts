@@ -1,7 +1,5 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { InjectModel, MongooseModule } from '@nestjs/mongoose';
-import { OutboxRelay } from '@rekey/events';
-import type { Model } from 'mongoose';
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
 import { RevocationsModule } from '../revocations/revocations.module';
 import { RoomCache } from './room-cache';
 import { RoomEventsController } from './room-events.controller';
@@ -17,13 +15,4 @@ import { TagsController } from './tags.controller';
   providers: [RoomsRepository, RoomsService, RoomCache],
   exports: [RoomsRepository, RoomCache],
 })
-export class RoomsModule implements OnModuleInit {
-  constructor(
-    private readonly relay: OutboxRelay,
-    @InjectModel(ROOM_MODEL) private readonly model: Model<RoomDocument>,
-  ) {}
-
-  onModuleInit(): void {
-    this.relay.watch(this.model);
-  }
-}
+export class RoomsModule {}
