@@ -4,7 +4,7 @@ import { RoomsModule } from '../rooms/rooms.module';
 import { ChatTokensController } from './chat-tokens.controller';
 import { ChatTokensService } from './chat-tokens.service';
 import { DurablePublisher } from './durable-publisher';
-import { PENDING_EVENT_MODEL, PendingEventDocument, pendingEventSchema } from './pending-event.schema';
+import { PENDING_EVENT_MODEL, pendingEventSchema } from './pending-event.schema';
 import { PendingEventsRepository } from './pending-events.repository';
 
 @Module({

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { REVOCATION_MODEL, RevocationDocument, revocationSchema } from './revocation.schema';
+import { REVOCATION_MODEL, revocationSchema } from './revocation.schema';
 import { RevocationsRepository } from './revocations.repository';
 
 /** Revocation records of deleted rooms and disconnected users, for the messaging gateway. */

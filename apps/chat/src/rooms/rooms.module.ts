@@ -3,7 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { RevocationsModule } from '../revocations/revocations.module';
 import { RoomCache } from './room-cache';
 import { RoomEventsController } from './room-events.controller';
-import { ROOM_MODEL, RoomDocument, roomSchema } from './room.schema';
+import { ROOM_MODEL, roomSchema } from './room.schema';
 import { RoomsController } from './rooms.controller';
 import { RoomsRepository } from './rooms.repository';
 import { RoomsService } from './rooms.service';
