@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { testKafkaBrokers } from './test-environment';
+import { inheritedEnvironment, testKafkaBrokers } from './test-environment';
 
 const run = promisify(execFile);
 const infraCli = join(__dirname, '..', '..', '..', 'tools', 'infra', 'cli.mjs');
@@ -22,7 +22,7 @@ export class LocalMongo {
     // The shared Kafka is reused (tools/infra brings both up): only the database is this test's.
     const kafkaPort = testKafkaBrokers().split(',')[0].split(':')[1];
     await run(process.execPath, [infraCli, 'up', '--mongo-port', String(this.port), '--kafka-port', kafkaPort, '--json'], {
-      env: { ...process.env, REKEY_MONGO_HEAP: '384m' },
+      env: { ...inheritedEnvironment(), REKEY_MONGO_HEAP: '384m' },
     });
   }
 
