@@ -12,7 +12,9 @@ export const MAX_CHANGE_ATTEMPTS = 64;
 
 /** What a compare-and-set writes, given the current document. */
 export interface Change {
+  /** Fields to set. */
   set?: Record<string, unknown>;
+  /** Fields to remove. */
   unset?: string[];
   /** The events describing the result; none for a change nobody subscribes to (e.g. tags). */
   events: RekeyEvent[];
