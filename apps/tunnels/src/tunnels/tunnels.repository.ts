@@ -123,15 +123,19 @@ export class TunnelsRepository {
    * published before this resolves. Undefined when there is no such tunnel.
    */
   async rotate(tenant: string, id: string, decide: (current: TunnelRecord) => Rotation): Promise<TunnelRecord | undefined> {
-    const doc = await this.tunnels.change(
+    let rotated: TunnelRecord | undefined;
+    const written = await this.tunnels.change(
       { _id: id, tenant, ...VISIBLE },
       (current) => {
-        const { changes, event, now } = decide(toRecord(current));
+        const tunnel = toRecord(current);
+        const { changes, event, now } = decide(tunnel);
+        rotated = { ...tunnel, ...changes };
         return { set: { ...changes }, events: [event], where: { state: 'OPEN', expiresAt: { $gt: now } } };
       },
-      { version: 'generation' },
+      // The answer is built from the state read and the change written: only the id is read back.
+      { version: 'generation', projection: { _id: 1 } },
     );
-    return doc ? toRecord(doc) : undefined;
+    return written ? rotated : undefined;
   }
 
   /**
