@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EVENT_TYPES, PeerConnectionData } from '@rekey/contracts';
-import { newEvent, OutboxRelay } from '@rekey/events';
+import { newEvent } from '@rekey/events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PeersRepository } from './peers/peers.repository';
 import { Admission } from './sessions/admission.service';
@@ -12,10 +12,7 @@ const ATTEMPTS = 5;
 export class PeerEvents {
   private readonly logger = new Logger(PeerEvents.name);
 
-  constructor(
-    private readonly peers: PeersRepository,
-    private readonly relay: OutboxRelay,
-  ) {}
+  constructor(private readonly peers: PeersRepository) {}
 
   /** Resolves once recorded (or given up on): other replicas find the end's holder from then on. */
   connected(admission: Admission, channelId: string, replica: string): Promise<void> {
@@ -38,7 +35,6 @@ export class PeerEvents {
     for (let attempt = 1; ; attempt += 1) {
       try {
         await write();
-        this.relay.wake();
         return;
       } catch (error) {
         if (attempt >= ATTEMPTS) {

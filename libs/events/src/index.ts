@@ -6,6 +6,7 @@ export * from './event-context';
 export * from './event-publisher';
 export * from './event-subscription';
 export * from './event-transport';
+export * from './eventful-collection';
 export * from './events.module';
 export * from './events.tokens';
 export * from './outbox';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PaginationTokens, ServiceError } from '@rekey/aws-protocol';
+import { keysetPage, PaginationTokens, readKeysetCursor, ServiceError } from '@rekey/aws-protocol';
 import { BotPath, BotView, CreateBotRequest, EventsConfigurationView, LIST_BOTS_LIMITS, ListBotsRequest, PutEventsConfigurationRequest, UpdateBotRequest } from '@rekey/contracts';
 import { TokenMetrics } from '@rekey/platform';
 import { randomUUID } from 'node:crypto';
@@ -7,12 +7,13 @@ import { accountNotFound } from '../accounts/accounts.errors';
 import { AccountMembers } from '../accounts/account-members';
 import { AccountsService } from '../accounts/accounts.service';
 import { EndpointVerifier } from '../outbound/endpoint-verifier';
-import { nextToken, readCursor, toPage } from '../shared/keyset-pagination';
 import { botDisplayName, botEmail } from './bot-email';
 import { StoredEventsConfiguration } from './bot.schema';
 import { botCreated, botDeleted, botUpdated, eventsConfigurationChanged, tokenRotated } from './bots.events';
 import { BotRecord, BotsRepository } from './bots.repository';
 import { SecurityTokens } from './security-tokens';
+
+const byCreation = (bot: BotRecord) => ({ at: bot.createdAt.getTime(), id: bot.id });
 
 const botNotFound = (id: string) => new ServiceError('NotFound', `The bot ${id} was not found`);
 
@@ -75,10 +76,10 @@ export class BotsService implements AccountMembers {
   async list(tenant: string, accountId: string, input: ListBotsRequest): Promise<{ Bots: BotView[]; NextToken?: string }> {
     await this.accounts.requireLive(tenant, accountId);
     const scope = `ListBots\0${accountId}`;
-    const after = readCursor(this.paginationTokens, tenant, scope, input.NextToken);
+    const after = readKeysetCursor(this.paginationTokens, input.NextToken, tenant, scope);
     const limit = input.MaxResults ?? LIST_BOTS_LIMITS.default;
-    const page = toPage(await this.bots.list(tenant, accountId, after, limit), limit);
-    return { Bots: page.items.map((bot) => this.view(bot)), NextToken: nextToken(this.paginationTokens, tenant, scope, page) };
+    const page = keysetPage(this.paginationTokens, await this.bots.list(tenant, accountId, after, limit), limit, tenant, scope, byCreation);
+    return { Bots: page.items.map((bot) => this.view(bot)), NextToken: page.nextToken };
   }
 
   async update(tenant: string, path: BotPath, input: UpdateBotRequest): Promise<BotView> {

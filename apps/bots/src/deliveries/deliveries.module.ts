@@ -1,7 +1,6 @@
-import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { BOT_DELIVERIES_TOPIC } from '@rekey/contracts';
-import { OutboxRelay } from '@rekey/events';
 import { BotsModule } from '../bots/bots.module';
 import { OutboundModule } from '../outbound/outbound.module';
 import { BotEventSender } from './bot-event-sender';
@@ -16,12 +15,7 @@ import { DELIVERY_MODEL, deliverySchema } from './delivery.schema';
 
 /** Chime bot event delivery: requests from `rekey.bots.deliveries.v1`, per-bot queues, signed POSTs, outcome events. */
 @Module({})
-export class DeliveriesModule implements OnModuleInit {
-  constructor(
-    private readonly relay: OutboxRelay,
-    private readonly repository: DeliveriesRepository,
-  ) {}
-
+export class DeliveriesModule {
   /**
    * `topic`: the topic tests read instead of BOT_DELIVERIES_TOPIC (the app's EventsModule consumes it
    * in its place, `consumedTopics`); its consumer group is then a group of its own.
@@ -40,10 +34,5 @@ export class DeliveriesModule implements OnModuleInit {
       ],
       providers: [{ provide: DELIVERIES_TOPIC, useValue: options.topic ?? BOT_DELIVERIES_TOPIC }, DeliveriesRepository, DeliveriesMetrics, BotEventSender, DeliveryDispatcher, DeliveriesService, DeliveriesTopic],
     };
-  }
-
-  onModuleInit(): void {
-    // Outcome events the fast path could not publish are the relay's.
-    this.relay.watch(this.repository.queueModel);
   }
 }

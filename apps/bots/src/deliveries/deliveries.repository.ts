@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { driverCollection, OutboxFastPath, RekeyEvent } from '@rekey/events';
+import { driverCollection, EventfulCollection, EventfulCollections, RekeyEvent } from '@rekey/events';
+import type { Collection } from 'mongodb';
 import type { Model } from 'mongoose';
 import { DELIVERY_QUEUE_MODEL, DeliveryQueueDocument } from './delivery-queue.schema';
 import { DELIVERY_MODEL, DeliveryDocument } from './delivery.schema';
@@ -21,18 +22,19 @@ export const queueIdOf = (request: Pick<Delivery, 'tenant' | 'accountId' | 'botI
 /** The only code touching `delivery_queues` and `deliveries`. */
 @Injectable()
 export class DeliveriesRepository {
+  /** Outcome events are recorded in the queue's outbox. */
+  private readonly queueOutboxes: EventfulCollection<DeliveryQueueDocument>;
+  private readonly queues: Collection<DeliveryQueueDocument>;
+  private readonly deliveries: Collection<DeliveryDocument>;
+
   constructor(
-    @InjectModel(DELIVERY_QUEUE_MODEL) readonly queueModel: Model<DeliveryQueueDocument>,
-    @InjectModel(DELIVERY_MODEL) private readonly deliveryModel: Model<DeliveryDocument>,
-    private readonly outbox: OutboxFastPath,
-  ) {}
-
-  private get queues() {
-    return driverCollection(this.queueModel);
-  }
-
-  private get deliveries() {
-    return driverCollection(this.deliveryModel);
+    @InjectModel(DELIVERY_QUEUE_MODEL) queueModel: Model<DeliveryQueueDocument>,
+    @InjectModel(DELIVERY_MODEL) deliveryModel: Model<DeliveryDocument>,
+    collections: EventfulCollections,
+  ) {
+    this.queueOutboxes = collections.register<DeliveryQueueDocument>(queueModel);
+    this.queues = this.queueOutboxes.collection;
+    this.deliveries = driverCollection<DeliveryDocument>(deliveryModel);
   }
 
   /**
@@ -83,7 +85,8 @@ export class DeliveriesRepository {
    * as long as `owner` still holds the lease; then removes the delivery. False if the lease was lost.
    */
   async finish(delivery: Delivery, owner: string, leaseMs: number, outcome: RekeyEvent): Promise<boolean> {
-    const written = await this.outbox.recordAndPublish(this.queues, { _id: delivery.queueId, leaseOwner: owner }, { doneSeq: delivery.seq, leaseUntil: new Date(Date.now() + leaseMs) }, [outcome], { _id: 1 });
+    const finished = { set: { doneSeq: delivery.seq, leaseUntil: new Date(Date.now() + leaseMs) }, events: [outcome] };
+    const written = await this.queueOutboxes.publish({ _id: delivery.queueId, leaseOwner: owner }, finished, { _id: 1 });
     if (!written) return false;
     await this.deliveries.deleteOne({ _id: delivery.id });
     return true;

@@ -1,35 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { PeerMode, PeerConnectionData } from '@rekey/contracts';
-import { recordEvents, RekeyEvent } from '@rekey/events';
+import { EventfulCollection, EventfulCollections, RekeyEvent } from '@rekey/events';
 import type { Model } from 'mongoose';
-import { PEER_MODEL } from './peer.schema';
+import { PEER_MODEL, PeerDocument } from './peer.schema';
 
 /** The only code that touches `peers`: each change of a tunnel end is written with its event. */
 @Injectable()
 export class PeersRepository {
-  constructor(@InjectModel(PEER_MODEL) readonly model: Model<unknown>) {}
+  private readonly peers: EventfulCollection<PeerDocument>;
+
+  constructor(@InjectModel(PEER_MODEL) model: Model<PeerDocument>, collections: EventfulCollections) {
+    this.peers = collections.register<PeerDocument>(model);
+  }
 
   /** The end's new holder (session and replica, for links from other replicas), with its event. */
   async connected(tunnelId: string, mode: PeerMode, channelId: string, replica: string, event: RekeyEvent<PeerConnectionData>): Promise<void> {
-    await this.model.collection.updateOne(
-      { _id: `${tunnelId}:${mode}` as never },
-      recordEvents({ $set: { tunnelId, mode, status: 'CONNECTED', channelId, replica, lastUpdatedAt: new Date(event.data.at) } }, event) as never,
-      { upsert: true },
-    );
+    const holder = { tunnelId, mode, status: 'CONNECTED' as const, channelId, replica, lastUpdatedAt: new Date(event.data.at) };
+    await this.peers.record({ _id: `${tunnelId}:${mode}` }, { $set: holder }, [event], { upsert: true });
   }
 
   /** The advertised URL of the replica holding a connected end, if any. */
   async holder(tunnelId: string, mode: PeerMode): Promise<string | undefined> {
-    const found = await this.model.collection.findOne({ _id: `${tunnelId}:${mode}` as never, status: 'CONNECTED' });
-    return (found?.replica as string | undefined) ?? undefined;
+    const found = await this.peers.collection.findOne({ _id: `${tunnelId}:${mode}`, status: 'CONNECTED' });
+    return found?.replica ?? undefined;
   }
 
   /** Only the session that still holds the end records its departure (a replaced one does not). */
   async disconnected(tunnelId: string, mode: PeerMode, channelId: string, event: RekeyEvent<PeerConnectionData>): Promise<void> {
-    await this.model.collection.updateOne(
-      { _id: `${tunnelId}:${mode}` as never, channelId },
-      recordEvents({ $set: { status: 'DISCONNECTED', lastUpdatedAt: new Date(event.data.at) }, $unset: { channelId: '' } }, event) as never,
-    );
+    await this.peers.record({ _id: `${tunnelId}:${mode}`, channelId }, { $set: { status: 'DISCONNECTED', lastUpdatedAt: new Date(event.data.at) }, $unset: { channelId: '' } }, [event]);
   }
 }
