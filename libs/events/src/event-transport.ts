@@ -58,7 +58,7 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
     if (!group) this.groups.set(subscription.group, (group = new GroupConsumer(subscription, this.deps, () => this.join(subscription.group).resolve())));
     else if (!sameSubscription(group.subscription, subscription)) throw new Error(`handlers of group ${subscription.group} disagree on its options (@EventPattern('${pattern}'))`);
     const contract = eventContract(pattern);
-    group.handle(pattern, { ...contract, topic: this.topicOverrides[contract.topic] ?? contract.topic }, async (payload, context: EventContext) => {
+    group.handle(pattern, { ...contract, topic: this.topicOverrides[contract.topic] ?? contract.topic }, async (payload, context) => {
       const result = await callback(payload, context);
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
     });
