@@ -19,7 +19,7 @@ export interface EventSubscription {
   maxAttempts?: number;
   /**
    * The handler takes events a batch at a time: `@Payload()` the payloads of consecutive events of
-   * its type from one partition's fetch (in order, at most 500), `@Ctx()` an
+   * its type from one partition's fetch (in order, at most 100), `@Ctx()` an
    * {@link EventBatchContext}. Failing a batch hands its events to the handler again one at a time
    * (retried and dead-lettered as usual), so a batch handler must tolerate a repeat.
    */

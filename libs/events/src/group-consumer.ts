@@ -23,8 +23,8 @@ export type EventHandler = (payload: object | object[], context: EventContext | 
 /** Partitions one group handles at once. */
 const PARTITIONS_CONSUMED_CONCURRENTLY = 8;
 
-/** Events a batch handler is given at most at once. */
-const MAX_BATCH = 500;
+/** Events a batch handler is given at most at once: small enough for its writes (and the de-duplication's) to stay well inside MongoDB's socket timeout. */
+const MAX_BATCH = 100;
 
 /** A consumed message of a type the group handles. */
 interface Parsed {
@@ -158,9 +158,9 @@ export class GroupConsumer {
 
   private async deliver(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
     const parsed = await this.parse(topic, partition, message);
-    if (!parsed || (await this.processed.seen(this.groupId, [parsed.event.id])).size > 0) return;
+    if (!parsed || (await this.backingOff(() => this.processed.seen(this.groupId, [parsed.event.id]), heartbeat)).size > 0) return;
     const ready = await this.validate(parsed);
-    if (ready && (await this.withRetries(ready, heartbeat))) await this.processed.add(this.groupId, [ready.event.id]);
+    if (ready && (await this.withRetries(ready, heartbeat))) await this.backingOff(() => this.processed.add(this.groupId, [ready.event.id]), heartbeat);
   }
 
   /** A batch group's fetch of one partition, in chunks of at most MAX_BATCH; each chunk's offsets are resolved once it is handled. */
@@ -186,7 +186,7 @@ export class GroupConsumer {
       const one = await this.parse(topic, partition, message);
       if (one) parsed.push(one);
     }
-    const seen = await this.processed.seen(this.groupId, parsed.map(({ event }) => event.id));
+    const seen = await this.backingOff(() => this.processed.seen(this.groupId, parsed.map(({ event }) => event.id)), heartbeat);
     const ready: Ready[] = [];
     for (const one of parsed) {
       // Also a repeat within the chunk (a producer's retry).
@@ -197,7 +197,7 @@ export class GroupConsumer {
     }
     const handled: string[] = [];
     for (const run of runsOfOneType(ready)) handled.push(...(await this.handleRun(run, heartbeat)));
-    await this.processed.add(this.groupId, handled);
+    await this.backingOff(() => this.processed.add(this.groupId, handled), heartbeat);
   }
 
   /** The ids of the run's events that were handled: all of them, or after a failure those handled one at a time (the rest were dead-lettered). */
@@ -253,6 +253,22 @@ export class GroupConsumer {
           await this.deadLetter(one.event.topic, one.message, reasonOf(error), attempt);
           return false;
         }
+        await sleep(100 * 2 ** (attempt - 1));
+        await heartbeat();
+      }
+    }
+  }
+
+  /**
+   * The de-duplication's reads and writes, retried as handlers are (a slow MongoDB times one out);
+   * after `maxAttempts` the error goes to kafkajs, which fetches the messages again.
+   */
+  private async backingOff<T>(operation: () => Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await operation();
+      } catch (error) {
+        if (attempt >= this.subscription.maxAttempts) throw error;
         await sleep(100 * 2 ** (attempt - 1));
         await heartbeat();
       }

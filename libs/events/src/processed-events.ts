@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { insertNew } from './driver-collection';
 
 /** Remembers which events a consumer group has handled, for de-duplication on `ce_id`; a batch at a time. */
 export interface ProcessedEvents {
@@ -33,12 +34,9 @@ export class MongoProcessedEvents implements ProcessedEvents {
   }
 
   async add(groupId: string, eventIds: string[]): Promise<void> {
-    if (eventIds.length === 0) return;
     const at = new Date();
-    await this.collection.bulkWrite(
-      eventIds.map((id) => ({ updateOne: { filter: { _id: entryId(groupId, id) }, update: { $set: { at } }, upsert: true } })),
-      { ordered: false },
-    );
+    // Entries already there (an event handled again after a crash) stay.
+    await insertNew(this.collection, eventIds.map((id) => ({ _id: entryId(groupId, id), at })));
   }
 }
 

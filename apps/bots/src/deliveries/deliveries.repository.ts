@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { driverCollection, OutboxFastPath, RekeyEvent } from '@rekey/events';
+import { driverCollection, insertNew, OutboxFastPath, RekeyEvent } from '@rekey/events';
 import type { Model } from 'mongoose';
 import { DELIVERY_QUEUE_MODEL, DeliveryQueueDocument } from './delivery-queue.schema';
 import { DELIVERY_MODEL, DeliveryDocument } from './delivery.schema';
@@ -10,8 +10,6 @@ export type Delivery = Omit<DeliveryDocument, '_id'> & { id: string };
 
 /** What a request brings to its queue. */
 export type DeliveryRequest = Omit<Delivery, 'queueId' | 'seq'>;
-
-const DUPLICATE_KEY = 11000;
 
 const toDelivery = ({ _id, ...fields }: DeliveryDocument): Delivery => ({ id: _id, ...fields });
 
@@ -50,13 +48,8 @@ export class DeliveriesRepository {
       else byQueue.set(queueId, [request]);
     }
     const documents = await Promise.all([...byQueue].map(([queueId, queued]) => this.reserve(queueId, queued)));
-    try {
-      await this.deliveries.insertMany(documents.flat(), { ordered: false });
-    } catch (error) {
-      // Repeated requests took sequence numbers and insert nothing: the gaps are harmless.
-      const failures = (error as { writeErrors?: Array<{ code?: number }> | { code?: number } }).writeErrors;
-      if (!failures || ![failures].flat().every(({ code }) => code === DUPLICATE_KEY)) throw error;
-    }
+    // Repeated requests took sequence numbers and insert nothing: the gaps are harmless.
+    await insertNew(this.deliveries, documents.flat());
     return [...byQueue.keys()];
   }
 
