@@ -1,4 +1,4 @@
-import { BOT_DELIVERIES_TOPIC, EVENT_TYPES } from '@rekey/contracts';
+import { EVENT_TYPES } from '@rekey/contracts';
 import { toKafkaMessage } from '@rekey/events';
 import { Kafka, logLevel, Message } from 'kafkajs';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -70,7 +70,9 @@ const event = (n: number) =>
  */
 export async function deliveriesRows(context: BenchContext): Promise<Row[]> {
   const receiver = await startReceiver();
-  const app = await startApp('bots', context.infra, database(context, 'deliveries'));
+  // A topic (and so a consumer group) of the run's own: no other bots app running on this Kafka takes its partitions.
+  const topic = `rekey.bench.deliveries.${context.runId}`;
+  const app = await startApp('bots', context.infra, database(context, 'deliveries'), { REKEY_BOTS_DELIVERIES_TOPIC: topic });
   const kafka = new Kafka({ clientId: 'rekey-bench-deliveries', brokers: context.infra.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
   try {
@@ -88,7 +90,7 @@ export async function deliveriesRows(context: BenchContext): Promise<Row[]> {
       toKafkaMessage({ id: randomUUID(), type: EVENT_TYPES.bots.DeliveryRequested, source: '/rekey/bench', subject: `/accounts/${accountId}/bots/${bots[n % BOTS].id}`, tenant: TENANT, key: bots[n % BOTS].id, time: new Date().toISOString(), data: { tenant: TENANT, chimeAccountId: accountId, botId: bots[n % BOTS].id, event: JSON.parse(event(n)) } });
     const produce = async (from: number, count: number) => {
       for (let start = from; start < from + count; start += 500) {
-        await producer.send({ topic: BOT_DELIVERIES_TOPIC, messages: Array.from({ length: Math.min(500, from + count - start) }, (_, i) => requestOf(start + i)) });
+        await producer.send({ topic, messages: Array.from({ length: Math.min(500, from + count - start) }, (_, i) => requestOf(start + i)) });
       }
     };
 
@@ -112,6 +114,10 @@ export async function deliveriesRows(context: BenchContext): Promise<Row[]> {
     await producer.disconnect();
     await app.stop();
     await receiver.close();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
   }
 }
 
