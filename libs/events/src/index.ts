@@ -8,6 +8,7 @@ export * from './event-subscription';
 export * from './event-transport';
 export * from './events.module';
 export * from './events.tokens';
+export * from './joining-queue';
 export * from './outbox';
 export * from './outbox-fast-path';
 export * from './outbox-relay';

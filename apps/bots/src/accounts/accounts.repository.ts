@@ -50,6 +50,12 @@ export class AccountsRepository {
     return doc ? toRecord(doc) : null;
   }
 
+  /** Of `keys`, the live accounts (as {@link findLive}), as `<tenant>/<id>`: one query for them all. */
+  async liveOf(keys: Array<{ tenant: string; id: string }>): Promise<Set<string>> {
+    const docs = (await driverCollection(this.model).find({ _id: { $in: [...new Set(keys.map(({ id }) => id))] }, ...LIVE }, { projection: { tenant: 1 } }).toArray()) as Array<Pick<AccountDocument, '_id' | 'tenant'>>;
+    return new Set(docs.map(({ _id, tenant }) => `${tenant}/${_id}`));
+  }
+
   /** One page of a tenant's live accounts in creation order; `limit + 1` are read to tell whether more follow. */
   async list(tenant: string, filter: AccountFilter, after: KeysetCursor | undefined, limit: number): Promise<AccountRecord[]> {
     const query: FilterQuery<AccountDocument> = { tenant, ...LIVE, ...afterCursor<AccountDocument>(after) };

@@ -42,6 +42,12 @@ export class BotsRepository {
     return doc ? toRecord(doc) : null;
   }
 
+  /** The bots of these ids that are not deleted, in any order: one query for them all (tenant and account are the caller's to check). */
+  async findMany(ids: string[]): Promise<BotRecord[]> {
+    const docs = (await driverCollection(this.model).find({ _id: { $in: [...new Set(ids)] }, ...NOT_DELETED }).toArray()) as unknown as BotDocument[];
+    return docs.map(toRecord);
+  }
+
   /** One page of an account's bots in creation order; `limit + 1` are read to tell whether more follow. */
   async list(tenant: string, accountId: string, after: KeysetCursor | undefined, limit: number): Promise<BotRecord[]> {
     const docs = await this.model
