@@ -1,5 +1,3 @@
-import type { EventBatchContext } from './event-context';
-
 /**
  * The options of an `@EventPattern(type, options)` handler. Handlers naming the same `group`
  * share one consumer group (and must agree on the other options); each group consumes the topics
@@ -20,7 +18,7 @@ export interface EventSubscription {
   /**
    * The handler takes events a batch at a time: `@Payload()` the payloads of consecutive events of
    * its type from one partition's fetch (in order, at most 100), `@Ctx()` an
-   * {@link EventBatchContext}. Failing a batch hands its events to the handler again one at a time
+   * `EventBatchContext`. Failing a batch hands its events to the handler again one at a time
    * (retried and dead-lettered as usual), so a batch handler must tolerate a repeat.
    */
   batch?: boolean;

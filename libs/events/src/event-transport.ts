@@ -4,7 +4,6 @@ import { Kafka } from 'kafkajs';
 import { Gauge, Registry } from 'prom-client';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { DeadLetters } from './dead-letters';
-import { EventContext } from './event-context';
 import { sameSubscription, subscriptionOf } from './event-subscription';
 import { GroupConsumer, GroupConsumerDeps } from './group-consumer';
 import { ProcessedEvents } from './processed-events';
@@ -12,7 +11,7 @@ import { ProcessedEvents } from './processed-events';
 /**
  * The NestJS transport for Rekey events: serves `@EventPattern('<ce_type>', { group, ... })`
  * handlers from Kafka, with `@Payload()` an instance of the type's contract class (validated) and
- * `@Ctx()` an {@link EventContext}. The topic comes from the type (EVENT_CATALOG in
+ * `@Ctx()` an `EventContext`. The topic comes from the type (EVENT_CATALOG in
  * libs/contracts); handlers of one group share one consumer group (see {@link EventSubscription}
  * and {@link GroupConsumer} for the delivery guarantees). `listen` returns at once and each group
  * starts consuming in the background, retrying while Kafka is away, so an app starts without
