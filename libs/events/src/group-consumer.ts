@@ -160,6 +160,7 @@ export class GroupConsumer {
     const parsed = await this.parse(topic, partition, message);
     if (!parsed || (await this.backingOff(() => this.processed.seen(this.groupId, [parsed.event.id]), heartbeat)).size > 0) return;
     const ready = await this.validate(parsed);
+    // Keyed by the effective group: broadcast replicas must each handle every event.
     if (ready && (await this.withRetries(ready, heartbeat))) await this.backingOff(() => this.processed.add(this.groupId, [ready.event.id]), heartbeat);
   }
 
@@ -186,6 +187,7 @@ export class GroupConsumer {
       const one = await this.parse(topic, partition, message);
       if (one) parsed.push(one);
     }
+    // De-duplication failing past its retries goes to kafkajs, which fetches the messages again.
     const seen = await this.backingOff(() => this.processed.seen(this.groupId, parsed.map(({ event }) => event.id)), heartbeat);
     const ready: Ready[] = [];
     for (const one of parsed) {
@@ -243,26 +245,17 @@ export class GroupConsumer {
 
   /** Runs the handler on one event, retrying with back-off; true once handled, false when dead-lettered after `maxAttempts`. */
   private async withRetries(one: Ready, heartbeat: () => Promise<void>): Promise<boolean> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        // A span per attempt, continuing the trace the event was recorded in.
-        await inConsumerSpan(this.traced(one), () => this.call([one]));
-        return true;
-      } catch (error) {
-        if (attempt >= this.subscription.maxAttempts) {
-          await this.deadLetter(one.event.topic, one.message, reasonOf(error), attempt);
-          return false;
-        }
-        await sleep(100 * 2 ** (attempt - 1));
-        await heartbeat();
-      }
+    try {
+      // A span per attempt, continuing the trace the event was recorded in.
+      await this.backingOff(() => inConsumerSpan(this.traced(one), () => this.call([one])), heartbeat);
+      return true;
+    } catch (error) {
+      await this.deadLetter(one.event.topic, one.message, reasonOf(error), this.subscription.maxAttempts);
+      return false;
     }
   }
 
-  /**
-   * The de-duplication's reads and writes, retried as handlers are (a slow MongoDB times one out);
-   * after `maxAttempts` the error goes to kafkajs, which fetches the messages again.
-   */
+  /** `operation` tried up to `maxAttempts` times, backing off from 100 ms (doubling); rejects with the last failure. */
   private async backingOff<T>(operation: () => Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
