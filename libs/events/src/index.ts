@@ -9,6 +9,7 @@ export * from './event-transport';
 export * from './eventful-collection';
 export * from './events.module';
 export * from './events.tokens';
+export * from './joining-queue';
 export * from './outbox';
 export * from './outbox-fast-path';
 export * from './outbox-relay';

@@ -75,8 +75,9 @@ async function start(name: string, args: string[], env: NodeJS.ProcessEnv, ready
  * Runs an app's production build (`node dist/apps/<app>/.../main.js`) on its own database, with the
  * development credentials and keyring (NODE_ENV unset), warn-level logs, and throttling out of the way.
  */
-export function startApp(app: AppName, infra: { mongoUrl: string; kafkaBrokers: string }, database: string): Promise<Server> {
+export function startApp(app: AppName, infra: { mongoUrl: string; kafkaBrokers: string }, database: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Server> {
   const env = {
+    ...extraEnv,
     MONGO_URI: `${infra.mongoUrl}/${database}`,
     KAFKA_BROKERS: infra.kafkaBrokers,
     LOG_LEVEL: 'warn',

@@ -53,6 +53,12 @@ export class AccountsRepository {
     return doc ? toRecord(doc) : null;
   }
 
+  /** Of `keys`, the live accounts (as {@link findLive}), as `<tenant>/<id>`: one query for them all. */
+  async liveOf(keys: Array<{ tenant: string; id: string }>): Promise<Set<string>> {
+    const docs = await this.accounts.collection.find({ _id: { $in: [...new Set(keys.map(({ id }) => id))] }, ...LIVE }, { projection: { tenant: 1 } }).toArray();
+    return new Set(docs.map(({ _id, tenant }) => `${tenant}/${_id}`));
+  }
+
   /** One page of a tenant's live accounts in {@link ACCOUNTS_ORDER}; `limit + 1` are read to tell whether more follow. */
   async list(tenant: string, filter: AccountFilter, after: KeysetCursor | undefined, limit: number): Promise<AccountRecord[]> {
     const query: Filter<AccountDocument> = { tenant, ...LIVE, ...ACCOUNTS_ORDER.after(after) };

@@ -54,6 +54,11 @@ export class AccountsService implements OnApplicationBootstrap, OnApplicationShu
     return (await this.accounts.findLive(tenant, id)) !== null;
   }
 
+  /** Of `keys`, those {@link isLive}, as `<tenant>/<id>`. */
+  liveOf(keys: Array<{ tenant: string; id: string }>): Promise<Set<string>> {
+    return this.accounts.liveOf(keys);
+  }
+
   /** NotFound unless {@link isLive}. */
   async requireLive(tenant: string, id: string): Promise<void> {
     if (!(await this.isLive(tenant, id))) throw accountNotFound(id);

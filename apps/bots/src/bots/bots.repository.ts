@@ -47,6 +47,12 @@ export class BotsRepository {
     return doc ? toRecord(doc) : null;
   }
 
+  /** The bots of these ids that are not deleted, in any order: one query for them all (tenant and account are the caller's to check). */
+  async findMany(ids: string[]): Promise<BotRecord[]> {
+    const docs = await this.bots.collection.find({ _id: { $in: [...new Set(ids)] }, ...NOT_DELETED }).toArray();
+    return docs.map(toRecord);
+  }
+
   /** One page of an account's bots in {@link BOTS_ORDER}; `limit + 1` are read to tell whether more follow. */
   async list(tenant: string, accountId: string, after: KeysetCursor | undefined, limit: number): Promise<BotRecord[]> {
     const docs = await this.bots.collection

@@ -11,6 +11,7 @@ import { DELIVERY_QUEUE_MODEL, deliveryQueueSchema } from './delivery-queue.sche
 import { DELIVERIES_TOPIC, DeliveriesTopic } from './deliveries-topic';
 import { DELIVERY_REQUESTS_GROUP, deliveryRequestsController } from './delivery-requests.controller';
 import { DeliveryDispatcher } from './delivery-dispatcher';
+import { DeliveryTargets } from './delivery-targets';
 import { DELIVERY_MODEL, deliverySchema } from './delivery.schema';
 
 /** Chime bot event delivery: requests from `rekey.bots.deliveries.v1`, per-bot queues, signed POSTs, outcome events. */
@@ -32,7 +33,7 @@ export class DeliveriesModule {
         BotsModule,
         OutboundModule,
       ],
-      providers: [{ provide: DELIVERIES_TOPIC, useValue: options.topic ?? BOT_DELIVERIES_TOPIC }, DeliveriesRepository, DeliveriesMetrics, BotEventSender, DeliveryDispatcher, DeliveriesService, DeliveriesTopic],
+      providers: [{ provide: DELIVERIES_TOPIC, useValue: options.topic ?? BOT_DELIVERIES_TOPIC }, DeliveriesRepository, DeliveriesMetrics, DeliveryTargets, BotEventSender, DeliveryDispatcher, DeliveriesService, DeliveriesTopic],
     };
   }
 }
