@@ -3,6 +3,7 @@
 // in the same run (a bare handler, the raw MongoDB driver, bare kafkajs). `npm run bench`.
 // Writes tools/bench/results/latest.md and latest.json. Settings: see README.md beside this file.
 import 'reflect-metadata';
+import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import { SETTINGS } from './lib/measure';
@@ -18,6 +19,16 @@ import { tunnelsRows } from './sections/tunnels';
 import { deliveriesRows } from './sections/deliveries';
 import { relayRows } from './sections/relay';
 
+/** Deletes the topics the run made; a topic never made (its section failed first) is no error. */
+async function deleteTopics(brokers: string, topics: string[]): Promise<void> {
+  if (topics.length === 0) return;
+  const admin = new Kafka({ clientId: 'rekey-bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const existing = new Set(await admin.listTopics());
+  await admin.deleteTopics({ topics: topics.filter((name) => existing.has(name)) }).catch(() => undefined);
+  await admin.disconnect();
+}
+
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 async function main(): Promise<void> {
@@ -29,7 +40,7 @@ async function main(): Promise<void> {
   log('production builds (nx run-many -t build)');
   buildApps(['bots', 'tunnels', 'chat', 'tunnel-relay', 'chat-gateway']);
   const mongo = await MongoClient.connect(infra.mongoUrl);
-  const context: BenchContext = { infra, mongo, runId: randomBytes(4).toString('hex'), databases: [] };
+  const context: BenchContext = { infra, mongo, runId: randomBytes(4).toString('hex'), databases: [], topics: [] };
   const rows: Row[] = [];
   const notes: Record<string, string> = {};
   try {
@@ -69,6 +80,7 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const db of context.databases) await mongo.db(db).dropDatabase().catch(() => undefined);
+    await deleteTopics(infra.kafkaBrokers, context.topics);
     await mongo.close();
   }
   notes.Throughput = `autocannon, ${SETTINGS.connections} connections, ${SETTINGS.seconds} s per row after a ${SETTINGS.warmupSeconds} s warm-up, cycling through pools of requests SigV4-signed before the run (dev tenant A). Ceilings: ${SETTINGS.connections} concurrent callers in a closed loop, on the same documents (copied from the app's database once its outbox was empty) on the same MongoDB-wire server.`;
