@@ -14,10 +14,10 @@ import {
   Module,
   OnModuleInit,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, HttpAdapterHost, Reflector } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { ConfigError, isDatabaseUnavailable, labelTenant, PUBLIC_ROUTE, REKEY_CONFIG, RekeyConfig, renderFrameworkErrors, REQUEST_ID_HEADER } from '@rekey/platform';
+import { ConfigError, isDatabaseUnavailable, isPublicRoute, labelTenant, REKEY_CONFIG, RekeyConfig, renderFrameworkErrors, REQUEST_ID_HEADER } from '@rekey/platform';
 import { TokensModule } from '@rekey/tokens';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AwsApi, renderError } from './errors/error-renderers';
@@ -56,13 +56,14 @@ function loadCredentials(config: RekeyConfig): CredentialStore {
 /** Refuses any request not correctly SigV4-signed, before any other work; routes marked Public() excepted. */
 @Injectable()
 class SigV4Guard implements CanActivate {
-  constructor(
-    private readonly verifier: SigV4Verifier,
-    private readonly reflector: Reflector,
-  ) {}
+  constructor(private readonly verifier: SigV4Verifier) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
+  /** Synchronous for public routes: Nest awaits a guard's answer only when it is a promise. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    return isPublicRoute(context) || this.authenticate(context);
+  }
+
+  private async authenticate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<TenantRequest>();
     const url = new URL(request.raw.url ?? '/', 'http://localhost');
     const query: Record<string, string | string[]> = {};
