@@ -57,11 +57,11 @@ async function main(): Promise<void> {
       rows.push(...(await chatGatewayRows(context)));
     }
     if (wanted('bots')) {
-      log('bots: RegenerateSecurityToken, GetBot vs raw driver; rotation → event');
+      log('bots: RegenerateSecurityToken, GetBot vs bare ceilings and raw driver, /health/live vs bare NestJS; rotation → event on 1 and 2 replicas');
       rows.push(...(await botsRows(context)));
     }
     if (wanted('tunnels')) {
-      log('tunnels: RotateTunnelAccessToken, DescribeTunnel vs raw driver; rotation → event');
+      log('tunnels: RotateTunnelAccessToken, DescribeTunnel vs bare ceilings and raw driver, /health/live vs bare NestJS; rotation → event on 1 and 2 replicas');
       rows.push(...(await tunnelsRows(context)));
     }
     if (wanted('deliveries')) {
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     await deleteTopics(infra.kafkaBrokers, context.topics);
     await mongo.close();
   }
-  notes.Throughput = `autocannon, ${SETTINGS.connections} connections, ${SETTINGS.seconds} s per row after a ${SETTINGS.warmupSeconds} s warm-up, cycling through pools of requests SigV4-signed before the run (dev tenant A). Ceilings: ${SETTINGS.connections} concurrent callers in a closed loop, on the same documents (copied from the app's database once its outbox was empty) on the same MongoDB-wire server.`;
+  notes.Throughput = `autocannon, ${SETTINGS.connections} connections, ${SETTINGS.seconds} s per row after a ${SETTINGS.warmupSeconds} s warm-up, cycling through pools of requests SigV4-signed before the run (dev tenant A). Ceilings: bare servers of tools/bench driven the same way (the same pre-signed calls, signed for their address), on copies of the app's documents (copied once its outbox was empty) on the same MongoDB-wire server. Floors: the raw driver's same operation, ${SETTINGS.connections} concurrent callers in a closed loop.`;
   notes['Event latency'] = `Steady open-loop rate for ${process.env.BENCH_EVENT_SECONDS ?? 5} s; latency from the HTTP answer (rotation acknowledged) to the TokenRotated event reaching a fresh kafkajs consumer group in this process, matched by token fingerprint. Negative: the event was consumed before the answer reached the client (the apps publish a rotation's event before answering). req/s is the rate achieved: below the offered rate, the app was saturated and the figures include queueing. Baseline: bare kafkajs, one message per send with acks=all, from the send's acknowledgement to consumption.`;
   const facts = machineFacts({
     'MongoDB-wire server': process.env.REKEY_MONGO_SERVER ?? 'mongo-java-server (tools/infra default)',
