@@ -53,6 +53,17 @@ function loadCredentials(config: RekeyConfig): CredentialStore {
   }
 }
 
+/** The query parameters of a request target, as SigV4 canonicalizes them (a repeated name: all its values). */
+function queryOf(target: string): Record<string, string | string[]> {
+  const params = new URL(target, 'http://localhost').searchParams;
+  const query: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    query[key] = values.length === 1 ? values[0] : values;
+  }
+  return query;
+}
+
 /** Refuses any request not correctly SigV4-signed, before any other work; routes marked Public() excepted. */
 @Injectable()
 class SigV4Guard implements CanActivate {
@@ -65,16 +76,12 @@ class SigV4Guard implements CanActivate {
 
   private async authenticate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<TenantRequest>();
-    const url = new URL(request.raw.url ?? '/', 'http://localhost');
-    const query: Record<string, string | string[]> = {};
-    for (const key of new Set(url.searchParams.keys())) {
-      const values = url.searchParams.getAll(key);
-      query[key] = values.length === 1 ? values[0] : values;
-    }
+    const target = request.raw.url ?? '/';
+    const queryStart = target.indexOf('?');
     const tenant = await this.verifier.verify({
       method: request.method,
-      path: (request.raw.url ?? '/').split('?')[0],
-      query,
+      path: queryStart === -1 ? target : target.slice(0, queryStart),
+      query: queryStart === -1 ? {} : queryOf(target),
       headers: request.headers,
       body: request.rawBody,
     });
