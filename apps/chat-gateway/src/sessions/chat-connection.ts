@@ -1,5 +1,6 @@
 import { ChatTokenCapability } from '@rekey/contracts';
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { ServerEntity } from '../ivschat-messaging/server-entity';
 
@@ -19,9 +20,14 @@ export class ChatConnection {
   readonly id = randomUUID();
   private readonly capabilities: ReadonlySet<string>;
 
+  /**
+   * `stream` is the upgraded TCP socket under `socket`. `ws` writes its own frames to it at once
+   * (no compression, no send queue), so a frame written here between two of them keeps its place.
+   */
   constructor(
     readonly identity: ConnectionIdentity,
     private readonly socket: WebSocket,
+    private readonly stream: Duplex,
   ) {
     this.capabilities = new Set(identity.capabilities);
   }
@@ -39,12 +45,12 @@ export class ChatConnection {
   }
 
   send(entity: ServerEntity): void {
-    this.sendText(JSON.stringify(entity));
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(entity));
   }
 
-  /** For an entity serialized once and sent to many connections. */
-  sendText(text: string): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
+  /** A frame built once (`textFrame`) for many connections; nothing once the close handshake began. */
+  sendFrame(frame: Buffer): void {
+    if (this.socket.readyState === this.socket.OPEN) this.stream.write(frame);
   }
 
   /** A clean close (close handshake): the official client stays disconnected and does not reconnect. */

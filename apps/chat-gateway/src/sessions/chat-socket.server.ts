@@ -30,7 +30,8 @@ const DRAIN_GRACE_MS = 2_000;
 @Injectable()
 export class ChatSocketServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ChatSocketServer.name);
-  private readonly sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, handleProtocols: (protocols) => [...protocols][0] ?? false });
+  /** No compression: room frames are built once and written straight to the sockets (ChatConnection.sendFrame). */
+  private readonly sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, handleProtocols: (protocols) => [...protocols][0] ?? false });
   private draining = false;
 
   constructor(
@@ -81,11 +82,11 @@ export class ChatSocketServer implements OnApplicationBootstrap, BeforeApplicati
       this.metrics.refused('handshake', refusal.status);
       return this.refuse(socket, refusal);
     }
-    this.sockets.handleUpgrade(request, socket, head, (ws) => this.open(ws, identity));
+    this.sockets.handleUpgrade(request, socket, head, (ws) => this.open(ws, socket, identity));
   }
 
-  private open(ws: WebSocket, identity: ConnectionIdentity): void {
-    const connection = new ChatConnection(identity, ws);
+  private open(ws: WebSocket, stream: Duplex, identity: ConnectionIdentity): void {
+    const connection = new ChatConnection(identity, ws, stream);
     this.connections.add(connection);
     this.metrics.connections.inc();
     const expiry = setTimeout(() => this.expire(connection), Math.max(0, identity.sessionExpirationTime.getTime() - Date.now()));

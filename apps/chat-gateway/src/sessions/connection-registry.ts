@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ChatConnection } from './chat-connection';
 
+const NONE: ReadonlySet<ChatConnection> = new Set();
+
 /** The connections open on this replica, by room. */
 @Injectable()
 export class ConnectionRegistry {
@@ -21,8 +23,9 @@ export class ConnectionRegistry {
     if (room.size === 0) this.rooms.delete(connection.roomArn);
   }
 
-  inRoom(roomArn: string): ChatConnection[] {
-    return [...(this.rooms.get(roomArn) ?? [])];
+  /** The room's live set (no copy per fan-out): iterate it at once, never across an await. */
+  inRoom(roomArn: string): ReadonlySet<ChatConnection> {
+    return this.rooms.get(roomArn) ?? NONE;
   }
 
   all(): ChatConnection[] {

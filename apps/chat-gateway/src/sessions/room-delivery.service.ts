@@ -3,6 +3,7 @@ import { EventSentData, GatewayOriginData, MessageDeletedData, MessageSentData, 
 import { customEventEntity, deleteMessageEntity, disconnectUserEntity, messageEntity, ServerEntity } from '../ivschat-messaging/server-entity';
 import { RoomProjection } from '../projection/room-projection.service';
 import { ConnectionRegistry } from './connection-registry';
+import { textFrame } from './text-frame';
 
 /** A stable entity `Id` from an event id, the same on every replica (the client de-duplicates on it). */
 const entityIdOf = (eventId: string) => eventId.replace(/-/g, '').slice(0, 12);
@@ -46,12 +47,17 @@ export class RoomDelivery {
     for (const connection of this.connections.inRoom(room.arn)) connection.close(1000, 'room deleted');
   }
 
-  /** Serialized once for the room; the requesting connection gets its own copy with its RequestId. */
+  /**
+   * Serialized and framed once for the room, the same bytes written to every connection; the
+   * requesting connection gets its own copy with its RequestId.
+   */
   private toRoom(roomArn: string, entity: ServerEntity, origin?: GatewayOriginData, originEntity?: ServerEntity): void {
-    const text = JSON.stringify(entity);
-    for (const connection of this.connections.inRoom(roomArn)) {
-      if (origin && originEntity && connection.id === origin.connectionId) connection.send(originEntity);
-      else connection.sendText(text);
+    const connections = this.connections.inRoom(roomArn);
+    if (connections.size === 0) return;
+    const frame = textFrame(JSON.stringify(entity));
+    for (const connection of connections) {
+      if (originEntity && connection.id === origin?.connectionId) connection.send(originEntity);
+      else connection.sendFrame(frame);
     }
   }
 }
