@@ -1,5 +1,8 @@
 import 'reflect-metadata';
-import { runApp } from '@rekey/platform';
-import { BotsAppModule } from './app.module';
+import { runApp } from '@rekey/platform/run-app';
 
-void runApp('bots', (config) => BotsAppModule.register(config));
+// Loaded by runApp once tracing runs: instrumentations patch modules as they are first required.
+void runApp('bots', async () => {
+  const { BotsAppModule } = await import('./app.module');
+  return (config) => BotsAppModule.register(config);
+});

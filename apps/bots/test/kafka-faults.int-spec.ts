@@ -48,10 +48,12 @@ describe('bots under rotation load while its Kafka (a private one) is stopped an
     await Promise.all([kafka.start(), mongo.start()]);
     app = await startTestApp('bots', (config) => BotsAppModule.register(config), { KAFKA_BROKERS: kafka.brokers, MONGO_URI: mongo.uri(uniqueName('rekey_bots')) });
     client = new ChimeClient(awsClientConfig(app.url));
-    const { Account } = await client.send(new CreateAccountCommand({ Name: 'rotations' }));
+    // Setup is not what is measured: its burst of creates may meet a 503 on a loaded host, which the SDK retries.
+    const setup = new ChimeClient({ ...awsClientConfig(app.url), maxAttempts: 5 });
+    const { Account } = await setup.send(new CreateAccountCommand({ Name: 'rotations' }));
     bots = await Promise.all(
       Array.from({ length: BOTS }, async (_, i) => {
-        const { Bot } = await client.send(new CreateBotCommand({ AccountId: Account!.AccountId, DisplayName: `bot${i}`, Domain: 'example.com' }));
+        const { Bot } = await setup.send(new CreateBotCommand({ AccountId: Account!.AccountId, DisplayName: `bot${i}`, Domain: 'example.com' }));
         return { AccountId: Account!.AccountId!, BotId: Bot!.BotId! };
       }),
     );
@@ -95,7 +97,7 @@ describe('bots under rotation load while its Kafka (a private one) is stopped an
     }
   }, STEADY_MS + 60_000);
 
-  it('answers every rotation 2xx (p95 ≤ 1.5 s) while Kafka is away; once back, every acknowledged rotation has its event within 30 s, in order per bot, no restart', async () => {
+  it('answers every rotation 2xx (p95 ≤ 1.5 s) and grows under 100 MB while Kafka is away; once back, every acknowledged rotation has its event within 30 s, in order per bot, no restart', async () => {
     const rssBefore = process.memoryUsage().rss;
     const load = rotations();
     await sleep(2_000);
@@ -126,11 +128,14 @@ describe('bots under rotation load while its Kafka (a private one) is stopped an
         messagesPerEvent: tail.events.filter((event) => ids.has(event.headers.ce_id)).length / events.length,
         drainedWithinMs,
         rssGrowthMb: Math.round((rssDuring - rssBefore) / 2 ** 20),
+        failures: calls.filter((call) => call.outcome !== 'ok').map((call) => ({ atS: call.index / RATE, status: call.status, outcome: call.outcome, message: call.message, ms: Math.round(call.elapsedMs) })),
       });
       expect(calls.filter((call) => call.outcome !== 'ok').map((call) => `${call.status} ${call.outcome}`)).toEqual([]);
       // p95 in the suite, which shares a loaded host with every other test; the full run's p99 is in docs/reliability.md.
       expect(percentile(calls.map((call) => call.elapsedMs), 95)).toBeLessThanOrEqual(1_500);
       expect(readiness).toBe(503);
+      // The test process holds the app and the load generator (whose SDK client queues what it cannot send yet): an upper bound of the app's growth.
+      expect(rssDuring - rssBefore).toBeLessThan(100 * 2 ** 20);
       expect([...generations.values()].filter((list) => !isIncreasing(list))).toEqual([]);
     } finally {
       await tail.stop();

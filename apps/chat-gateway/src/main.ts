@@ -1,5 +1,8 @@
 import 'reflect-metadata';
-import { runApp } from '@rekey/platform';
-import { ChatGatewayAppModule } from './gateway.module';
+import { runApp } from '@rekey/platform/run-app';
 
-void runApp('chat-gateway', (config) => ChatGatewayAppModule.register(config));
+// Loaded by runApp once tracing runs: instrumentations patch modules as they are first required.
+void runApp('chat-gateway', async () => {
+  const { ChatGatewayAppModule } = await import('./gateway.module');
+  return (config) => ChatGatewayAppModule.register(config);
+});

@@ -1,5 +1,8 @@
 import 'reflect-metadata';
-import { runApp } from '@rekey/platform';
-import { ChatAppModule } from './app.module';
+import { runApp } from '@rekey/platform/run-app';
 
-void runApp('chat', (config) => ChatAppModule.register(config));
+// Loaded by runApp once tracing runs: instrumentations patch modules as they are first required.
+void runApp('chat', async () => {
+  const { ChatAppModule } = await import('./app.module');
+  return (config) => ChatAppModule.register(config);
+});

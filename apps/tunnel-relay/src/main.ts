@@ -1,5 +1,8 @@
 import 'reflect-metadata';
-import { runApp } from '@rekey/platform';
-import { TunnelRelayAppModule } from './app.module';
+import { runApp } from '@rekey/platform/run-app';
 
-void runApp('tunnel-relay', (config) => TunnelRelayAppModule.register(config));
+// Loaded by runApp once tracing runs: instrumentations patch modules as they are first required.
+void runApp('tunnel-relay', async () => {
+  const { TunnelRelayAppModule } = await import('./app.module');
+  return (config) => TunnelRelayAppModule.register(config);
+});

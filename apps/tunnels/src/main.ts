@@ -1,5 +1,8 @@
 import 'reflect-metadata';
-import { runApp } from '@rekey/platform';
-import { TunnelsAppModule } from './app.module';
+import { runApp } from '@rekey/platform/run-app';
 
-void runApp('tunnels', (config) => TunnelsAppModule.register(config));
+// Loaded by runApp once tracing runs: instrumentations patch modules as they are first required.
+void runApp('tunnels', async () => {
+  const { TunnelsAppModule } = await import('./app.module');
+  return (config) => TunnelsAppModule.register(config);
+});

@@ -86,7 +86,8 @@ export class GroupConsumer {
 
   private async keepTrying(): Promise<void> {
     for (let delayMs = START_RETRY_MS.first; !this.stopped; delayMs = Math.min(delayMs * 2, START_RETRY_MS.max)) {
-      const consumer = this.deps.kafka.consumer({ groupId: this.groupId });
+      // kafkajs restarts a crashed consumer by itself, even one disconnected while restarting: not once stopped.
+      const consumer = this.deps.kafka.consumer({ groupId: this.groupId, retry: { retries: 5, restartOnFailure: async () => !this.stopped } });
       try {
         await this.run(consumer);
         return;

@@ -2,18 +2,18 @@ import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestMicroservice } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppName } from '@rekey/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
-import { ConfigError, loadConfig, RekeyConfig, TlsFiles } from './config/rekey-config';
+import { RekeyConfig, TlsFiles } from './config/rekey-config';
 import { ConsumerTransportHost, HandlerErrorsToTransport } from './kafka/consumer-transport';
 import { logRequests, REQUEST_LOGGER } from './logging/request-logging';
 import { instrumentHttp } from './metrics/http-metrics';
 import { METRICS_REGISTRY } from './metrics/metrics';
 import { indexesBuilt } from './mongo/indexes-built';
+import type { TracingSdk } from './tracing/tracing-sdk';
 
 /** The outer bound; each API's JSON parser has its own, smaller limit (aws-protocol's JSON_BODY_LIMITS). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -133,10 +133,10 @@ const SHUTDOWN_DEADLINE_MS = 20_000;
 /**
  * SIGTERM / SIGINT: stop accepting, let in-flight requests finish, then run the shutdown hooks
  * (outbox flush in beforeApplicationShutdown; Kafka and MongoDB disconnects in
- * onApplicationShutdown), then exit 0. Nest's own enableShutdownHooks re-raises the signal
- * afterwards, which would end the process with 143 instead.
+ * onApplicationShutdown), then export the last spans and exit 0. Nest's own enableShutdownHooks
+ * re-raises the signal afterwards, which would end the process with 143 instead.
  */
-function closeOnSignals(nest: NestFastifyApplication): void {
+function closeOnSignals(nest: NestFastifyApplication, tracing?: TracingSdk): void {
   const shutdown = async (signal: NodeJS.Signals) => {
     nest.get(Logger).log(`${signal} received: draining`);
     setTimeout(() => {
@@ -152,6 +152,7 @@ function closeOnSignals(nest: NestFastifyApplication): void {
     await Promise.all([sleep(DRAIN_GRACE_MS), ...(drainHooks.get(fastify) ?? []).map((hook) => hook())]);
     await nest.getHttpAdapter().close();
     await nest.close();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.once('SIGTERM', (signal) => void shutdown(signal));
@@ -159,19 +160,11 @@ function closeOnSignals(nest: NestFastifyApplication): void {
 }
 
 /**
- * The `main.ts` of every app: loads and validates the config, builds the app, serves on the
- * configured port. A bad setting, found by loadConfig or by a module at start-up (e.g. a
- * malformed keyring file), prints one line and exits 1.
+ * Serves a built app on the configured port until SIGTERM / SIGINT; the tracing SDK, if any, is
+ * shut down (its spans exported) after the app has closed. Called by `runApp` once tracing runs.
  */
-export async function runApp(app: AppName, rootModuleFor: (config: RekeyConfig) => DynamicModule): Promise<void> {
-  try {
-    const config = loadConfig(app);
-    const nest = await createApp(rootModuleFor(config), config.tls);
-    closeOnSignals(nest);
-    await nest.listen(config.port, '0.0.0.0');
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`rekey-${app}: configuration error: ${error.message}\n`);
-    process.exit(1);
-  }
+export async function serveApp(rootModule: DynamicModule, config: RekeyConfig, tracing?: TracingSdk): Promise<void> {
+  const nest = await createApp(rootModule, config.tls);
+  closeOnSignals(nest, tracing);
+  await nest.listen(config.port, '0.0.0.0');
 }

@@ -15,3 +15,4 @@ export * from './deadline';
 export * from './kafka/consumer-transport';
 export * from './health/readiness-checks';
 export * from './tracing/trace-context';
+export * from './tracing/tracing-sdk';

@@ -8,6 +8,8 @@ export interface TimedOutcome {
   /** `ok`, or the SDK error's name (the API's error shape). */
   outcome: string;
   status?: number;
+  /** The error's message, when the call failed (says which dependency or bound refused it). */
+  message?: string;
   elapsedMs: number;
 }
 
@@ -19,7 +21,7 @@ export async function timedCall(call: () => Promise<unknown>): Promise<TimedOutc
     return { outcome: 'ok', status: 200, elapsedMs: performance.now() - started };
   } catch (error) {
     const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { outcome: e.name, status: e.$metadata?.httpStatusCode, elapsedMs: performance.now() - started };
+    return { outcome: e.name, status: e.$metadata?.httpStatusCode, message: e.message, elapsedMs: performance.now() - started };
   }
 }
 
@@ -135,7 +137,7 @@ export function openLoopLoad<T>(ratePerSecond: number, call: (index: number) => 
       return { index, result, outcome: 'ok', status: 200, elapsedMs: performance.now() - began };
     } catch (error) {
       const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-      return { index, outcome: e.name, status: e.$metadata?.httpStatusCode, elapsedMs: performance.now() - began };
+      return { index, outcome: e.name, status: e.$metadata?.httpStatusCode, message: e.message, elapsedMs: performance.now() - began };
     }
   };
   const ticker = (async () => {

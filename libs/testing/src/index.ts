@@ -14,3 +14,4 @@ export * from './topic-tail';
 export * from './metrics-scrape';
 export * from './sdk-failure';
 export * from './tracing';
+export * from './otlp-receiver';

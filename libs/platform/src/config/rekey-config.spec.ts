@@ -57,6 +57,54 @@ describe('loadConfig', () => {
     expect(() => loadConfig('bots', { REKEY_BOTS_OUTBOUND_CA_FILE: '/nonexistent/ca.pem' })).toThrow('REKEY_BOTS_OUTBOUND_CA_FILE: cannot read file /nonexistent/ca.pem');
   });
 
+  it('leaves tracing off until an OTLP endpoint is set, and off when the SDK or the exporter is disabled', () => {
+    expect(loadConfig('bots', {}).tracing).toBeUndefined();
+    expect(loadConfig('bots', { OTEL_SERVICE_NAME: 'x', OTEL_TRACES_SAMPLER: 'always_on' }).tracing).toBeUndefined();
+    const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+    expect(loadConfig('bots', { ...endpoint, OTEL_SDK_DISABLED: 'TRUE' }).tracing).toBeUndefined();
+    expect(loadConfig('bots', { ...endpoint, OTEL_TRACES_EXPORTER: 'none' }).tracing).toBeUndefined();
+    expect(loadConfig('bots', { ...endpoint, OTEL_SDK_DISABLED: 'false', OTEL_TRACES_EXPORTER: 'otlp' }).tracing).toBeDefined();
+  });
+
+  it('reads the standard OTEL_* settings: endpoint, service name (default rekey-<app>), resource attributes and sampler', () => {
+    expect(loadConfig('tunnel-relay', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({
+      otlpTracesUrl: 'http://collector:4318/v1/traces',
+      serviceName: 'rekey-tunnel-relay',
+      resourceAttributes: {},
+      sampler: 'parentbased_always_on',
+      samplerRatio: 1,
+    });
+    const config = loadConfig('chat', {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://ignored:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector.example/otlp/traces',
+      OTEL_SERVICE_NAME: 'chat-eu',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=prod, team=a%2Cb',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+    });
+    expect(config.tracing).toEqual({
+      otlpTracesUrl: 'https://collector.example/otlp/traces',
+      serviceName: 'chat-eu',
+      resourceAttributes: { 'deployment.environment': 'prod', team: 'a,b' },
+      sampler: 'parentbased_traceidratio',
+      samplerRatio: 0.25,
+    });
+    expect(loadConfig('chat', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-resource' }).tracing?.serviceName).toBe('from-resource');
+  });
+
+  it.each([
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL'],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://c:4317' }, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http:// or https:// URL'],
+    [{ OTEL_TRACES_EXPORTER: 'zipkin' }, 'OTEL_TRACES_EXPORTER must be otlp or none (the only exporters Rekey has)'],
+    [{ OTEL_TRACES_SAMPLER: 'sometimes' }, 'OTEL_TRACES_SAMPLER must be one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio'],
+    [{ OTEL_TRACES_SAMPLER_ARG: '1.5' }, 'OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1'],
+    [{ OTEL_SDK_DISABLED: 'yes' }, 'OTEL_SDK_DISABLED must be true or false'],
+    [{ OTEL_RESOURCE_ATTRIBUTES: 'novalue' }, 'OTEL_RESOURCE_ATTRIBUTES must be comma-separated key=value pairs'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_RESOURCE_ATTRIBUTES: 'a=%E0%A4%A' }, 'OTEL_RESOURCE_ATTRIBUTES must be comma-separated key=value pairs'],
+  ])('names the malformed OTEL setting %j', (env, message) => {
+    expect(() => loadConfig('bots', env)).toThrow(new ConfigError(message));
+  });
+
   it('refuses to fall back to dev defaults in production, naming the first missing setting', () => {
     expect(() => loadConfig('bots', { NODE_ENV: 'production' })).toThrow(new ConfigError('MONGO_URI is missing'));
   });

@@ -30,6 +30,25 @@ export interface RekeyConfig {
   readonly mqttUrl?: string;
   /** How other tunnel relay replicas reach this one (ws:// or wss:// URL); default: its own port on loopback. */
   readonly relayAdvertisedUrl?: string;
+  /** OpenTelemetry traces from the standard `OTEL_*` variables; absent: tracing is off. */
+  readonly tracing?: TracingSettings;
+}
+
+/** The samplers of `OTEL_TRACES_SAMPLER` Rekey supports (the specification's built-in ones). */
+export const TRACE_SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
+export type TraceSampler = (typeof TRACE_SAMPLERS)[number];
+
+/** How spans are sampled, described and exported (OTLP/HTTP with protobuf). */
+export interface TracingSettings {
+  /** OTEL_SERVICE_NAME; default `rekey-<app>`, the metrics' `app` label. */
+  readonly serviceName: string;
+  /** OTEL_RESOURCE_ATTRIBUTES, decoded. */
+  readonly resourceAttributes: Readonly<Record<string, string>>;
+  readonly sampler: TraceSampler;
+  /** OTEL_TRACES_SAMPLER_ARG: the ratio of the `*traceidratio` samplers (default 1). */
+  readonly samplerRatio: number;
+  /** OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + `/v1/traces`. */
+  readonly otlpTracesUrl: string;
 }
 
 export interface BotsOutboundSettings {
@@ -70,6 +89,8 @@ function cidrList(setting: string): string[] {
   }
   return blocks;
 }
+
+const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
 
 const isProduction = (env: RekeyEnvironment) => env.NODE_ENV === 'production';
 
@@ -140,6 +161,66 @@ class RekeyEnvironment {
   @IsOptional()
   @Matches(/^wss?:\/\/[^\s/]+$/, { message: '$property must be a ws:// or wss:// URL with no path' })
   REKEY_RELAY_ADVERTISED_URL?: string;
+
+  @IsOptional()
+  @Matches(/^(true|false)$/i, { message: '$property must be true or false' })
+  OTEL_SDK_DISABLED?: string;
+
+  @IsOptional()
+  @IsIn(['otlp', 'none'], { message: '$property must be otlp or none (the only exporters Rekey has)' })
+  OTEL_TRACES_EXPORTER?: string;
+
+  @IsOptional()
+  @Matches(HTTP_URL, { message: '$property must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @IsOptional()
+  @Matches(HTTP_URL, { message: '$property must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+
+  @IsOptional()
+  @IsNotEmpty()
+  OTEL_SERVICE_NAME?: string;
+
+  @IsOptional()
+  @IsIn(TRACE_SAMPLERS, { message: `$property must be one of ${TRACE_SAMPLERS.join(', ')}` })
+  OTEL_TRACES_SAMPLER?: string;
+
+  @IsOptional()
+  @Matches(/^(0(\.\d+)?|1(\.0+)?)$/, { message: '$property must be a ratio from 0 to 1' })
+  OTEL_TRACES_SAMPLER_ARG?: string;
+
+  @IsOptional()
+  @Matches(/^\s*[^=,\s]+\s*=[^=,]*(,\s*[^=,\s]+\s*=[^=,]*)*$/, { message: '$property must be comma-separated key=value pairs' })
+  OTEL_RESOURCE_ATTRIBUTES?: string;
+}
+
+/** The specification percent-encodes resource attribute keys and values. */
+function percentDecoded(part: string): string {
+  try {
+    return decodeURIComponent(part.trim());
+  } catch {
+    throw new ConfigError('OTEL_RESOURCE_ATTRIBUTES must be comma-separated key=value pairs');
+  }
+}
+
+/**
+ * Tracing is on when an OTLP endpoint is set, unless OTEL_SDK_DISABLED=true or
+ * OTEL_TRACES_EXPORTER=none: unlike the specification's default (OTLP to localhost), nothing is
+ * exported, and no span is made, until a collector is named.
+ */
+function tracingSettings(app: AppName, env: RekeyEnvironment): TracingSettings | undefined {
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const otlpTracesUrl = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base === undefined ? undefined : `${base.replace(/\/$/, '')}/v1/traces`);
+  if (otlpTracesUrl === undefined || env.OTEL_SDK_DISABLED?.toLowerCase() === 'true' || env.OTEL_TRACES_EXPORTER === 'none') return undefined;
+  const resourceAttributes = Object.fromEntries((env.OTEL_RESOURCE_ATTRIBUTES ?? '').split(',').filter(Boolean).map((pair) => pair.split('=').map(percentDecoded) as [string, string]));
+  return {
+    serviceName: env.OTEL_SERVICE_NAME ?? resourceAttributes['service.name'] ?? `rekey-${app}`,
+    resourceAttributes,
+    sampler: (env.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on') as TraceSampler,
+    samplerRatio: Number(env.OTEL_TRACES_SAMPLER_ARG ?? 1),
+    otlpTracesUrl,
+  };
 }
 
 function perOperationLimits(setting: string): Record<string, number> {
@@ -201,7 +282,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
   assertReadable('REKEY_BOTS_OUTBOUND_CA_FILE', parsed.REKEY_BOTS_OUTBOUND_CA_FILE);
   assertReadable('REKEY_TLS_CERT_FILE', parsed.REKEY_TLS_CERT_FILE);
   assertReadable('REKEY_TLS_KEY_FILE', parsed.REKEY_TLS_KEY_FILE);
-  return {
+  const config: RekeyConfig = {
     app,
     production,
     port: parsed.PORT,
@@ -219,4 +300,6 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     ...(parsed.REKEY_MQTT_URL !== undefined && { mqttUrl: parsed.REKEY_MQTT_URL }),
     ...(parsed.REKEY_RELAY_ADVERTISED_URL !== undefined && { relayAdvertisedUrl: parsed.REKEY_RELAY_ADVERTISED_URL }),
   };
+  const tracing = tracingSettings(app, parsed);
+  return tracing ? { ...config, tracing } : config;
 }

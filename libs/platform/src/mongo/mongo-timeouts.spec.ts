@@ -1,5 +1,5 @@
 import { MongoNetworkTimeoutError, MongoServerError, MongoServerSelectionError } from 'mongodb';
-import { isDatabaseUnavailable } from './mongo-timeouts';
+import { isDatabaseUnavailable, MONGO_TIMEOUTS } from './mongo-timeouts';
 
 describe('isDatabaseUnavailable', () => {
   it('recognises a database that is away: no server, a silent socket, a pool cleared because of one', () => {
@@ -13,5 +13,13 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(new TypeError("Cannot read properties of null (reading 'toLowerCase')"))).toBe(false);
     expect(isDatabaseUnavailable(new MongoServerError({ message: 'E11000 duplicate key error', code: 11000 }))).toBe(false);
     expect(isDatabaseUnavailable('a string')).toBe(false);
+  });
+});
+
+describe('MONGO_TIMEOUTS', () => {
+  it('lets the monitor call the database stalled only after a silence no operation would survive, within the 1 s budget of a stalled database', () => {
+    // connectTimeoutMS bounds the monitor's heartbeat, whose timeout interrupts every operation in flight.
+    expect(MONGO_TIMEOUTS.connectTimeoutMS).toBeGreaterThanOrEqual(MONGO_TIMEOUTS.socketTimeoutMS);
+    expect(Math.max(MONGO_TIMEOUTS.connectTimeoutMS, MONGO_TIMEOUTS.socketTimeoutMS, MONGO_TIMEOUTS.serverSelectionTimeoutMS)).toBeLessThan(1_000);
   });
 });

@@ -7,6 +7,11 @@ import type { MongooseModuleOptions } from '@nestjs/mongoose';
  * - a socket silent for 700 ms is closed, failing the operation on it (stalled database: the
  *   connection stays open, mute); these apps' operations take milliseconds, so only a database in
  *   trouble gets there;
+ * - a new connection's handshake gets the same 700 ms, and so does the monitor's heartbeat (the
+ *   driver uses `connectTimeoutMS` for both): one threshold for "silent too long". A heartbeat
+ *   that times out marks the server unknown and interrupts every operation in flight; with 400 ms
+ *   there, a pause that every operation survived (the host busy while a Kafka restarted on the
+ *   same cores) failed all the requests in flight with 503s;
  * - reads are not retried: a retry would first wait out another server selection, doubling the wait
  *   (the SDKs retry the 503 themselves);
  * - the monitor checks the server every second, so that a stalled or returned server is seen at once.
@@ -17,7 +22,7 @@ import type { MongooseModuleOptions } from '@nestjs/mongoose';
  */
 export const MONGO_TIMEOUTS = {
   serverSelectionTimeoutMS: 400,
-  connectTimeoutMS: 400,
+  connectTimeoutMS: 700,
   socketTimeoutMS: 700,
   heartbeatFrequencyMS: 1_000,
   retryReads: false,

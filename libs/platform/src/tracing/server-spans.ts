@@ -2,6 +2,7 @@ import { context, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/a
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { operationOf } from '../logging/request-labels';
 import { contextWithTraceparent, TRACER_NAME } from './trace-context';
+import { tracingStarted } from './tracing-sdk';
 
 const spans = new WeakMap<FastifyRequest, Span>();
 
@@ -13,9 +14,11 @@ const UNTRACED = /^\/(health|metrics)\b/;
  * `traceparent` header. Started when the request arrives; active from the handler on (after the
  * body is read, whose stream callbacks would not keep the context), so what the handler records
  * (events and their `ce_traceparent`, log lines) belongs to it. Attributes: method, route pattern,
- * operation and status only: no path (ids), header (credentials) or body (tokens).
+ * operation and status only: no path (ids), header (credentials) or body (tokens). Without the
+ * SDK (no `OTEL_*` endpoint) no hook is added: requests pay nothing for tracing.
  */
 export function traceRequests(fastify: FastifyInstance): void {
+  if (!tracingStarted()) return;
   const tracer = trace.getTracer(TRACER_NAME);
   fastify.addHook('onRequest', (request, _reply, done) => {
     if (!UNTRACED.test(request.url)) {

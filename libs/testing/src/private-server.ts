@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const infraCli = join(__dirname, '..', '..', '..', 'tools', 'infra', 'cli.mjs');
+
+/** Whether something accepts connections on 127.0.0.1:`port`. */
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (answers: boolean) => {
+      socket.destroy();
+      resolve(answers);
+    };
+    socket.setTimeout(1_000, () => done(true));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * A server of a test's own (Kafka or MongoDB-wire) on a fixed private port, started and stopped
+ * through tools/infra. It refuses to start when the port is already taken, rather than reusing
+ * whatever answers there: a leftover from an interrupted run, or another checkout running the same
+ * test, would otherwise be shared, and stopped under the other's feet. It only stops what it started.
+ */
+export abstract class PrivateServer {
+  private running = false;
+
+  constructor(
+    readonly port: number,
+    private readonly kind: 'kafka' | 'mongo',
+  ) {}
+
+  /** tools/infra's name of the server, e.g. `kafka-19492`. */
+  protected get name(): string {
+    return `${this.kind}-${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    if (await portAnswers(this.port)) {
+      throw new Error(
+        `port ${this.port} is already in use: a ${this.kind} left over from an interrupted run, or another checkout running this test? ` +
+          `Stop it (\`node tools/infra/cli.mjs down ${this.name}\` if tools/infra started it, else the process listening on ${this.port}) and run again.`,
+      );
+    }
+    await run(process.execPath, [infraCli, 'up', ...this.upArguments(), '--json'], { env: { ...process.env, ...this.environment() } });
+    this.running = true;
+  }
+
+  /** Stops the server if this instance started it (a refused start leaves the port's owner alone). */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    await run(process.execPath, [infraCli, 'down', this.name]);
+    this.running = false;
+  }
+
+  /** Sends SIGSTOP (the server keeps its connections open and answers nothing) or SIGCONT. */
+  protected async signal(which: 'STOP' | 'CONT'): Promise<void> {
+    await run(process.execPath, [infraCli, 'signal', this.name, which]);
+  }
+
+  /** `tools/infra up` arguments (the ports of the servers it brings up). */
+  protected abstract upArguments(): string[];
+
+  protected environment(): NodeJS.ProcessEnv {
+    return {};
+  }
+}
