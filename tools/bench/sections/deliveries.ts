@@ -72,7 +72,7 @@ export async function deliveriesRows(context: BenchContext): Promise<Row[]> {
   const receiver = await startReceiver();
   // A topic (and so a consumer group) of the run's own: no other bots app running on this Kafka takes its partitions.
   const topic = `rekey.bench.deliveries.${context.runId}`;
-  const app = await startApp('bots', context.infra, database(context, 'deliveries'), { REKEY_BOTS_DELIVERIES_TOPIC: topic });
+  const app = await startApp('bots', context.infra, database(context, 'deliveries'), { env: { REKEY_BOTS_DELIVERIES_TOPIC: topic } });
   const kafka = new Kafka({ clientId: 'rekey-bench-deliveries', brokers: context.infra.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
   try {

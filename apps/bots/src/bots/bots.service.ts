@@ -189,9 +189,9 @@ export class BotsService implements AccountMembers {
     return bot;
   }
 
+  /** The account check and the bot read go out together: one round trip of latency, and still no bot of an account DeleteAccount has marked. */
   private async requireBot(tenant: string, path: BotPath): Promise<BotRecord> {
-    await this.accounts.requireLive(tenant, path.AccountId);
-    const bot = await this.bots.find(tenant, path.AccountId, path.BotId);
+    const [, bot] = await Promise.all([this.accounts.requireLive(tenant, path.AccountId), this.bots.find(tenant, path.AccountId, path.BotId)]);
     if (!bot) throw botNotFound(path.BotId);
     return bot;
   }
