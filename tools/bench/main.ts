@@ -3,6 +3,7 @@
 // in the same run (a bare handler, the raw MongoDB driver, bare kafkajs). `npm run bench`.
 // Writes tools/bench/results/latest.md and latest.json. Settings: see README.md beside this file.
 import 'reflect-metadata';
+import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import { SETTINGS } from './lib/measure';
@@ -18,6 +19,16 @@ import { tunnelsRows } from './sections/tunnels';
 import { deliveriesRows } from './sections/deliveries';
 import { relayRows } from './sections/relay';
 
+/** Deletes the topics the run made; a topic never made (its section failed first) is no error. */
+async function deleteTopics(brokers: string, topics: string[]): Promise<void> {
+  if (topics.length === 0) return;
+  const admin = new Kafka({ clientId: 'rekey-bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const existing = new Set(await admin.listTopics());
+  await admin.deleteTopics({ topics: topics.filter((name) => existing.has(name)) }).catch(() => undefined);
+  await admin.disconnect();
+}
+
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 async function main(): Promise<void> {
@@ -29,7 +40,7 @@ async function main(): Promise<void> {
   log('production builds (nx run-many -t build)');
   buildApps(['bots', 'tunnels', 'chat', 'tunnel-relay', 'chat-gateway']);
   const mongo = await MongoClient.connect(infra.mongoUrl);
-  const context: BenchContext = { infra, mongo, runId: randomBytes(4).toString('hex'), databases: [] };
+  const context: BenchContext = { infra, mongo, runId: randomBytes(4).toString('hex'), databases: [], topics: [] };
   const rows: Row[] = [];
   const notes: Record<string, string> = {};
   try {
@@ -46,11 +57,11 @@ async function main(): Promise<void> {
       rows.push(...(await chatGatewayRows(context)));
     }
     if (wanted('bots')) {
-      log('bots: RegenerateSecurityToken, GetBot vs raw driver; rotation → event');
+      log('bots: RegenerateSecurityToken, GetBot vs bare ceilings and raw driver, /health/live vs bare NestJS; rotation → event on 1 and 2 replicas');
       rows.push(...(await botsRows(context)));
     }
     if (wanted('tunnels')) {
-      log('tunnels: RotateTunnelAccessToken, DescribeTunnel vs raw driver; rotation → event');
+      log('tunnels: RotateTunnelAccessToken, DescribeTunnel vs bare ceilings and raw driver, /health/live vs bare NestJS; rotation → event on 1 and 2 replicas');
       rows.push(...(await tunnelsRows(context)));
     }
     if (wanted('deliveries')) {
@@ -69,9 +80,10 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const db of context.databases) await mongo.db(db).dropDatabase().catch(() => undefined);
+    await deleteTopics(infra.kafkaBrokers, context.topics);
     await mongo.close();
   }
-  notes.Throughput = `autocannon, ${SETTINGS.connections} connections, ${SETTINGS.seconds} s per row after a ${SETTINGS.warmupSeconds} s warm-up, cycling through pools of requests SigV4-signed before the run (dev tenant A). Ceilings: ${SETTINGS.connections} concurrent callers in a closed loop, on the same documents (copied from the app's database once its outbox was empty) on the same MongoDB-wire server.`;
+  notes.Throughput = `autocannon, ${SETTINGS.connections} connections, ${SETTINGS.seconds} s per row after a ${SETTINGS.warmupSeconds} s warm-up, cycling through pools of requests SigV4-signed before the run (dev tenant A). Ceilings: bare servers of tools/bench driven the same way (the same pre-signed calls, signed for their address), on copies of the app's documents (copied once its outbox was empty) on the same MongoDB-wire server. Floors: the raw driver's same operation, ${SETTINGS.connections} concurrent callers in a closed loop.`;
   notes['Event latency'] = `Steady open-loop rate for ${process.env.BENCH_EVENT_SECONDS ?? 5} s; latency from the HTTP answer (rotation acknowledged) to the TokenRotated event reaching a fresh kafkajs consumer group in this process, matched by token fingerprint. Negative: the event was consumed before the answer reached the client (the apps publish a rotation's event before answering). req/s is the rate achieved: below the offered rate, the app was saturated and the figures include queueing. Baseline: bare kafkajs, one message per send with acks=all, from the send's acknowledgement to consumption.`;
   const facts = machineFacts({
     'MongoDB-wire server': process.env.REKEY_MONGO_SERVER ?? 'mongo-java-server (tools/infra default)',

@@ -8,25 +8,26 @@ import { AccountsModule } from './accounts/accounts.module';
 import { BotsModule } from './bots/bots.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 
-/** Test-only overrides. */
+/** Overrides for tests. */
 export interface BotsAppOptions {
-  /** A topic of the test's own instead of `rekey.bots.deliveries.v1`. */
+  /** A topic of the test's own instead of `rekey.bots.deliveries.v1` (else REKEY_BOTS_DELIVERIES_TOPIC's, if set). */
   deliveriesTopic?: string;
 }
 
 @Module({})
 export class BotsAppModule {
   static register(config: RekeyConfig, options: BotsAppOptions = {}): DynamicModule {
+    const deliveriesTopic = options.deliveriesTopic ?? config.botsDeliveriesTopic;
     return {
       module: BotsAppModule,
       imports: [
         PlatformModule.forRoot(config),
         AwsProtocolModule.forRoot({ api: 'chime' }),
         TokensModule,
-        EventsModule.forRoot({ app: 'bots', consumedTopics: options.deliveriesTopic ? { [BOT_DELIVERIES_TOPIC]: options.deliveriesTopic } : undefined }),
+        EventsModule.forRoot({ app: 'bots', consumedTopics: deliveriesTopic ? { [BOT_DELIVERIES_TOPIC]: deliveriesTopic } : undefined }),
         AccountsModule,
         BotsModule,
-        DeliveriesModule.register({ topic: options.deliveriesTopic }),
+        DeliveriesModule.register({ topic: deliveriesTopic }),
       ],
     };
   }

@@ -17,8 +17,8 @@ describe('BotEventSender', () => {
   /** A sender whose n-th read of the bot answers targets[n] (the last one repeating). */
   const sender = (targets: Array<DeliveryTarget | null>) => {
     let reads = 0;
-    const bots = { deliveryTarget: async () => targets[Math.min(reads++, targets.length - 1)] };
-    return new BotEventSender(bots as never, new SignedPoster(client, new OutboundMetrics(new Registry())));
+    const reader = { target: async () => targets[Math.min(reads++, targets.length - 1)] };
+    return new BotEventSender(reader as never, new SignedPoster(client, new OutboundMetrics(new Registry())));
   };
   const target = (securityToken = 'token-1', endpoint: string | null = receiver.url()): DeliveryTarget => ({ disabled: false, endpoint, securityToken });
   const answering = (behaviour: Behaviour) => {

@@ -1,7 +1,7 @@
 import { Bot, ChimeClient, CreateAccountCommand, CreateBotCommand, GetEventsConfigurationCommand, PutEventsConfigurationCommand, RegenerateSecurityTokenCommand, UpdateBotCommand } from '@aws-sdk/client-chime';
 import { EVENT_TYPES, TOPICS } from '@rekey/contracts';
 import { toKafkaMessage } from '@rekey/events';
-import { awsClientConfig, failureOf, startTestApp, TestApp, testKafkaBrokers, TopicTail, uniqueName } from '@rekey/testing';
+import { awsClientConfig, eventually, failureOf, startTestApp, TestApp, testKafkaBrokers, TopicTail, uniqueName } from '@rekey/testing';
 import { Kafka, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -134,8 +134,11 @@ describe('Chime bot outgoing events', () => {
       expect(outcome.data).toEqual({ tenant: '111111111111', chimeAccountId: accountId, botId: bot.BotId, deliveryId, eventType: 'Mention', attempts: 1, status: 200, deliveredAt: expect.any(String) });
       expect(outcome.raw).not.toContain('secret plans');
       expect(outcome.raw).not.toContain(bot.SecurityToken);
-      const metrics = await (await fetch(`${a.url}/metrics`)).text() + (await (await fetch(`${b.url}/metrics`)).text());
-      expect(metrics).toMatch(/rekey_bot_deliveries_total\{[^}]*outcome="delivered"[^}]*\} [1-9]/);
+      // Counted once the outcome is recorded, which the outcome event may beat to the test.
+      const metrics = await eventually(async () => {
+        const text = (await (await fetch(`${a.url}/metrics`)).text()) + (await (await fetch(`${b.url}/metrics`)).text());
+        return /rekey_bot_deliveries_total\{[^}]*outcome="delivered"[^}]*\} [1-9]/.test(text) ? text : undefined;
+      }, 5_000, 'the delivered count in /metrics');
       expect(metrics).toMatch(/rekey_bot_outbound_attempt_duration_seconds_count\{[^}]*purpose="event",result="2xx"[^}]*\} [1-9]/);
       expect(metrics).not.toContain(bot.SecurityToken);
       expect(metrics).not.toContain(bot.BotId);

@@ -13,6 +13,7 @@ import {
   startTestApp,
   TailedEvent,
   TestApp,
+  testNumber,
   TopicTail,
   uniqueName,
 } from '@rekey/testing';
@@ -20,10 +21,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BotsAppModule } from '../src/app.module';
 
 /** Short by default so that `npm test` stays fast; the full-length run (docs/reliability.md) sets these by hand. */
-const RATE = Number(process.env.REKEY_FAULT_ROTATIONS_PER_S ?? 20);
-const BOTS = Number(process.env.REKEY_FAULT_BOTS ?? 10);
-const OUTAGE_MS = Number(process.env.REKEY_FAULT_KAFKA_OUTAGE_S ?? 12) * 1000;
-const STEADY_MS = Number(process.env.REKEY_FAULT_STEADY_S ?? 5) * 1000;
+const RATE = testNumber('REKEY_FAULT_ROTATIONS_PER_S', 20);
+const BOTS = testNumber('REKEY_FAULT_BOTS', 10);
+const OUTAGE_MS = testNumber('REKEY_FAULT_KAFKA_OUTAGE_S', 12) * 1000;
+const STEADY_MS = testNumber('REKEY_FAULT_STEADY_S', 5) * 1000;
 
 type BotPath = { AccountId: string; BotId: string };
 

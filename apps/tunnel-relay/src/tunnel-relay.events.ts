@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EVENT_TYPES, PeerConnectionData } from '@rekey/contracts';
-import { newEvent, OutboxRelay } from '@rekey/events';
+import { newEvent } from '@rekey/events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PeerHolding, PeersRepository, StoredPeer } from './peers/peers.repository';
 import { Admission } from './sessions/admission.service';
@@ -14,10 +14,7 @@ type EndOf = Pick<PeerHolding, 'tenant' | 'tunnelId' | 'arn' | 'mode'>;
 export class PeerEvents {
   private readonly logger = new Logger(PeerEvents.name);
 
-  constructor(
-    private readonly peers: PeersRepository,
-    private readonly relay: OutboxRelay,
-  ) {}
+  constructor(private readonly peers: PeersRepository) {}
 
   /**
    * Records the end's new holder (PeerConnected); other replicas find it from then on. Resolves
@@ -35,12 +32,12 @@ export class PeerEvents {
 
   /** The end's holder stopped renewing its lease (its replica died): PeerDisconnected, once across replicas. */
   expired(peer: StoredPeer, now: Date): Promise<void> {
-    return this.peers.expire(peer, now, this.event(EVENT_TYPES['tunnel-relay'].PeerDisconnected, peer)).then(() => this.relay.wake());
+    return this.peers.expire(peer, now, this.event(EVENT_TYPES['tunnel-relay'].PeerDisconnected, peer));
   }
 
   /** A holder cut off from the database for longer than its lease takes its live end back (PeerConnected again). */
   reclaimed(holding: PeerHolding): Promise<void> {
-    return this.peers.reclaim(holding, this.event(EVENT_TYPES['tunnel-relay'].PeerConnected, holding)).then(() => this.relay.wake());
+    return this.peers.reclaim(holding, this.event(EVENT_TYPES['tunnel-relay'].PeerConnected, holding));
   }
 
   private event(type: string, { tenant, tunnelId, arn, mode }: EndOf) {
@@ -52,9 +49,7 @@ export class PeerEvents {
   private async record<T>(write: () => Promise<T>): Promise<T | undefined> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const result = await write();
-        this.relay.wake();
-        return result;
+        return await write();
       } catch (error) {
         if (attempt >= ATTEMPTS) {
           this.logger.error(`peer event not recorded after ${ATTEMPTS} attempts: ${(error as Error).message}`);

@@ -1,7 +1,5 @@
-import { Global, Module, OnModuleInit } from '@nestjs/common';
-import { InjectModel, MongooseModule } from '@nestjs/mongoose';
-import { OutboxRelay } from '@rekey/events';
-import type { Model } from 'mongoose';
+import { Global, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
 import { PEER_MODEL, PeerSchema } from './peers/peer.schema';
 import { PeerLeases } from './peers/peer-leases';
 import { PeersRepository } from './peers/peers.repository';
@@ -42,13 +40,4 @@ import { PeerEvents } from './tunnel-relay.events';
   ],
   exports: [TunnelViewsRepository],
 })
-export class TunnelRelayModule implements OnModuleInit {
-  constructor(
-    private readonly relay: OutboxRelay,
-    @InjectModel(PEER_MODEL) private readonly peers: Model<unknown>,
-  ) {}
-
-  onModuleInit(): void {
-    this.relay.watch(this.peers);
-  }
-}
+export class TunnelRelayModule {}

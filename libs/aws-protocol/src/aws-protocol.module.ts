@@ -14,10 +14,10 @@ import {
   Module,
   OnModuleInit,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, HttpAdapterHost, Reflector } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { ConfigError, isDatabaseUnavailable, labelTenant, PUBLIC_ROUTE, REKEY_CONFIG, RekeyConfig, renderFrameworkErrors, REQUEST_ID_HEADER } from '@rekey/platform';
+import { ConfigError, isDatabaseUnavailable, isPublicRoute, labelTenant, REKEY_CONFIG, RekeyConfig, renderFrameworkErrors, REQUEST_ID_HEADER } from '@rekey/platform';
 import { TokensModule } from '@rekey/tokens';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AwsApi, renderError } from './errors/error-renderers';
@@ -53,27 +53,35 @@ function loadCredentials(config: RekeyConfig): CredentialStore {
   }
 }
 
+/** The query parameters of a request target, as SigV4 canonicalizes them (a repeated name: all its values). */
+function queryOf(target: string): Record<string, string | string[]> {
+  const params = new URL(target, 'http://localhost').searchParams;
+  const query: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    query[key] = values.length === 1 ? values[0] : values;
+  }
+  return query;
+}
+
 /** Refuses any request not correctly SigV4-signed, before any other work; routes marked Public() excepted. */
 @Injectable()
 class SigV4Guard implements CanActivate {
-  constructor(
-    private readonly verifier: SigV4Verifier,
-    private readonly reflector: Reflector,
-  ) {}
+  constructor(private readonly verifier: SigV4Verifier) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
+  /** Synchronous for public routes: Nest awaits a guard's answer only when it is a promise. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    return isPublicRoute(context) || this.authenticate(context);
+  }
+
+  private async authenticate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<TenantRequest>();
-    const url = new URL(request.raw.url ?? '/', 'http://localhost');
-    const query: Record<string, string | string[]> = {};
-    for (const key of new Set(url.searchParams.keys())) {
-      const values = url.searchParams.getAll(key);
-      query[key] = values.length === 1 ? values[0] : values;
-    }
+    const target = request.raw.url ?? '/';
+    const queryStart = target.indexOf('?');
     const tenant = await this.verifier.verify({
       method: request.method,
-      path: (request.raw.url ?? '/').split('?')[0],
-      query,
+      path: queryStart === -1 ? target : target.slice(0, queryStart),
+      query: queryStart === -1 ? {} : queryOf(target),
       headers: request.headers,
       body: request.rawBody,
     });

@@ -5,6 +5,7 @@ export * from './errors/service-error';
 export * from './sigv4/credential-store';
 export * from './sigv4/sigv4-verifier';
 export * from './input/json-body';
+export * from './input/keyset-pagination';
 export * from './input/pagination-tokens';
 export * from './input/validate-input';
 export * from './operations/aws-operation';

@@ -30,3 +30,13 @@ export class EventContext extends BaseRpcContext<[ReceivedEvent]> {
     ({ topic: this.topic, partition: this.partition, offset: this.offset } = event);
   }
 }
+
+/**
+ * What a batch handler (`@EventPattern(type, { group, batch: true })`) receives with `@Ctx()`: the
+ * context of each event of the batch, in the order of its `@Payload()` array.
+ */
+export class EventBatchContext extends BaseRpcContext<[EventContext[]]> {
+  constructor(readonly events: EventContext[]) {
+    super([events]);
+  }
+}

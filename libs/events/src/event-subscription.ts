@@ -15,21 +15,28 @@ export interface EventSubscription {
   fromBeginning?: boolean;
   /** Attempts of a failing handler before its event goes to the dead-letter topic (default 5). */
   maxAttempts?: number;
+  /**
+   * The handler takes events a batch at a time: `@Payload()` the payloads of consecutive events of
+   * its type from one partition's fetch (in order, at most 100), `@Ctx()` an
+   * `EventBatchContext`. Failing a batch hands its events to the handler again one at a time
+   * (retried and dead-lettered as usual), so a batch handler must tolerate a repeat.
+   */
+  batch?: boolean;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 5;
 
 /** The subscription of a handler's `@EventPattern` extras, with its defaults; throws when they are not one. */
 export function subscriptionOf(type: string, extras: Record<string, unknown> | undefined): Required<EventSubscription> {
-  const { group, broadcast = false, fromBeginning = false, maxAttempts = DEFAULT_MAX_ATTEMPTS } = (extras ?? {}) as Partial<EventSubscription>;
+  const { group, broadcast = false, fromBeginning = false, maxAttempts = DEFAULT_MAX_ATTEMPTS, batch = false } = (extras ?? {}) as Partial<EventSubscription>;
   if (typeof group !== 'string' || group === '') throw new Error(`@EventPattern('${type}') needs a consumer group: @EventPattern('${type}', { group: '...' })`);
-  if (typeof broadcast !== 'boolean' || typeof fromBeginning !== 'boolean' || !Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    throw new Error(`@EventPattern('${type}', { group: '${group}' }): broadcast and fromBeginning are booleans, maxAttempts a positive integer`);
+  if (typeof broadcast !== 'boolean' || typeof fromBeginning !== 'boolean' || typeof batch !== 'boolean' || !Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new Error(`@EventPattern('${type}', { group: '${group}' }): broadcast, fromBeginning and batch are booleans, maxAttempts a positive integer`);
   }
-  return { group, broadcast, fromBeginning, maxAttempts };
+  return { group, broadcast, fromBeginning, maxAttempts, batch };
 }
 
 /** Whether two subscriptions of one group agree. */
 export function sameSubscription(a: Required<EventSubscription>, b: Required<EventSubscription>): boolean {
-  return a.group === b.group && a.broadcast === b.broadcast && a.fromBeginning === b.fromBeginning && a.maxAttempts === b.maxAttempts;
+  return a.group === b.group && a.broadcast === b.broadcast && a.fromBeginning === b.fromBeginning && a.maxAttempts === b.maxAttempts && a.batch === b.batch;
 }

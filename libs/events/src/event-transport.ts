@@ -4,7 +4,6 @@ import { Kafka } from 'kafkajs';
 import { Gauge, Registry } from 'prom-client';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { DeadLetters } from './dead-letters';
-import { EventContext } from './event-context';
 import { sameSubscription, subscriptionOf } from './event-subscription';
 import { GroupConsumer, GroupConsumerDeps } from './group-consumer';
 import { ProcessedEvents } from './processed-events';
@@ -12,7 +11,7 @@ import { ProcessedEvents } from './processed-events';
 /**
  * The NestJS transport for Rekey events: serves `@EventPattern('<ce_type>', { group, ... })`
  * handlers from Kafka, with `@Payload()` an instance of the type's contract class (validated) and
- * `@Ctx()` an {@link EventContext}. The topic comes from the type (EVENT_CATALOG in
+ * `@Ctx()` an `EventContext`. The topic comes from the type (EVENT_CATALOG in
  * libs/contracts); handlers of one group share one consumer group (see {@link EventSubscription}
  * and {@link GroupConsumer} for the delivery guarantees). `listen` returns at once and each group
  * starts consuming in the background, retrying while Kafka is away, so an app starts without
@@ -58,7 +57,7 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
     if (!group) this.groups.set(subscription.group, (group = new GroupConsumer(subscription, this.deps, () => this.join(subscription.group).resolve())));
     else if (!sameSubscription(group.subscription, subscription)) throw new Error(`handlers of group ${subscription.group} disagree on its options (@EventPattern('${pattern}'))`);
     const contract = eventContract(pattern);
-    group.handle(pattern, { ...contract, topic: this.topicOverrides[contract.topic] ?? contract.topic }, async (payload, context: EventContext) => {
+    group.handle(pattern, { ...contract, topic: this.topicOverrides[contract.topic] ?? contract.topic }, async (payload, context) => {
       const result = await callback(payload, context);
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
     });

@@ -12,7 +12,7 @@ import { EventProducer } from './event-producer';
 import { EventPublisher } from './event-publisher';
 import { deadLetterTopic } from './dead-letters';
 import { newEvent, RekeyEvent } from './event';
-import { EventContext } from './event-context';
+import { EventBatchContext, EventContext } from './event-context';
 import { EventSubscription } from './event-subscription';
 import { EventsModule } from './events.module';
 import { outboxForCreate, recordEvents, withOutbox } from './outbox';
@@ -258,6 +258,38 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
     expect(attempts).toEqual([valid.id, valid.id]);
     expect(handled).toEqual([{ id: valid.id, type: valid.type, source: '/rekey/bots', subject: '/counters/v', tenant: '111111111111', key: 'v', data: valid.data }]);
     expect(handled[0].data).toBeInstanceOf(BotEventData);
+    await deadLetters.stop();
+    await app.close();
+  });
+
+  it('hands a batch subscription its events in order and de-duplicated; a failing batch goes again one event at a time, the poison one dead-lettered', async () => {
+    const topic = uniqueName('transport-batch');
+    const events = Array.from({ length: 30 }, (_, n) => counted('batched', n + 1));
+    const poison = events[7];
+    const batches: string[][] = [];
+    const handled: string[] = [];
+    @Controller()
+    class BatchEvents {
+      @EventPattern(EVENT_TYPES.bots.BotUpdated, { group: uniqueName('batch'), fromBeginning: true, maxAttempts: 2, batch: true })
+      async updated(@Payload() data: CounterData[], @Ctx() batch: EventBatchContext): Promise<void> {
+        const ids = batch.events.map((context) => context.id);
+        expect(data.map(({ value }) => value)).toEqual(ids.map((id) => events.findIndex((event) => event.id === id) + 1));
+        batches.push(ids);
+        if (ids.includes(poison.id)) throw new Error('cannot handle this one');
+        handled.push(...ids);
+      }
+    }
+    const { app } = await startRelayApp(topic, {}, [BatchEvents]);
+    const deadLetters = await collect(kafka, deadLetterTopic(topic));
+    // One send: the events arrive in one fetch, a repeat of the fourth among them.
+    await app.nest.get(EventProducer).send(topic, [...events, events[3]]);
+    await eventually(() => (deadLetters.messages.length === 1 && handled.length >= events.length - 1 ? true : undefined), 30_000, 'the batches handled');
+    await sleep(500);
+    expect(handled).toEqual(events.filter((event) => event !== poison).map((event) => event.id));
+    expect(batches.some((ids) => ids.length > 2)).toBe(true);
+    // The failed batch, then the poison event alone twice (maxAttempts).
+    expect(batches.filter((ids) => ids.includes(poison.id)).map((ids) => ids.length > 1)).toEqual([true, false, false]);
+    expect([idOf(deadLetters.messages[0]), String(deadLetters.messages[0].headers?.rekey_dlq_attempts)]).toEqual([poison.id, '2']);
     await deadLetters.stop();
     await app.close();
   });

@@ -10,6 +10,7 @@ import { EventProducer } from './event-producer';
 import { EventPublisher } from './event-publisher';
 import { KafkaEventTransport } from './event-transport';
 import { EVENTS_TOPIC } from './events.tokens';
+import { EventfulCollections } from './eventful-collection';
 import { OutboxFastPath } from './outbox-fast-path';
 import { OutboxRelay } from './outbox-relay';
 import { MongoProcessedEvents, PROCESSED_EVENTS } from './processed-events';
@@ -66,6 +67,7 @@ export class EventsModule {
         EventProducer,
         OutboxRelay,
         OutboxFastPath,
+        EventfulCollections,
         EventPublisher,
         TopicInitializer,
         { provide: PROCESSED_EVENTS, inject: [getConnectionToken()], useFactory: (connection: Connection) => new MongoProcessedEvents(connection) },
@@ -76,7 +78,7 @@ export class EventsModule {
         },
         { provide: CONSUMER_TRANSPORT, useExisting: KafkaEventTransport },
       ],
-      exports: [OutboxRelay, OutboxFastPath, EventPublisher, KafkaEventTransport, CONSUMER_TRANSPORT, EVENTS_TOPIC],
+      exports: [OutboxRelay, OutboxFastPath, EventfulCollections, EventPublisher, KafkaEventTransport, CONSUMER_TRANSPORT, EVENTS_TOPIC],
     };
   }
 }

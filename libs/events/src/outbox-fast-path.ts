@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { withDeadline } from '@rekey/platform';
 import type { Collection, Filter, UpdateFilter } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { StringIdDocument } from './driver-collection';
@@ -18,6 +19,12 @@ const OUTBOX_FIELDS = { [OUTBOX.events]: 1, [OUTBOX.claimedBy]: 1, [OUTBOX.delet
 
 /** Filter: the document, while still under this claim. */
 type Claimed = { _id: string } & Record<string, string>;
+
+/** Options of a fast-path write: fields it removes, and the written document's fields to read back (all if absent). */
+export interface FastPathOptions {
+  unset?: string[];
+  projection?: Record<string, 1>;
+}
 
 /**
  * Publishes the events a request records before it answers, so subscribers see them a Kafka round
@@ -43,8 +50,8 @@ export class OutboxFastPath {
   ) {}
 
   /**
-   * One conditional write (`findOneAndUpdate`) that sets `set` and records `events`, then their
-   * publication as above. Resolves to the written document (only `projection`'s fields, if given),
+   * One conditional write (`findOneAndUpdate`) that sets `set` (and removes `unset`) and records
+   * `events`, then their publication as above. Resolves to the written document (only `projection`'s fields, if given),
    * or null when nothing matched `filter`; never rejects over Kafka. Rejects with
    * {@link OutboxFullError} when the document matches but its outbox is full.
    */
@@ -53,14 +60,15 @@ export class OutboxFastPath {
     filter: Filter<StringIdDocument>,
     set: Record<string, unknown>,
     events: RekeyEvent[],
-    projection?: Record<string, 1>,
+    { unset, projection }: FastPathOptions = {},
   ): Promise<StringIdDocument | null> {
     // While Kafka is failing, record without claiming or reading the outbox back: the relay's back-off finds out when it returns.
     const direct = this.producer.available;
     const claim = randomUUID();
     const claimFields = direct ? { [OUTBOX.claimedBy]: claim, [OUTBOX.claimUntil]: new Date(Date.now() + CLAIM_MS) } : {};
     const fields = direct ? projection && { ...projection, ...OUTBOX_FIELDS } : (projection ?? { [OUTBOX.events]: 0 });
-    const update = recordEvents({ $set: { ...set, ...claimFields } }, ...events) as UpdateFilter<StringIdDocument>;
+    const removed = unset?.length ? { $unset: Object.fromEntries(unset.map((field) => [field, ''])) } : {};
+    const update = recordEvents({ $set: { ...set, ...claimFields }, ...removed }, ...events) as UpdateFilter<StringIdDocument>;
     const written = await collection.findOneAndUpdate({ ...filter, ...outboxHasRoom() }, update, { returnDocument: 'after', ...(fields && { projection: fields }) });
     if (!written) return this.refuseIfFull(collection, filter);
     if (direct) await this.publish(collection, { _id: written._id, [OUTBOX.claimedBy]: claim }, outboxEventsOf(written), Boolean(written[OUTBOX.deletedAt]));
@@ -89,9 +97,8 @@ export class OutboxFastPath {
         await this.handOver(collection, mine, error);
       },
     );
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, PUBLISH_TIMEOUT_MS)))]);
-    clearTimeout(timer);
+    // `settled` never rejects: a missed deadline only means the rest goes on in the background.
+    await withDeadline(settled, PUBLISH_TIMEOUT_MS).catch(() => undefined);
   }
 
   private async clear(collection: Collection<StringIdDocument>, mine: Claimed, events: RekeyEvent[], purge: boolean): Promise<void> {

@@ -1,18 +1,23 @@
 import type { Connection } from 'mongoose';
+import { insertNew } from './driver-collection';
 
-/** Remembers which events a consumer group has handled, for de-duplication on `ce_id`. */
+/** Remembers which events a consumer group has handled, for de-duplication on `ce_id`; a batch at a time. */
 export interface ProcessedEvents {
-  has(groupId: string, eventId: string): Promise<boolean>;
-  add(groupId: string, eventId: string): Promise<void>;
+  /** Which of `eventIds` the group has handled already. */
+  seen(groupId: string, eventIds: string[]): Promise<Set<string>>;
+  add(groupId: string, eventIds: string[]): Promise<void>;
 }
 
 /** Injection token of the app's {@link ProcessedEvents} store. */
 export const PROCESSED_EVENTS = Symbol('PROCESSED_EVENTS');
 
+const entryId = (groupId: string, eventId: string) => `${groupId}:${eventId}`;
+
 /**
- * Durable store in the consuming app's own database (`processed_events`). Entries are not expired
- * by a TTL index, which the local MongoDB stand-ins lack; a redelivery older than the retention a
- * deployment configures on MongoDB is handled again, which handlers tolerate (at-least-once).
+ * Durable store in the consuming app's own database (`processed_events`), one round trip per
+ * batch. Entries are not expired by a TTL index, which the local MongoDB stand-ins lack; a
+ * redelivery older than the retention a deployment configures on MongoDB is handled again, which
+ * handlers tolerate (at-least-once).
  */
 export class MongoProcessedEvents implements ProcessedEvents {
   constructor(private readonly connection: Connection) {}
@@ -21,27 +26,34 @@ export class MongoProcessedEvents implements ProcessedEvents {
     return this.connection.collection<{ _id: string; at: Date }>('processed_events');
   }
 
-  async has(groupId: string, eventId: string): Promise<boolean> {
-    return (await this.collection.findOne({ _id: `${groupId}:${eventId}` }, { projection: { _id: 1 } })) !== null;
+  async seen(groupId: string, eventIds: string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const prefix = entryId(groupId, '');
+    const found = await this.collection.find({ _id: { $in: eventIds.map((id) => entryId(groupId, id)) } }, { projection: { _id: 1 } }).toArray();
+    return new Set(found.map(({ _id }) => _id.slice(prefix.length)));
   }
 
-  async add(groupId: string, eventId: string): Promise<void> {
-    await this.collection.updateOne({ _id: `${groupId}:${eventId}` }, { $set: { at: new Date() } }, { upsert: true });
+  async add(groupId: string, eventIds: string[]): Promise<void> {
+    const at = new Date();
+    // Entries already there (an event handled again after a crash) stay.
+    await insertNew(this.collection, eventIds.map((id) => ({ _id: entryId(groupId, id), at })));
   }
 }
 
 /** Bounded in-memory store, for consumers without a database (e.g. tools/subscribers). */
 export class MemoryProcessedEvents implements ProcessedEvents {
-  private readonly seen = new Set<string>();
+  private readonly entries = new Set<string>();
 
   constructor(private readonly capacity = 100_000) {}
 
-  async has(groupId: string, eventId: string): Promise<boolean> {
-    return this.seen.has(`${groupId}:${eventId}`);
+  async seen(groupId: string, eventIds: string[]): Promise<Set<string>> {
+    return new Set(eventIds.filter((id) => this.entries.has(entryId(groupId, id))));
   }
 
-  async add(groupId: string, eventId: string): Promise<void> {
-    this.seen.add(`${groupId}:${eventId}`);
-    if (this.seen.size > this.capacity) this.seen.delete(this.seen.values().next().value as string);
+  async add(groupId: string, eventIds: string[]): Promise<void> {
+    for (const id of eventIds) {
+      this.entries.add(entryId(groupId, id));
+      if (this.entries.size > this.capacity) this.entries.delete(this.entries.values().next().value as string);
+    }
   }
 }

@@ -1,7 +1,9 @@
+import { withDeadline } from '@rekey/platform';
 import { appendFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalMongo } from './local-mongo';
+import { testSetting } from './test-environment';
 
 /** How one SDK call ended and how long it took. */
 export interface TimedOutcome {
@@ -91,9 +93,7 @@ export async function slowHeaderClientCut(url: string): Promise<number> {
       await sleep(200);
     }
   })();
-  let timer: NodeJS.Timeout | undefined;
-  const cutAfter = await Promise.race([closed, new Promise<number>((resolve) => (timer = setTimeout(() => resolve(Infinity), 30_000)))]);
-  clearTimeout(timer);
+  const cutAfter = await withDeadline(closed, 30_000).catch(() => Infinity);
   socket.destroy();
   await trickle;
   return cutAfter;
@@ -168,7 +168,7 @@ export function percentile(values: number[], p: number): number {
  * `REKEY_FAULT_REPORT`, if set: how the full-length runs of docs/reliability.md are recorded.
  */
 export function reportFigures(test: string, figures: Record<string, unknown>): void {
-  const file = process.env.REKEY_FAULT_REPORT;
+  const file = testSetting('REKEY_FAULT_REPORT');
   if (file) appendFileSync(file, `${JSON.stringify({ test, at: new Date().toISOString(), ...figures })}\n`);
 }
 

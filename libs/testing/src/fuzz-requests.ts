@@ -3,6 +3,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { DEV_TENANTS } from './aws-clients';
 import { latencies, percentile, reportFigures, TimedOutcome, timedCall } from './fault-figures';
+import { testNumber } from './test-environment';
 
 /** Node's native SHA-256 for the signer (the pure-JS default is several times slower). */
 const NODE_SHA256 = Hash.bind(null, 'sha256');
@@ -249,7 +250,7 @@ function hostile(template: OperationTemplate, random: () => number): Draft {
 
 /** How many hostile requests per app the suite sends: `REKEY_HOSTILE_REQUESTS`, else 300 (the full run by hand is 10,000). */
 export function hostileRequestCount(): number {
-  return Number(process.env.REKEY_HOSTILE_REQUESTS ?? 300);
+  return testNumber('REKEY_HOSTILE_REQUESTS', 300);
 }
 
 /**

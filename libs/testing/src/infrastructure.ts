@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { testSetting } from './test-environment';
 
 /** Real servers a test run talks to. */
 export interface Infrastructure {
@@ -21,21 +22,21 @@ const infraCli = join(workspaceRoot, 'tools', 'infra', 'cli.mjs');
 const run = promisify(execFile);
 
 function fromEnvironment(): Infrastructure | undefined {
-  const { MONGO_URI, KAFKA_BROKERS } = process.env;
+  const [MONGO_URI, KAFKA_BROKERS, mqttUrl] = [testSetting('MONGO_URI'), testSetting('KAFKA_BROKERS'), testSetting('REKEY_MQTT_URL')];
   if (!MONGO_URI || !KAFKA_BROKERS) return undefined;
   const mongoUrl = new URL(MONGO_URI);
   mongoUrl.pathname = '';
   return {
     mongoUrl: mongoUrl.toString().replace(/\/$/, ''),
     kafkaBrokers: KAFKA_BROKERS,
-    ...(process.env.REKEY_MQTT_URL && { mqttUrl: process.env.REKEY_MQTT_URL }),
+    ...(mqttUrl && { mqttUrl }),
     source: 'environment',
     release: async () => {},
   };
 }
 
 function dockerEngineMayAnswer(): boolean {
-  return Boolean(process.env.DOCKER_HOST) || existsSync('/var/run/docker.sock');
+  return Boolean(testSetting('DOCKER_HOST')) || existsSync('/var/run/docker.sock');
 }
 
 async function fromTestcontainers(): Promise<Infrastructure | undefined> {

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { inheritedEnvironment } from './test-environment';
 
 const run = promisify(execFile);
 const infraCli = join(__dirname, '..', '..', '..', 'tools', 'infra', 'cli.mjs');
@@ -46,7 +47,7 @@ export abstract class PrivateServer {
           `Stop it (\`node tools/infra/cli.mjs down ${this.name}\` if tools/infra started it, else the process listening on ${this.port}) and run again.`,
       );
     }
-    await run(process.execPath, [infraCli, 'up', ...this.upArguments(), '--json'], { env: { ...process.env, ...this.environment() } });
+    await run(process.execPath, [infraCli, 'up', ...this.upArguments(), '--json'], { env: { ...inheritedEnvironment(), ...this.environment() } });
     this.running = true;
   }
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEV_TENANTS } from './aws-clients';
-import { testKafkaBrokers, uniqueMongoUri } from './test-environment';
+import { testKafkaBrokers, testSetting, uniqueMongoUri } from './test-environment';
 
 const workspaceRoot = join(__dirname, '..', '..', '..');
 
@@ -79,7 +79,7 @@ export interface ProductionApp {
 export async function spawnProductionApp(app: AppName, env: NodeJS.ProcessEnv = {}, { fromSource = false } = {}): Promise<ProductionApp> {
   const port = await freePort();
   const fullEnv: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
+    PATH: testSetting('PATH'),
     NODE_ENV: 'production',
     PORT: String(port),
     MONGO_URI: uniqueMongoUri(`rekey_${app}`),

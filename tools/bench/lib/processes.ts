@@ -75,15 +75,21 @@ async function start(name: string, args: string[], env: NodeJS.ProcessEnv, ready
  * Runs an app's production build (`node dist/apps/<app>/.../main.js`) on its own database, with the
  * development credentials and keyring (NODE_ENV unset), warn-level logs, and throttling out of the way.
  */
-export function startApp(app: AppName, infra: { mongoUrl: string; kafkaBrokers: string }, database: string): Promise<Server> {
+export function startApp(
+  app: AppName,
+  infra: { mongoUrl: string; kafkaBrokers: string },
+  database: string,
+  { name = app, env: extraEnv = {} }: { name?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Server> {
   const env = {
+    ...extraEnv,
     MONGO_URI: `${infra.mongoUrl}/${database}`,
     KAFKA_BROKERS: infra.kafkaBrokers,
     LOG_LEVEL: 'warn',
     REKEY_THROTTLE_RPS: '1000000',
     REKEY_TUNNELS_MAX_OPEN: '1000000',
   };
-  return start(app, [join(ROOT, 'dist', 'apps', app, 'apps', app, 'src', 'main.js')], env, '/health/ready');
+  return start(name, [join(ROOT, 'dist', 'apps', app, 'apps', app, 'src', 'main.js')], env, '/health/ready');
 }
 
 /** Runs a TypeScript server of tools/bench in its own process (as the apps run in theirs). */

@@ -22,6 +22,14 @@ export function againstCeiling(name: string, app: Measurement, ceilingName: stri
   ];
 }
 
+/**
+ * The raw driver's same operation, with nothing around it: the floor under every ceiling (one
+ * driver call, no HTTP), its ratio the app's req/s against it.
+ */
+export function floorRow(floorName: string, floor: Measurement, app: Measurement): Row {
+  return { section: 'Throughput', name: `floor: ${floorName}`, measurement: floor, ratio: { value: app.rps / floor.rps, meaning: 'app req/s ÷ floor req/s' } };
+}
+
 const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 
 export function machineFacts(extra: Record<string, string>): Record<string, string> {

@@ -3,6 +3,10 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { NODE_SHA256 } from '@rekey/aws-protocol';
 import { DEV_CREDENTIALS } from '@rekey/contracts';
 import { Agent, request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** How often a set-up call answered 503 is sent again. */
+const SET_UP_RETRIES = 5;
 
 /** Dev tenant A (docs/contracts.md): accepted outside production. */
 const TENANT_A = DEV_CREDENTIALS[0];
@@ -67,9 +71,13 @@ export class RequestSigner {
     return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
   }
 
-  /** Like {@link send}, but fails unless the answer is a 2xx. */
+  /** Like {@link send}, but fails unless the answer is a 2xx; a 503 (a dependency slow on a loaded machine) is retried, as the SDKs retry it. */
   async expect<T = Record<string, unknown>>(call: Call): Promise<T> {
-    const { status, body } = await this.send<T>(call);
+    let { status, body } = await this.send<T>(call);
+    for (let retry = 1; status === 503 && retry <= SET_UP_RETRIES; retry += 1) {
+      await sleep(200 * retry);
+      ({ status, body } = await this.send<T>(call));
+    }
     if (status < 200 || status > 299) throw new Error(`${call.method} ${call.path} answered ${status}: ${JSON.stringify(body)}`);
     return body;
   }

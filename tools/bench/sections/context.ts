@@ -9,6 +9,8 @@ export interface BenchContext {
   runId: string;
   /** Databases made by this run, dropped at the end. */
   databases: string[];
+  /** Kafka topics made by this run (by the ceilings' producers), deleted at the end. */
+  topics: string[];
 }
 
 export const TENANT = '111111111111';
@@ -18,6 +20,13 @@ export function database(context: BenchContext, name: string): string {
   const db = `rekey_bench_${name}_${context.runId}`;
   context.databases.push(db);
   return db;
+}
+
+/** A Kafka topic of this run (created by its first producer with the broker's default partitions), registered for clean-up. */
+export function topic(context: BenchContext, name: string): string {
+  const made = `rekey.bench.${context.runId}.${name}`;
+  context.topics.push(made);
+  return made;
 }
 
 /** Waits until the relay published every event recorded in the collection (so copies carry no outbox). */

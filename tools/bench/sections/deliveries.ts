@@ -1,4 +1,4 @@
-import { BOT_DELIVERIES_TOPIC, EVENT_TYPES } from '@rekey/contracts';
+import { EVENT_TYPES } from '@rekey/contracts';
 import { toKafkaMessage } from '@rekey/events';
 import { Kafka, logLevel, Message } from 'kafkajs';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -70,7 +70,9 @@ const event = (n: number) =>
  */
 export async function deliveriesRows(context: BenchContext): Promise<Row[]> {
   const receiver = await startReceiver();
-  const app = await startApp('bots', context.infra, database(context, 'deliveries'));
+  // A topic (and so a consumer group) of the run's own: no other bots app running on this Kafka takes its partitions.
+  const topic = `rekey.bench.deliveries.${context.runId}`;
+  const app = await startApp('bots', context.infra, database(context, 'deliveries'), { env: { REKEY_BOTS_DELIVERIES_TOPIC: topic } });
   const kafka = new Kafka({ clientId: 'rekey-bench-deliveries', brokers: context.infra.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
   try {
@@ -88,30 +90,38 @@ export async function deliveriesRows(context: BenchContext): Promise<Row[]> {
       toKafkaMessage({ id: randomUUID(), type: EVENT_TYPES.bots.DeliveryRequested, source: '/rekey/bench', subject: `/accounts/${accountId}/bots/${bots[n % BOTS].id}`, tenant: TENANT, key: bots[n % BOTS].id, time: new Date().toISOString(), data: { tenant: TENANT, chimeAccountId: accountId, botId: bots[n % BOTS].id, event: JSON.parse(event(n)) } });
     const produce = async (from: number, count: number) => {
       for (let start = from; start < from + count; start += 500) {
-        await producer.send({ topic: BOT_DELIVERIES_TOPIC, messages: Array.from({ length: Math.min(500, from + count - start) }, (_, i) => requestOf(start + i)) });
+        await producer.send({ topic, messages: Array.from({ length: Math.min(500, from + count - start) }, (_, i) => requestOf(start + i)) });
       }
     };
 
+    // The baseline runs before and after the app's batch, half each, as the load on a shared machine drifts.
+    const bareBefore = await bareDeliveries(receiver.url, bots, DELIVERIES / 2);
     // Warm-up (the consumer group joined, JIT, connection pools), then the measured batch: requested → last one received.
+    const warmUpFrom = receiver.receipts.length;
     await produce(0, BOTS);
-    await receiver.waitFor(BOTS);
+    await receiver.waitFor(warmUpFrom + BOTS);
     const before = receiver.receipts.length;
     const started = performance.now();
     await produce(BOTS, DELIVERIES);
     await receiver.waitFor(before + DELIVERIES);
     const appRun = throughput(receiver.receipts.length - before, DELIVERIES, (performance.now() - started) / 1000);
 
-    const bare = await bareDeliveries(receiver.url, bots, DELIVERIES);
+    const bareAfter = await bareDeliveries(receiver.url, bots, DELIVERIES / 2);
+    const bare = throughput(bareBefore.requests + bareAfter.requests, DELIVERIES, bareBefore.seconds + bareAfter.seconds);
     const rotation = await rotationToNewToken(receiver, signer, accountId, bots, produce);
     return [
       { section: 'Throughput', name: 'signed bot event deliveries (bots app: topic → queue → signed POST → outcome event)', measurement: appRun, ratio: { value: appRun.rps / bare.rps, meaning: 'deliveries/s ÷ bare deliveries/s', target: '≥ 0.7' } },
-      { section: 'Throughput', name: `ceiling: bare undici POSTs with the same HMAC, ${BOTS} callers`, measurement: bare },
+      { section: 'Throughput', name: `ceiling: bare undici POSTs with the same HMAC, ${BOTS} callers (half before, half after the app's batch)`, measurement: bare },
       { section: 'Event latency', name: `RegenerateSecurityToken answered → first delivery signed with the new token (${ROTATING_BOTS} bots × ${STREAM_PER_BOT_PER_SECOND} deliveries/s)`, measurement: rotation },
     ];
   } finally {
     await producer.disconnect();
     await app.stop();
     await receiver.close();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
   }
 }
 

@@ -4,7 +4,8 @@ import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { steady, summarize } from '../lib/measure';
 import { Row } from '../lib/report';
-import { sendSigned, SignedCall } from '../lib/signed-requests';
+import { AppName, Server, startApp } from '../lib/processes';
+import { Call, RequestSigner, sendSigned, SigningName } from '../lib/signed-requests';
 import { BenchContext } from './context';
 
 export const EVENT_RATES = (process.env.BENCH_EVENT_RATES ?? '200,1000').split(',').map(Number);
@@ -104,13 +105,22 @@ export async function kafkaRows(context: BenchContext): Promise<Row[]> {
 interface RotationSource {
   label: string;
   topic: string;
-  url: string;
-  pool: SignedCall[];
+  /** The app serving the rotations, and its database: a second replica is started on the same one. */
+  app: Server;
+  appName: AppName;
+  database: string;
+  signing: SigningName;
+  /** The rotations to send, in turn; each replica gets them signed for its own address. */
+  calls: Call[];
   /** The tokens of a rotation's answer: their fingerprints identify its TokenRotated event. */
   fingerprintOf(body: Record<string, Record<string, unknown> | undefined>): string[];
 }
 
-/** Rotation acknowledged (the HTTP answer) → its TokenRotated event consumed by a fresh subscriber, at each steady rate. */
+/**
+ * Rotation acknowledged (the HTTP answer) → its TokenRotated event consumed by a fresh subscriber,
+ * at each steady rate: on the app alone, then on it and a second replica (same database), the load
+ * generator sending call i to replica i mod 2 (round-robin, no splitter process in between).
+ */
 export async function eventLatencyRows(context: BenchContext, source: RotationSource): Promise<Row[]> {
   const consumer = await subscriber(context, source.topic, (headers, value) => {
     if (!headers.ce_type?.endsWith('.TokenRotated')) return [];
@@ -118,26 +128,35 @@ export async function eventLatencyRows(context: BenchContext, source: RotationSo
     return (data.tokens ?? []).map((token) => token.fingerprint);
   });
   const agent = new Agent({ keepAlive: true, maxSockets: 512 });
-  const url = new URL(source.url);
+  const targetOf = async (server: Server) => ({ url: new URL(server.url), pool: await new RequestSigner(server.url, source.signing).signAll(source.calls) });
   const rows: Row[] = [];
+  let second: Server | undefined;
   try {
-    for (const rate of EVENT_RATES) {
-      const measurement = await ackToReceipt(consumer, rate, async (i) => {
-        const answer = await sendSigned(agent, url, source.pool[i % source.pool.length]).catch(() => ({ status: 0, body: '' }));
-        const at = performance.now();
-        return answer.status === 200 ? { key: fingerprint(source.fingerprintOf(JSON.parse(answer.body))[0]), at } : undefined;
-      });
-      const baseline = kafkaBaseline.get(rate);
-      rows.push({
-        section: SECTION,
-        name: `${source.label} acked → TokenRotated consumed at ${rate}/s`,
-        measurement,
-        ratio: baseline ? { value: measurement.p99 / baseline, meaning: 'p99 ÷ bare Kafka p99', target: rate === 1000 ? 'p99 ≤ 50 ms' : undefined } : undefined,
-      });
+    const targets = [await targetOf(source.app)];
+    for (const replicas of [1, 2]) {
+      if (replicas === 2) {
+        second = await startApp(source.appName, context.infra, source.database, { name: `${source.appName}-2` });
+        targets.push(await targetOf(second));
+      }
+      for (const rate of EVENT_RATES) {
+        const measurement = await ackToReceipt(consumer, rate, async (i) => {
+          const { url, pool } = targets[i % replicas];
+          const answer = await sendSigned(agent, url, pool[Math.floor(i / replicas) % pool.length]).catch(() => ({ status: 0, body: '' }));
+          const at = performance.now();
+          return answer.status === 200 ? { key: fingerprint(source.fingerprintOf(JSON.parse(answer.body))[0]), at } : undefined;
+        });
+        const baseline = kafkaBaseline.get(rate);
+        rows.push({
+          section: SECTION,
+          name: `${source.label} acked → TokenRotated consumed at ${rate}/s, ${replicas === 1 ? '1 replica' : `${replicas} replicas round-robin`}`,
+          measurement,
+          ratio: baseline ? { value: measurement.p99 / baseline, meaning: 'p99 ÷ bare Kafka p99', target: rate === 1000 && replicas === 2 ? '1000/s, p99 ≤ 50 ms' : undefined } : undefined,
+        });
+      }
     }
   } finally {
     agent.destroy();
-    await consumer.stop();
+    await Promise.all([consumer.stop(), second?.stop()]);
   }
   return rows;
 }

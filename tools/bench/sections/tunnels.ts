@@ -3,10 +3,12 @@ import { newEvent } from '@rekey/events';
 import { sha256Hex } from '@rekey/tokens';
 import { closedLoop, hammer } from '../lib/measure';
 import { startApp } from '../lib/processes';
-import { againstCeiling, Row } from '../lib/report';
+import { againstCeiling, floorRow, Row } from '../lib/report';
 import { Call, RequestSigner } from '../lib/signed-requests';
+import { bareCeilings } from './ceilings';
 import { BenchContext, copyCollection, database, outboxDrained, ownedBy, TENANT } from './context';
 import { eventLatencyRows } from './events';
+import { liveRows } from './platform';
 
 const TUNNELS = 64;
 
@@ -17,7 +19,7 @@ const operation = (name: string, body: object): Call => ({
   body: JSON.stringify(body),
 });
 
-/** RotateTunnelAccessToken and DescribeTunnel against the raw driver's same single operation, then rotation → TokenRotated latency. */
+/** RotateTunnelAccessToken and DescribeTunnel against their bare ceilings and the raw driver's same operation (the floor), /health/live against bare NestJS, then rotation → TokenRotated latency on one and two replicas. */
 export async function tunnelsRows(context: BenchContext): Promise<Row[]> {
   const db = database(context, 'tunnels');
   const app = await startApp('tunnels', context.infra, db);
@@ -30,12 +32,14 @@ export async function tunnelsRows(context: BenchContext): Promise<Row[]> {
       );
       tunnelIds.push(opened.tunnelId);
     }
-    const rotations = await signer.signAll(tunnelIds.map((tunnelId) => operation('RotateTunnelAccessToken', { tunnelId, clientMode: 'ALL' })));
-    const describes = await signer.signAll(tunnelIds.map((tunnelId) => operation('DescribeTunnel', { tunnelId })));
-    const rotateRun = await hammer(app.url, rotations);
-    const describeRun = await hammer(app.url, describes);
+    const rotationCalls = tunnelIds.map((tunnelId) => operation('RotateTunnelAccessToken', { tunnelId, clientMode: 'ALL' }));
+    const describeCalls = tunnelIds.map((tunnelId) => operation('DescribeTunnel', { tunnelId }));
+    const rotateRun = await hammer(app.url, await signer.signAll(rotationCalls));
+    const describeRun = await hammer(app.url, await signer.signAll(describeCalls));
+    const live = await liveRows(app);
 
     await outboxDrained(context, db, 'tunnels');
+    const bare = await bareCeilings(context, { api: 'iotsecuretunneling', from: db, collection: 'tunnels', reads: describeCalls, rotations: rotationCalls });
     const ceilingDb = database(context, 'tunnels_ceiling');
     await copyCollection(context, db, ceilingDb, 'tunnels');
     const tunnels = context.mongo.db(ceilingDb).collection<{ _id: string; generation: number }>('tunnels');
@@ -44,7 +48,7 @@ export async function tunnelsRows(context: BenchContext): Promise<Row[]> {
     const hash = sha256Hex('bench');
     // The app's rotation write is a findOneAndUpdate conditional on the generation read, returning
     // only the id and outbox fields (tunnels.repository.ts, OutboxFastPath): the same here.
-    const rotateCeiling = await closedLoop(async (worker, i) => {
+    const rotateFloor = await closedLoop(async (worker, i) => {
       const id = ownedBy(tunnelIds, worker, i);
       const generation = generations.get(id)!;
       const now = new Date();
@@ -56,20 +60,26 @@ export async function tunnelsRows(context: BenchContext): Promise<Row[]> {
       generations.set(id, generation + 1);
       return written !== null;
     });
-    const describeCeiling = await closedLoop(
+    const describeFloor = await closedLoop(
       async (worker, i) => (await tunnels.findOne({ _id: ownedBy(tunnelIds, worker, i), tenant: TENANT, state: { $in: ['OPEN', 'CLOSED'] }, _deletedAt: { $exists: false } })) !== null,
     );
 
     const events = await eventLatencyRows(context, {
       label: 'RotateTunnelAccessToken',
       topic: 'rekey.tunnels.v1',
-      url: app.url,
-      pool: rotations,
+      app,
+      appName: 'tunnels',
+      database: db,
+      signing: 'IoTSecuredTunneling',
+      calls: rotationCalls,
       fingerprintOf: (body) => [String(body.sourceAccessToken)],
     });
     return [
-      ...againstCeiling('RotateTunnelAccessToken (tunnels app)', rotateRun, 'raw driver findOneAndUpdate, same filter and write', rotateCeiling, '≥ 0.7'),
-      ...againstCeiling('DescribeTunnel (tunnels app)', describeRun, 'raw driver findOne, same filter', describeCeiling),
+      ...live,
+      ...againstCeiling('RotateTunnelAccessToken (tunnels app)', rotateRun, 'minimal correct rotation: bare Fastify, same SigV4 check, one write with its outbox entry, Kafka acks=all before answering', bare.rotation, '≥ 0.6'),
+      floorRow('raw driver findOneAndUpdate, same filter and write', rotateFloor, rotateRun),
+      ...againstCeiling('DescribeTunnel (tunnels app)', describeRun, 'bare Fastify, same SigV4 check and findOne', bare.read, '≥ 0.6'),
+      floorRow('raw driver findOne, same filter', describeFloor, describeRun),
       ...events,
     ];
   } finally {

@@ -1,6 +1,5 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { OutboxRelay } from '@rekey/events';
 import { ACCOUNT_MODEL, accountSchema } from './account.schema';
 import { AccountsController } from './accounts.controller';
 import { AccountsRepository } from './accounts.repository';
@@ -16,13 +15,4 @@ import { AccountsService } from './accounts.service';
   providers: [AccountsRepository, AccountsService],
   exports: [AccountsService],
 })
-export class AccountsModule implements OnModuleInit {
-  constructor(
-    private readonly relay: OutboxRelay,
-    private readonly repository: AccountsRepository,
-  ) {}
-
-  onModuleInit(): void {
-    this.relay.watch(this.repository.model);
-  }
-}
+export class AccountsModule {}

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { driverCollection, markDeleted, NOT_DELETED, outboxForCreate, OutboxFastPath, OutboxRelay, recordEvents, RekeyEvent } from '@rekey/events';
-import type { FilterQuery, Model } from 'mongoose';
-import { compareAndSet, Change } from '../shared/compare-and-set';
-import { afterCursor, KEYSET_SORT, KeysetCursor } from '../shared/keyset-pagination';
+import { KeysetCursor, KeysetOrder } from '@rekey/aws-protocol';
+import { Change, EventfulCollection, EventfulCollections, markDeleted, NOT_DELETED, RekeyEvent } from '@rekey/events';
+import type { Filter } from 'mongodb';
+import type { Model } from 'mongoose';
+import { concurrentChange } from '../shared/concurrent-change';
 import { ACCOUNT_MODEL, AccountDocument } from './account.schema';
 
 /** An account as the service sees it. */
@@ -19,6 +20,9 @@ export interface AccountFilter {
   ids?: string[];
 }
 
+/** ListAccounts: oldest first. */
+export const ACCOUNTS_ORDER = new KeysetOrder('createdAt', '_id', 1);
+
 /** Neither deleted nor being deleted. */
 const LIVE = { ...NOT_DELETED, deletingAt: { $exists: false } };
 
@@ -32,36 +36,41 @@ function toRecord(doc: AccountDocument): AccountRecord {
 /** The only code touching `accounts`. Every query is filtered by tenant, except the sweep for interrupted deletions. */
 @Injectable()
 export class AccountsRepository {
-  constructor(
-    @InjectModel(ACCOUNT_MODEL) readonly model: Model<AccountDocument>,
-    private readonly relay: OutboxRelay,
-    private readonly outbox: OutboxFastPath,
-  ) {}
+  private readonly accounts: EventfulCollection<AccountDocument>;
+
+  constructor(@InjectModel(ACCOUNT_MODEL) model: Model<AccountDocument>, collections: EventfulCollections) {
+    this.accounts = collections.register<AccountDocument>(model, { contended: concurrentChange });
+  }
 
   async create(account: AccountRecord, event: RekeyEvent): Promise<void> {
     const { id, ...fields } = account;
-    await this.model.create({ _id: id, ...fields, ...outboxForCreate(event) });
-    this.relay.wake();
+    await this.accounts.insert({ _id: id, ...fields }, event);
   }
 
   /** The account if it exists, belongs to the tenant and is not (being) deleted. */
   async findLive(tenant: string, id: string): Promise<AccountRecord | null> {
-    const doc = (await driverCollection(this.model).findOne({ _id: id, tenant, ...LIVE })) as AccountDocument | null;
+    const doc = await this.accounts.collection.findOne({ _id: id, tenant, ...LIVE });
     return doc ? toRecord(doc) : null;
   }
 
-  /** One page of a tenant's live accounts in creation order; `limit + 1` are read to tell whether more follow. */
+  /** Of `keys`, the live accounts (as {@link findLive}), as `<tenant>/<id>`: one query for them all. */
+  async liveOf(keys: Array<{ tenant: string; id: string }>): Promise<Set<string>> {
+    const docs = await this.accounts.collection.find({ _id: { $in: [...new Set(keys.map(({ id }) => id))] }, ...LIVE }, { projection: { tenant: 1 } }).toArray();
+    return new Set(docs.map(({ _id, tenant }) => `${tenant}/${_id}`));
+  }
+
+  /** One page of a tenant's live accounts in {@link ACCOUNTS_ORDER}; `limit + 1` are read to tell whether more follow. */
   async list(tenant: string, filter: AccountFilter, after: KeysetCursor | undefined, limit: number): Promise<AccountRecord[]> {
-    const query: FilterQuery<AccountDocument> = { tenant, ...LIVE, ...afterCursor<AccountDocument>(after) };
+    const query: Filter<AccountDocument> = { tenant, ...LIVE, ...ACCOUNTS_ORDER.after(after) };
     if (filter.namePrefix !== undefined) query.name = { $regex: `^${escapeRegExp(filter.namePrefix)}` };
     if (filter.ids !== undefined) query._id = { $in: filter.ids };
-    const docs = await this.model.find(query).sort(KEYSET_SORT).limit(limit + 1).lean<AccountDocument[]>();
+    const docs = await this.accounts.collection.find(query).sort(ACCOUNTS_ORDER.sort).limit(limit + 1).toArray();
     return docs.map(toRecord);
   }
 
-  /** Applies `decide` to the live account atomically with its events (see compareAndSet); null if there is none. */
+  /** Applies `decide` to the live account atomically with its events (compare-and-set on `revision`); null if there is none. */
   async change(tenant: string, id: string, decide: (current: AccountRecord) => AccountChange | null): Promise<AccountRecord | null> {
-    const doc = await compareAndSet(this.model, this.outbox, { _id: id, tenant, deletingAt: { $exists: false } }, (current) => decide(toRecord(current)));
+    const doc = await this.accounts.change({ _id: id, tenant, deletingAt: { $exists: false } }, (current) => decide(toRecord(current)), { version: 'revision' });
     return doc ? toRecord(doc) : null;
   }
 
@@ -71,19 +80,18 @@ export class AccountsRepository {
    * {@link completeDeletion}, once the bots are gone, and only then is the caller answered.
    */
   async markDeleting(tenant: string, id: string): Promise<boolean> {
-    const result = await this.model.updateOne({ _id: id, tenant, ...LIVE }, { $set: { deletingAt: new Date() } });
+    const result = await this.accounts.collection.updateOne({ _id: id, tenant, ...LIVE }, { $set: { deletingAt: new Date() } });
     return result.modifiedCount === 1;
   }
 
   /** Last step of a deletion: AccountDeleted recorded, and the document purged once it is published. */
   async completeDeletion(tenant: string, id: string, event: RekeyEvent): Promise<void> {
-    await this.model.updateOne({ _id: id, tenant, deletingAt: { $exists: true }, ...NOT_DELETED }, recordEvents({ $set: markDeleted() }, event));
-    this.relay.wake();
+    await this.accounts.record({ _id: id, tenant, deletingAt: { $exists: true }, ...NOT_DELETED }, { $set: markDeleted() }, [event]);
   }
 
   /** Deletions interrupted (crash, lost connection) before `startedBefore`, across tenants. */
   async interruptedDeletions(startedBefore: Date): Promise<Array<{ tenant: string; id: string }>> {
-    const docs = await this.model.find({ deletingAt: { $lt: startedBefore }, ...NOT_DELETED }, { tenant: 1 }).limit(100).lean<AccountDocument[]>();
+    const docs = await this.accounts.collection.find({ deletingAt: { $lt: startedBefore }, ...NOT_DELETED }, { projection: { tenant: 1 } }).limit(100).toArray();
     return docs.map((doc) => ({ tenant: doc.tenant, id: doc._id }));
   }
 }

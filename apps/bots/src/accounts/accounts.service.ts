@@ -1,12 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { PaginationTokens, ServiceError } from '@rekey/aws-protocol';
+import { keysetPage, PaginationTokens, readKeysetCursor, ServiceError } from '@rekey/aws-protocol';
 import { AccountView, CreateAccountRequest, LIST_ACCOUNTS_LIMITS, ListAccountsRequest, UpdateAccountRequest } from '@rekey/contracts';
 import { randomUUID } from 'node:crypto';
-import { nextToken, readCursor, toPage } from '../shared/keyset-pagination';
 import { AccountMembers } from './account-members';
 import { accountNotFound } from './accounts.errors';
 import { accountCreated, accountDeleted, accountUpdated } from './accounts.events';
 import { AccountRecord, AccountsRepository } from './accounts.repository';
+
+const byCreation = (account: AccountRecord) => ({ at: account.createdAt.getTime(), id: account.id });
 
 /** A deletion left unfinished this long ago is presumed interrupted and finished by the sweep. */
 const INTERRUPTED_AFTER_MS = 60_000;
@@ -53,6 +54,11 @@ export class AccountsService implements OnApplicationBootstrap, OnApplicationShu
     return (await this.accounts.findLive(tenant, id)) !== null;
   }
 
+  /** Of `keys`, those {@link isLive}, as `<tenant>/<id>`. */
+  liveOf(keys: Array<{ tenant: string; id: string }>): Promise<Set<string>> {
+    return this.accounts.liveOf(keys);
+  }
+
   /** NotFound unless {@link isLive}. */
   async requireLive(tenant: string, id: string): Promise<void> {
     if (!(await this.isLive(tenant, id))) throw accountNotFound(id);
@@ -87,11 +93,11 @@ export class AccountsService implements OnApplicationBootstrap, OnApplicationShu
   /** `Name` filters by prefix; `UserEmail` finds the account of the bot user with that email (bots are this service's only users). */
   async list(tenant: string, input: ListAccountsRequest): Promise<{ Accounts: AccountView[]; NextToken?: string }> {
     const scope = `ListAccounts\0${input.Name ?? ''}\0${input.UserEmail?.toLowerCase() ?? ''}`;
-    const after = readCursor(this.paginationTokens, tenant, scope, input.NextToken);
+    const after = readKeysetCursor(this.paginationTokens, input.NextToken, tenant, scope);
     const limit = input.MaxResults ?? LIST_ACCOUNTS_LIMITS.default;
     const ids = input.UserEmail === undefined ? undefined : await this.members.accountIdsOfMemberEmail(tenant, input.UserEmail);
-    const page = toPage(await this.accounts.list(tenant, { namePrefix: input.Name, ids }, after, limit), limit);
-    return { Accounts: page.items.map(accountView), NextToken: nextToken(this.paginationTokens, tenant, scope, page) };
+    const page = keysetPage(this.paginationTokens, await this.accounts.list(tenant, { namePrefix: input.Name, ids }, after, limit), limit, tenant, scope, byCreation);
+    return { Accounts: page.items.map(accountView), NextToken: page.nextToken };
   }
 
   async update(tenant: string, id: string, input: UpdateAccountRequest): Promise<AccountView> {

@@ -30,7 +30,7 @@ export interface BotDocument {
   securityToken: StoredSecurityToken;
   /** The security token's generation: 1 at creation, +1 per rotation. */
   generation: number;
-  eventsConfiguration?: StoredEventsConfiguration;
+  eventsConfiguration?: StoredEventsConfiguration | null;
   createdAt: Date;
   updatedAt: Date;
   /** +1 per change: updates are compare-and-set on it, so that each event carries the state it produced. */

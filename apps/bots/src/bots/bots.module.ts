@@ -1,6 +1,5 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { OutboxRelay } from '@rekey/events';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AccountsService } from '../accounts/accounts.service';
 import { OutboundModule } from '../outbound/outbound.module';
@@ -19,14 +18,11 @@ import { SecurityTokens } from './security-tokens';
 })
 export class BotsModule implements OnModuleInit {
   constructor(
-    private readonly relay: OutboxRelay,
-    private readonly repository: BotsRepository,
     private readonly accounts: AccountsService,
     private readonly bots: BotsService,
   ) {}
 
   onModuleInit(): void {
-    this.relay.watch(this.repository.model);
     this.accounts.admitMembers(this.bots);
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { driverCollection, markDeleted, NOT_DELETED, outboxForCreate, OutboxFastPath, OutboxRelay, RekeyEvent } from '@rekey/events';
+import { KeysetCursor, KeysetOrder } from '@rekey/aws-protocol';
+import { Change, EventfulCollection, EventfulCollections, markDeleted, NOT_DELETED, RekeyEvent } from '@rekey/events';
 import type { Model } from 'mongoose';
-import { Change, compareAndSet } from '../shared/compare-and-set';
-import { afterCursor, KEYSET_SORT, KeysetCursor } from '../shared/keyset-pagination';
+import { concurrentChange } from '../shared/concurrent-change';
 import { BOT_MODEL, BotDocument, StoredEventsConfiguration } from './bot.schema';
 
 /** A bot as the service sees it. */
@@ -11,6 +11,12 @@ export type BotRecord = Omit<BotDocument, '_id' | 'emailKey' | 'eventsConfigurat
 
 /** Fields an update may set. */
 export type BotChange = Omit<Change, 'set'> & { set: Partial<Pick<BotRecord, 'disabled' | 'securityToken' | 'generation' | 'eventsConfiguration' | 'updatedAt'>> };
+
+/** ListBots: oldest first. */
+export const BOTS_ORDER = new KeysetOrder('createdAt', '_id', 1);
+
+/** Compare-and-set on the revision (+1 per change), so that each event carries the state it produced. */
+const BY_REVISION = { version: 'revision' };
 
 /** The key ListAccounts' user-email filter matches on. */
 const emailKey = (email: string) => email.toLowerCase();
@@ -25,52 +31,57 @@ function toRecord(doc: BotDocument): BotRecord {
 /** The only code touching `bots`. Every query is filtered by tenant and account. */
 @Injectable()
 export class BotsRepository {
-  constructor(
-    @InjectModel(BOT_MODEL) readonly model: Model<BotDocument>,
-    private readonly relay: OutboxRelay,
-    private readonly outbox: OutboxFastPath,
-  ) {}
+  private readonly bots: EventfulCollection<BotDocument>;
+
+  constructor(@InjectModel(BOT_MODEL) model: Model<BotDocument>, collections: EventfulCollections) {
+    this.bots = collections.register<BotDocument>(model, { contended: concurrentChange });
+  }
 
   async create(bot: BotRecord, event: RekeyEvent): Promise<void> {
     const { id, ...fields } = bot;
-    await this.model.create({ _id: id, ...fields, emailKey: emailKey(bot.botEmail), ...outboxForCreate(event) });
-    this.relay.wake();
+    await this.bots.insert({ _id: id, ...fields, emailKey: emailKey(bot.botEmail) }, event);
   }
 
   async find(tenant: string, accountId: string, id: string): Promise<BotRecord | null> {
-    const doc = (await driverCollection(this.model).findOne({ _id: id, tenant, accountId, ...NOT_DELETED })) as BotDocument | null;
+    const doc = await this.bots.collection.findOne({ _id: id, tenant, accountId, ...NOT_DELETED });
     return doc ? toRecord(doc) : null;
   }
 
-  /** One page of an account's bots in creation order; `limit + 1` are read to tell whether more follow. */
-  async list(tenant: string, accountId: string, after: KeysetCursor | undefined, limit: number): Promise<BotRecord[]> {
-    const docs = await this.model
-      .find({ tenant, accountId, ...NOT_DELETED, ...afterCursor<BotDocument>(after) })
-      .sort(KEYSET_SORT)
-      .limit(limit + 1)
-      .lean<BotDocument[]>();
+  /** The bots of these ids that are not deleted, in any order: one query for them all (tenant and account are the caller's to check). */
+  async findMany(ids: string[]): Promise<BotRecord[]> {
+    const docs = await this.bots.collection.find({ _id: { $in: [...new Set(ids)] }, ...NOT_DELETED }).toArray();
     return docs.map(toRecord);
   }
 
-  /** Applies `decide` to the bot atomically with its events (see compareAndSet); null if there is no such bot. */
+  /** One page of an account's bots in {@link BOTS_ORDER}; `limit + 1` are read to tell whether more follow. */
+  async list(tenant: string, accountId: string, after: KeysetCursor | undefined, limit: number): Promise<BotRecord[]> {
+    const docs = await this.bots.collection
+      .find({ tenant, accountId, ...NOT_DELETED, ...BOTS_ORDER.after(after) })
+      .sort(BOTS_ORDER.sort)
+      .limit(limit + 1)
+      .toArray();
+    return docs.map(toRecord);
+  }
+
+  /** Applies `decide` to the bot atomically with its events (compare-and-set); null if there is no such bot. */
   async change(tenant: string, accountId: string, id: string, decide: (current: BotRecord) => BotChange | null): Promise<BotRecord | null> {
-    const doc = await compareAndSet(this.model, this.outbox, { _id: id, tenant, accountId }, (current) => decide(toRecord(current)));
+    const doc = await this.bots.change({ _id: id, tenant, accountId }, (current) => decide(toRecord(current)), BY_REVISION);
     return doc ? toRecord(doc) : null;
   }
 
   /** Marks the bot deleted together with its last event; the relay purges it once that is published. */
   async remove(tenant: string, accountId: string, id: string, lastEvent: (current: BotRecord) => RekeyEvent): Promise<void> {
-    await compareAndSet(this.model, this.outbox, { _id: id, tenant, accountId }, (current) => ({ set: markDeleted(), events: [lastEvent(toRecord(current))] }));
+    await this.bots.change({ _id: id, tenant, accountId }, (current) => ({ set: markDeleted(), events: [lastEvent(toRecord(current))] }), BY_REVISION);
   }
 
   async idsOfAccount(tenant: string, accountId: string): Promise<string[]> {
-    const docs = await this.model.find({ tenant, accountId, ...NOT_DELETED }, { _id: 1 }).lean<Array<Pick<BotDocument, '_id'>>>();
+    const docs = await this.bots.collection.find({ tenant, accountId, ...NOT_DELETED }, { projection: { _id: 1 } }).toArray();
     return docs.map((doc) => doc._id);
   }
 
   /** The accounts holding a bot with this email (case-insensitive). */
   async accountIdsOfEmail(tenant: string, email: string): Promise<string[]> {
-    const docs = await this.model.find({ tenant, emailKey: emailKey(email), ...NOT_DELETED }, { accountId: 1 }).lean<Array<Pick<BotDocument, 'accountId'>>>();
+    const docs = await this.bots.collection.find({ tenant, emailKey: emailKey(email), ...NOT_DELETED }, { projection: { accountId: 1 } }).toArray();
     return [...new Set(docs.map((doc) => doc.accountId))];
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PaginationTokens, ServiceError } from '@rekey/aws-protocol';
+import { keysetPage, PaginationTokens, readKeysetCursor, ServiceError } from '@rekey/aws-protocol';
 import { BotPath, BotView, CreateBotRequest, EventsConfigurationView, LIST_BOTS_LIMITS, ListBotsRequest, PutEventsConfigurationRequest, UpdateBotRequest } from '@rekey/contracts';
 import { TokenMetrics } from '@rekey/platform';
 import { randomUUID } from 'node:crypto';
@@ -7,16 +7,24 @@ import { accountNotFound } from '../accounts/accounts.errors';
 import { AccountMembers } from '../accounts/account-members';
 import { AccountsService } from '../accounts/accounts.service';
 import { EndpointVerifier } from '../outbound/endpoint-verifier';
-import { nextToken, readCursor, toPage } from '../shared/keyset-pagination';
 import { botDisplayName, botEmail } from './bot-email';
 import { StoredEventsConfiguration } from './bot.schema';
 import { botCreated, botDeleted, botUpdated, eventsConfigurationChanged, tokenRotated } from './bots.events';
 import { BotRecord, BotsRepository } from './bots.repository';
 import { SecurityTokens } from './security-tokens';
 
+const byCreation = (bot: BotRecord) => ({ at: bot.createdAt.getTime(), id: bot.id });
+
 const botNotFound = (id: string) => new ServiceError('NotFound', `The bot ${id} was not found`);
 
 /** What a delivery needs of a bot at the moment of sending: null endpoint for a bot that gets no events here. */
+/** A bot as deliveries name it. */
+export interface BotKey {
+  tenant: string;
+  accountId: string;
+  botId: string;
+}
+
 export interface DeliveryTarget {
   disabled: boolean;
   endpoint: string | null;
@@ -75,10 +83,10 @@ export class BotsService implements AccountMembers {
   async list(tenant: string, accountId: string, input: ListBotsRequest): Promise<{ Bots: BotView[]; NextToken?: string }> {
     await this.accounts.requireLive(tenant, accountId);
     const scope = `ListBots\0${accountId}`;
-    const after = readCursor(this.paginationTokens, tenant, scope, input.NextToken);
+    const after = readKeysetCursor(this.paginationTokens, input.NextToken, tenant, scope);
     const limit = input.MaxResults ?? LIST_BOTS_LIMITS.default;
-    const page = toPage(await this.bots.list(tenant, accountId, after, limit), limit);
-    return { Bots: page.items.map((bot) => this.view(bot)), NextToken: nextToken(this.paginationTokens, tenant, scope, page) };
+    const page = keysetPage(this.paginationTokens, await this.bots.list(tenant, accountId, after, limit), limit, tenant, scope, byCreation);
+    return { Bots: page.items.map((bot) => this.view(bot)), NextToken: page.nextToken };
   }
 
   async update(tenant: string, path: BotPath, input: UpdateBotRequest): Promise<BotView> {
@@ -150,12 +158,19 @@ export class BotsService implements AccountMembers {
     return this.bots.accountIdsOfEmail(tenant, email);
   }
 
-  /** The bot's state for a delivery attempt, read now (so a rotation on any replica applies to the next attempt); null if there is no such bot. */
-  async deliveryTarget(tenant: string, accountId: string, botId: string): Promise<DeliveryTarget | null> {
-    if (!(await this.accounts.isLive(tenant, accountId))) return null;
-    const bot = await this.bots.find(tenant, accountId, botId);
-    if (!bot) return null;
-    return { disabled: bot.disabled, endpoint: bot.eventsConfiguration?.outboundEventsHTTPSEndpoint ?? null, securityToken: this.tokens.open(bot.securityToken, owner(bot)) };
+  /**
+   * The bots' state for delivery attempts, read now (so a rotation on any replica applies to the
+   * next attempt), in the order of `keys`; null for a bot that does not exist or whose account is
+   * not live. Two queries however many bots.
+   */
+  async deliveryTargets(keys: BotKey[]): Promise<Array<DeliveryTarget | null>> {
+    const [live, bots] = await Promise.all([this.accounts.liveOf(keys.map(({ tenant, accountId }) => ({ tenant, id: accountId }))), this.bots.findMany(keys.map(({ botId }) => botId))]);
+    const byId = new Map(bots.map((bot) => [bot.id, bot]));
+    return keys.map(({ tenant, accountId, botId }) => {
+      const bot = byId.get(botId);
+      if (!bot || bot.tenant !== tenant || bot.accountId !== accountId || !live.has(`${tenant}/${accountId}`)) return null;
+      return { disabled: bot.disabled, endpoint: bot.eventsConfiguration?.outboundEventsHTTPSEndpoint ?? null, securityToken: this.tokens.open(bot.securityToken, owner(bot)) };
+    });
   }
 
   private async setEventsConfiguration(tenant: string, path: BotPath, config: StoredEventsConfiguration | null): Promise<BotRecord> {
@@ -174,9 +189,9 @@ export class BotsService implements AccountMembers {
     return bot;
   }
 
+  /** The account check and the bot read go out together: one round trip of latency, and still no bot of an account DeleteAccount has marked. */
   private async requireBot(tenant: string, path: BotPath): Promise<BotRecord> {
-    await this.accounts.requireLive(tenant, path.AccountId);
-    const bot = await this.bots.find(tenant, path.AccountId, path.BotId);
+    const [, bot] = await Promise.all([this.accounts.requireLive(tenant, path.AccountId), this.bots.find(tenant, path.AccountId, path.BotId)]);
     if (!bot) throw botNotFound(path.BotId);
     return bot;
   }

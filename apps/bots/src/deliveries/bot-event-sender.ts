@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DeliveryFailureReason } from '@rekey/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BotsService } from '../bots/bots.service';
 import { OutboundResult } from '../outbound/outbound-client';
 import { SignedPoster } from '../outbound/signed-poster';
 import { Delivery } from './deliveries.repository';
+import { DeliveryTargets } from './delivery-targets';
 
 /** Chime's retry policy (auth-bots.md): after a timeout or a 5xx, again 200 ms later, then 400 ms after that; three attempts in all. */
 export const RETRY_DELAYS_MS = [200, 400];
@@ -29,19 +29,19 @@ function failureOf(result: OutboundResult, attempts: number): DeliveryOutcome {
 
 /**
  * Sends one queued event to its bot as Chime does. Each attempt first reads the bot (token,
- * endpoint, Disabled) from the database, so a rotation, a new endpoint or a disabling on any
+ * endpoint, Disabled) from the database ({@link DeliveryTargets}), so a rotation, a new endpoint or a disabling on any
  * replica applies from the next attempt on, and signs with a fresh timestamp.
  */
 @Injectable()
 export class BotEventSender {
   constructor(
-    private readonly bots: BotsService,
+    private readonly targets: DeliveryTargets,
     private readonly poster: SignedPoster,
   ) {}
 
   async send(delivery: Delivery): Promise<DeliveryOutcome> {
     for (let attempt = 1; ; attempt += 1) {
-      const target = await this.bots.deliveryTarget(delivery.tenant, delivery.accountId, delivery.botId);
+      const target = await this.targets.target(delivery);
       const notSent = (reason: DeliveryFailureReason): DeliveryOutcome => ({ delivered: false, reason, status: null, attempts: attempt - 1 });
       if (!target) return notSent('BotNotFound');
       if (target.disabled) return notSent('BotDisabled');

@@ -1,7 +1,6 @@
-import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { BOT_DELIVERIES_TOPIC } from '@rekey/contracts';
-import { OutboxRelay } from '@rekey/events';
 import { BotsModule } from '../bots/bots.module';
 import { OutboundModule } from '../outbound/outbound.module';
 import { BotEventSender } from './bot-event-sender';
@@ -12,16 +11,12 @@ import { DELIVERY_QUEUE_MODEL, deliveryQueueSchema } from './delivery-queue.sche
 import { DELIVERIES_TOPIC, DeliveriesTopic } from './deliveries-topic';
 import { DELIVERY_REQUESTS_GROUP, deliveryRequestsController } from './delivery-requests.controller';
 import { DeliveryDispatcher } from './delivery-dispatcher';
+import { DeliveryTargets } from './delivery-targets';
 import { DELIVERY_MODEL, deliverySchema } from './delivery.schema';
 
 /** Chime bot event delivery: requests from `rekey.bots.deliveries.v1`, per-bot queues, signed POSTs, outcome events. */
 @Module({})
-export class DeliveriesModule implements OnModuleInit {
-  constructor(
-    private readonly relay: OutboxRelay,
-    private readonly repository: DeliveriesRepository,
-  ) {}
-
+export class DeliveriesModule {
   /**
    * `topic`: the topic tests read instead of BOT_DELIVERIES_TOPIC (the app's EventsModule consumes it
    * in its place, `consumedTopics`); its consumer group is then a group of its own.
@@ -38,12 +33,7 @@ export class DeliveriesModule implements OnModuleInit {
         BotsModule,
         OutboundModule,
       ],
-      providers: [{ provide: DELIVERIES_TOPIC, useValue: options.topic ?? BOT_DELIVERIES_TOPIC }, DeliveriesRepository, DeliveriesMetrics, BotEventSender, DeliveryDispatcher, DeliveriesService, DeliveriesTopic],
+      providers: [{ provide: DELIVERIES_TOPIC, useValue: options.topic ?? BOT_DELIVERIES_TOPIC }, DeliveriesRepository, DeliveriesMetrics, DeliveryTargets, BotEventSender, DeliveryDispatcher, DeliveriesService, DeliveriesTopic],
     };
-  }
-
-  onModuleInit(): void {
-    // Outcome events the fast path could not publish are the relay's.
-    this.relay.watch(this.repository.queueModel);
   }
 }

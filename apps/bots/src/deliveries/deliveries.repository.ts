@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { driverCollection, OutboxFastPath, RekeyEvent } from '@rekey/events';
+import { driverCollection, EventfulCollection, EventfulCollections, insertNew, RekeyEvent } from '@rekey/events';
+import type { Collection } from 'mongodb';
 import type { Model } from 'mongoose';
 import { DELIVERY_QUEUE_MODEL, DeliveryQueueDocument } from './delivery-queue.schema';
 import { DELIVERY_MODEL, DeliveryDocument } from './delivery.schema';
@@ -11,8 +12,6 @@ export type Delivery = Omit<DeliveryDocument, '_id'> & { id: string };
 /** What a request brings to its queue. */
 export type DeliveryRequest = Omit<Delivery, 'queueId' | 'seq'>;
 
-const DUPLICATE_KEY = 11000;
-
 const toDelivery = ({ _id, ...fields }: DeliveryDocument): Delivery => ({ id: _id, ...fields });
 
 /** A bot's queue, per tenant and account, so that a request naming another tenant's bot never shares its queue. */
@@ -21,39 +20,51 @@ export const queueIdOf = (request: Pick<Delivery, 'tenant' | 'accountId' | 'botI
 /** The only code touching `delivery_queues` and `deliveries`. */
 @Injectable()
 export class DeliveriesRepository {
+  /** Outcome events are recorded in the queue's outbox. */
+  private readonly queueOutboxes: EventfulCollection<DeliveryQueueDocument>;
+  private readonly queues: Collection<DeliveryQueueDocument>;
+  private readonly deliveries: Collection<DeliveryDocument>;
+
   constructor(
-    @InjectModel(DELIVERY_QUEUE_MODEL) readonly queueModel: Model<DeliveryQueueDocument>,
-    @InjectModel(DELIVERY_MODEL) private readonly deliveryModel: Model<DeliveryDocument>,
-    private readonly outbox: OutboxFastPath,
-  ) {}
-
-  private get queues() {
-    return driverCollection(this.queueModel);
-  }
-
-  private get deliveries() {
-    return driverCollection(this.deliveryModel);
+    @InjectModel(DELIVERY_QUEUE_MODEL) queueModel: Model<DeliveryQueueDocument>,
+    @InjectModel(DELIVERY_MODEL) deliveryModel: Model<DeliveryDocument>,
+    collections: EventfulCollections,
+  ) {
+    this.queueOutboxes = collections.register<DeliveryQueueDocument>(queueModel);
+    this.queues = this.queueOutboxes.collection;
+    this.deliveries = driverCollection<DeliveryDocument>(deliveryModel);
   }
 
   /**
-   * Appends a request to its bot's queue (durably: only then is the Kafka message acknowledged) and
-   * answers the queue's id. A request already queued (same id) is left as it is.
+   * Appends requests to their bots' queues, in their order (durably: only then are the Kafka
+   * messages acknowledged), and answers the queues' ids: one sequence-number reservation per queue
+   * (the queues' in parallel), then one insert of them all. A request already queued (same id) is
+   * left as it is.
    */
-  async enqueue(request: DeliveryRequest): Promise<string> {
-    const queueId = queueIdOf(request);
-    // A repeated request takes a sequence number and inserts nothing: the gap is harmless.
+  async enqueue(requests: DeliveryRequest[]): Promise<string[]> {
+    const byQueue = new Map<string, DeliveryRequest[]>();
+    for (const request of requests) {
+      const queueId = queueIdOf(request);
+      const queued = byQueue.get(queueId);
+      if (queued) queued.push(request);
+      else byQueue.set(queueId, [request]);
+    }
+    const documents = await Promise.all([...byQueue].map(([queueId, queued]) => this.reserve(queueId, queued)));
+    // Repeated requests took sequence numbers and insert nothing: the gaps are harmless.
+    await insertNew(this.deliveries, documents.flat());
+    return [...byQueue.keys()];
+  }
+
+  /** The queue's next `requests.length` sequence numbers, as the documents of the requests (in order). */
+  private async reserve(queueId: string, requests: DeliveryRequest[]) {
+    const { tenant, accountId, botId } = requests[0];
     const queue = await this.queues.findOneAndUpdate(
       { _id: queueId },
-      { $inc: { lastSeq: 1 }, $setOnInsert: { tenant: request.tenant, accountId: request.accountId, botId: request.botId, doneSeq: 0 } },
+      { $inc: { lastSeq: requests.length }, $setOnInsert: { tenant, accountId, botId, doneSeq: 0 } },
       { upsert: true, returnDocument: 'after', projection: { lastSeq: 1 } },
     );
-    const { id, ...fields } = request;
-    try {
-      await this.deliveries.insertOne({ _id: id, queueId, seq: queue!.lastSeq as number, ...fields });
-    } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
-    }
-    return queueId;
+    const first = (queue!.lastSeq as number) - requests.length + 1;
+    return requests.map(({ id, ...fields }, n) => ({ _id: id, queueId, seq: first + n, ...fields }));
   }
 
   /** Takes (or renews) the queue's lease for `owner`; answers how far the queue is done, or null if another replica holds it. */
@@ -72,20 +83,23 @@ export class DeliveriesRepository {
     await this.deliveries.deleteMany({ queueId, seq: { $lte: doneSeq } });
   }
 
-  /** The queue's first delivery after `doneSeq`. */
-  async next(queueId: string, doneSeq: number): Promise<Delivery | null> {
-    const doc = await this.deliveries.findOne({ queueId, seq: { $gt: doneSeq } }, { sort: { seq: 1 } });
-    return doc ? toDelivery(doc as unknown as DeliveryDocument) : null;
+  /** The queue's first `limit` deliveries after `doneSeq`, in order. */
+  async next(queueId: string, doneSeq: number, limit: number): Promise<Delivery[]> {
+    const docs = await this.deliveries.find({ queueId, seq: { $gt: doneSeq } }, { sort: { seq: 1 }, limit }).toArray();
+    return (docs as unknown as DeliveryDocument[]).map(toDelivery);
   }
 
   /**
-   * Records the delivery's outcome event and marks it finished in one write, renewing the lease,
-   * as long as `owner` still holds the lease; then removes the delivery. False if the lease was lost.
+   * Records the outcome events of the queue's deliveries `finished` (in order, the queue's next
+   * ones) and marks them finished in one write, renewing the lease, as long as `owner` still holds
+   * the lease; then removes them. False if the lease was lost.
    */
-  async finish(delivery: Delivery, owner: string, leaseMs: number, outcome: RekeyEvent): Promise<boolean> {
-    const written = await this.outbox.recordAndPublish(this.queues, { _id: delivery.queueId, leaseOwner: owner }, { doneSeq: delivery.seq, leaseUntil: new Date(Date.now() + leaseMs) }, [outcome], { _id: 1 });
+  async finish(finished: Delivery[], owner: string, leaseMs: number, outcomes: RekeyEvent[]): Promise<boolean> {
+    const last = finished[finished.length - 1];
+    const finishing = { set: { doneSeq: last.seq, leaseUntil: new Date(Date.now() + leaseMs) }, events: outcomes };
+    const written = await this.queueOutboxes.publish({ _id: last.queueId, leaseOwner: owner }, finishing, { _id: 1 });
     if (!written) return false;
-    await this.deliveries.deleteOne({ _id: delivery.id });
+    await this.deliveries.deleteMany({ _id: { $in: finished.map(({ id }) => id) } });
     return true;
   }
 

@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { BotEventSender } from './bot-event-sender';
+import { BotEventSender, DeliveryOutcome } from './bot-event-sender';
 import { deliveryOutcomeEvent } from './deliveries.events';
 import { DeliveriesMetrics } from './deliveries.metrics';
-import { DeliveriesRepository } from './deliveries.repository';
+import { DeliveriesRepository, Delivery } from './deliveries.repository';
 
 /** A queue's lease outlives one delivery (three 2 s attempts and the 600 ms between them) many times over; it is renewed with each. */
 const LEASE_MS = 30_000;
@@ -12,12 +12,28 @@ const LEASE_MS = 30_000;
 const SWEEP_MS = 1_000;
 /** Queues one replica drains at once: a slow endpoint holds one of these, not the others. */
 const MAX_ACTIVE_QUEUES = 64;
+/** Deliveries of a queue read at once. */
+const PAGE_SIZE = 32;
+/**
+ * Outcomes are recorded (and the lease renewed) in one write per page, or sooner once this long has
+ * passed since the last: outcome events wait at most this long plus one delivery (6.6 s at worst),
+ * and the write (MongoDB, then Kafka's acknowledgement) costs a few milliseconds per delivery.
+ */
+const RECORD_EVERY_MS = 1_000;
+
+/** A delivery made and its outcome, not yet recorded. */
+interface Finished {
+  delivery: Delivery;
+  outcome: DeliveryOutcome;
+  at: Date;
+}
 
 /**
  * Drains bots' delivery queues: one replica at a time per queue (a lease in the queue document),
  * one delivery at a time per queue (so in order per bot), many queues at once (so a slow endpoint
- * delays only its own bot). A delivery is removed only in the write that records its outcome, so
- * a replica stopping mid-delivery leaves it for the next lease holder: at least once.
+ * delays only its own bot). A delivery is removed only in the write that records its outcome (a
+ * few at a time: RECORD_EVERY_MS), so a replica stopping before that leaves it (and those made
+ * since the last record) for the next lease holder: at least once.
  */
 @Injectable()
 export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -70,17 +86,33 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     try {
       await this.repository.purgeFinished(queueId, doneSeq);
       while (!this.stopping) {
-        const delivery = await this.repository.next(queueId, doneSeq);
-        if (!delivery) return;
-        const outcome = await this.sender.send(delivery);
-        // A lost lease means another replica took the queue over (this one stalled): it delivers again.
-        if (!(await this.repository.finish(delivery, this.owner, LEASE_MS, deliveryOutcomeEvent(delivery, outcome, new Date())))) return;
-        this.metrics.finished(outcome);
-        doneSeq = delivery.seq;
+        const page = await this.repository.next(queueId, doneSeq, PAGE_SIZE);
+        if (page.length === 0) return;
+        let finished: Finished[] = [];
+        let recordedAt = performance.now();
+        for (const delivery of page) {
+          if (this.stopping) break;
+          finished.push({ delivery, outcome: await this.sender.send(delivery), at: new Date() });
+          if (performance.now() - recordedAt < RECORD_EVERY_MS) continue;
+          if (!(await this.record(finished))) return;
+          doneSeq = delivery.seq;
+          finished = [];
+          recordedAt = performance.now();
+        }
+        if (finished.length > 0 && !(await this.record(finished))) return;
+        doneSeq = finished.at(-1)?.delivery.seq ?? doneSeq;
       }
     } finally {
       await this.repository.release(queueId, this.owner).catch(() => undefined);
     }
+  }
+
+  /** Records the outcomes of the queue's deliveries just made; false if the lease was lost (another replica took the queue over, as this one stalled: it delivers them again). */
+  private async record(finished: Finished[]): Promise<boolean> {
+    const events = finished.map(({ delivery, outcome, at }) => deliveryOutcomeEvent(delivery, outcome, at));
+    if (!(await this.repository.finish(finished.map(({ delivery }) => delivery), this.owner, LEASE_MS, events))) return false;
+    for (const { outcome } of finished) this.metrics.finished(outcome);
+    return true;
   }
 
   private scheduleSweep(): void {

@@ -1,7 +1,7 @@
 import { Controller, Type } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DeliveryRequestedData, EVENT_TYPES } from '@rekey/contracts';
-import { EventContext } from '@rekey/events';
+import { EventBatchContext } from '@rekey/events';
 import { DeliveriesService } from './deliveries.service';
 
 /** The consumer group of delivery requests: one for all replicas, so that each request is queued once. */
@@ -19,10 +19,10 @@ export function deliveryRequestsController(group: string): Type<unknown> {
 
     // From the beginning: requests made before the first replica ever ran are delivered too. Eight
     // attempts (backing off to 12.8 s, about 25 s in all) ride out a short MongoDB outage before a
-    // request is dead-lettered.
-    @EventPattern(EVENT_TYPES.bots.DeliveryRequested, { group, fromBeginning: true, maxAttempts: 8 })
-    async requested(@Payload() request: DeliveryRequestedData, @Ctx() context: EventContext): Promise<void> {
-      await this.deliveries.accept(request, context);
+    // request is dead-lettered. In batches: one queue write per bot and one insert per fetched chunk.
+    @EventPattern(EVENT_TYPES.bots.DeliveryRequested, { group, fromBeginning: true, maxAttempts: 8, batch: true })
+    async requested(@Payload() requests: DeliveryRequestedData[], @Ctx() batch: EventBatchContext): Promise<void> {
+      await this.deliveries.accept(requests, batch);
     }
   }
   return DeliveryRequestsController;

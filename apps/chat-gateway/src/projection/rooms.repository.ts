@@ -19,7 +19,7 @@ export class RoomsRepository implements OnModuleInit {
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
   onModuleInit(): void {
-    this.rooms = this.connection.collection('rooms') as unknown as Collection<RoomDocument>;
+    this.rooms = this.connection.collection<RoomDocument>('rooms');
   }
 
   /** Creates or updates a live room; a deleted room stays deleted and a newer update wins. */

@@ -25,7 +25,7 @@ export class TokenUsesRepository implements OnModuleInit {
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
   onModuleInit(): void {
-    this.uses = this.connection.collection('token_uses') as unknown as Collection<TokenUseDocument>;
+    this.uses = this.connection.collection<TokenUseDocument>('token_uses');
   }
 
   /** Records the token's use; false when it was used already. */

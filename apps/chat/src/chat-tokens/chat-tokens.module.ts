@@ -1,12 +1,10 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { InjectModel, MongooseModule } from '@nestjs/mongoose';
-import { OutboxRelay } from '@rekey/events';
-import type { Model } from 'mongoose';
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
 import { RoomsModule } from '../rooms/rooms.module';
 import { ChatTokensController } from './chat-tokens.controller';
 import { ChatTokensService } from './chat-tokens.service';
 import { DurablePublisher } from './durable-publisher';
-import { PENDING_EVENT_MODEL, PendingEventDocument, pendingEventSchema } from './pending-event.schema';
+import { PENDING_EVENT_MODEL, pendingEventSchema } from './pending-event.schema';
 import { PendingEventsRepository } from './pending-events.repository';
 
 @Module({
@@ -14,13 +12,4 @@ import { PendingEventsRepository } from './pending-events.repository';
   controllers: [ChatTokensController],
   providers: [ChatTokensService, DurablePublisher, PendingEventsRepository],
 })
-export class ChatTokensModule implements OnModuleInit {
-  constructor(
-    private readonly relay: OutboxRelay,
-    @InjectModel(PENDING_EVENT_MODEL) private readonly model: Model<PendingEventDocument>,
-  ) {}
-
-  onModuleInit(): void {
-    this.relay.watch(this.model);
-  }
-}
+export class ChatTokensModule {}

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EventPublisher, OutboxRelay, RekeyEvent } from '@rekey/events';
+import { EventPublisher, RekeyEvent } from '@rekey/events';
 import { withDeadline } from '@rekey/platform';
 import { PendingEventsRepository } from './pending-events.repository';
 
@@ -11,7 +11,7 @@ const FALLBACK_PERIOD_MS = 5_000;
 /**
  * Publishes an event of a stateless path (chat tokens) before the caller gets its answer:
  * directly to Kafka (acked by all in-sync replicas) when Kafka answers, else into the
- * `pending_events` outbox, which the relay publishes once Kafka is back. A direct publish that
+ * `pending_events` outbox, which the relay publishes once Kafka is back (the write wakes it). A direct publish that
  * times out may still land later: the outbox copy has the same `ce_id`, which subscribers
  * de-duplicate on.
  */
@@ -23,7 +23,6 @@ export class DurablePublisher {
   constructor(
     private readonly publisher: EventPublisher,
     private readonly pending: PendingEventsRepository,
-    private readonly relay: OutboxRelay,
   ) {}
 
   async publish(event: RekeyEvent): Promise<void> {
@@ -37,7 +36,6 @@ export class DurablePublisher {
       }
     }
     await this.pending.record(event);
-    this.relay.wake();
   }
 
   private directly(event: RekeyEvent): Promise<void> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DeleteMessageRequest, DisconnectUserRequest, SendEventRequest } from '@rekey/contracts';
-import { OutboxRelay, RekeyEvent } from '@rekey/events';
+import { RekeyEvent } from '@rekey/events';
 import { newIvschatId } from '@rekey/tokens';
 import { RevocationsRepository } from '../revocations/revocations.repository';
 import { roomNotFound } from '../rooms/room-arn';
@@ -18,7 +18,6 @@ export class MessagingService {
     private readonly rooms: RoomsRepository,
     private readonly cache: RoomCache,
     private readonly revocations: RevocationsRepository,
-    private readonly relay: OutboxRelay,
   ) {}
 
   /** Revokes the user's earlier tokens for the room and records UserDisconnected, in one write. */
@@ -28,7 +27,6 @@ export class MessagingService {
     const revokedAt = new Date();
     const event = userDisconnected({ tenant, roomArn, userId: input.userId, reason: input.reason ?? null, revokedAt: revokedAt.toISOString() });
     await this.revocations.revokeUser(tenant, roomArn, input.userId, revokedAt, event);
-    this.relay.wake();
     return {};
   }
 
@@ -48,6 +46,5 @@ export class MessagingService {
   /** In the room's own outbox: the room's existence is checked by the same write. */
   private async recordInRoom(tenant: string, roomArn: string, event: RekeyEvent): Promise<void> {
     if (!(await this.rooms.recordEvent(tenant, roomArn, event))) throw roomNotFound(roomArn);
-    this.relay.wake();
   }
 }

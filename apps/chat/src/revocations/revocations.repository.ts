@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { recordEvents, RekeyEvent } from '@rekey/events';
+import { EventfulCollection, EventfulCollections, RekeyEvent } from '@rekey/events';
 import type { ChatTokenClaims } from '@rekey/tokens';
 import type { Model } from 'mongoose';
 import { REVOCATION_MODEL, RevocationDocument } from './revocation.schema';
@@ -13,17 +13,21 @@ export function revocationKeys(roomArn: string, userId: string): [room: string, 
 /** The only code touching `revocations`. */
 @Injectable()
 export class RevocationsRepository {
-  constructor(@InjectModel(REVOCATION_MODEL) private readonly model: Model<RevocationDocument>) {}
+  private readonly revocations: EventfulCollection<RevocationDocument>;
+
+  constructor(@InjectModel(REVOCATION_MODEL) model: Model<RevocationDocument>, collections: EventfulCollections) {
+    this.revocations = collections.register<RevocationDocument>(model);
+  }
 
   /** Every token of the room issued at or before `at` is dead (DeleteRoom). */
   async revokeRoom(tenant: string, roomArn: string, at: Date): Promise<void> {
-    await this.model.updateOne({ _id: roomArn, tenant }, { $max: { revokedAt: at }, $setOnInsert: { roomArn, userId: null } }, { upsert: true });
+    await this.revocations.collection.updateOne({ _id: roomArn, tenant }, { $max: { revokedAt: at }, $setOnInsert: { roomArn, userId: null } }, { upsert: true });
   }
 
   /** Every token of the user in the room issued at or before `at` is dead, recorded with its event in one write (DisconnectUser). */
   async revokeUser(tenant: string, roomArn: string, userId: string, at: Date, event: RekeyEvent): Promise<void> {
     const [, key] = revocationKeys(roomArn, userId);
-    await this.model.updateOne({ _id: key, tenant }, recordEvents({ $max: { revokedAt: at }, $setOnInsert: { roomArn, userId } }, event), { upsert: true });
+    await this.revocations.record({ _id: key, tenant }, { $max: { revokedAt: at }, $setOnInsert: { roomArn, userId } }, [event], { upsert: true });
   }
 
   /**
@@ -32,9 +36,10 @@ export class RevocationsRepository {
    * `db.revocations.find({ _id: { $in: [roomArn, roomArn + " " + userId] }, tenant, revokedAt: { $gte: issuedAt } })`.
    */
   async isRevoked(claims: Pick<ChatTokenClaims, 'tenant' | 'roomArn' | 'userId' | 'issuedAt'>): Promise<boolean> {
-    const found = await this.model
-      .findOne({ _id: { $in: revocationKeys(claims.roomArn, claims.userId) }, tenant: claims.tenant, revokedAt: { $gte: new Date(claims.issuedAt) } }, { _id: 1 })
-      .lean();
+    const found = await this.revocations.collection.findOne(
+      { _id: { $in: revocationKeys(claims.roomArn, claims.userId) }, tenant: claims.tenant, revokedAt: { $gte: new Date(claims.issuedAt) } },
+      { projection: { _id: 1 } },
+    );
     return found !== null;
   }
 }

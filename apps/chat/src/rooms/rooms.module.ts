@@ -1,11 +1,9 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { InjectModel, MongooseModule } from '@nestjs/mongoose';
-import { OutboxRelay } from '@rekey/events';
-import type { Model } from 'mongoose';
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
 import { RevocationsModule } from '../revocations/revocations.module';
 import { RoomCache } from './room-cache';
 import { RoomEventsController } from './room-events.controller';
-import { ROOM_MODEL, RoomDocument, roomSchema } from './room.schema';
+import { ROOM_MODEL, roomSchema } from './room.schema';
 import { RoomsController } from './rooms.controller';
 import { RoomsRepository } from './rooms.repository';
 import { RoomsService } from './rooms.service';
@@ -17,13 +15,4 @@ import { TagsController } from './tags.controller';
   providers: [RoomsRepository, RoomsService, RoomCache],
   exports: [RoomsRepository, RoomCache],
 })
-export class RoomsModule implements OnModuleInit {
-  constructor(
-    private readonly relay: OutboxRelay,
-    @InjectModel(ROOM_MODEL) private readonly model: Model<RoomDocument>,
-  ) {}
-
-  onModuleInit(): void {
-    this.relay.watch(this.model);
-  }
-}
+export class RoomsModule {}

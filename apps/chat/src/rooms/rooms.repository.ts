@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { markDeleted, NOT_DELETED, outboxForCreate, recordEvents, RekeyEvent } from '@rekey/events';
-import type { FilterQuery, Model } from 'mongoose';
+import { KeysetCursor, KeysetOrder, ServiceError } from '@rekey/aws-protocol';
+import { EventfulCollection, EventfulCollections, markDeleted, NOT_DELETED, RekeyEvent } from '@rekey/events';
+import type { Filter } from 'mongodb';
+import type { Model } from 'mongoose';
 import { ROOM_MODEL, RoomDocument } from './room.schema';
 import { RoomRecord } from './room.view';
 
@@ -12,11 +14,20 @@ export interface RoomFilter {
   loggingConfigurationIdentifier?: string;
 }
 
-/** Position after the last room of a ListRooms page (rooms are ordered by updateTime, then id, descending). */
-export interface RoomCursor {
-  updateTime: number;
-  id: string;
+/** ListRooms: most recently updated first. */
+export const ROOMS_ORDER = new KeysetOrder('updateTime', 'roomId', -1);
+
+/** A room change decided on the current room: the room it becomes and the event saying so. */
+export interface RoomReplacement {
+  next: RoomRecord;
+  event: RekeyEvent;
 }
+
+/** Compare-and-set on the revision (+1 per change), so that each event carries the state it produced. */
+const BY_REVISION = { version: 'revision' };
+
+/** A compare-and-set lost every race: IVS Chat's ConflictException. */
+const contended = (room: RoomDocument) => new ServiceError('Conflict', `Room ${room._id} is being changed concurrently`, { resourceId: room.roomId, resourceType: 'ROOM' });
 
 function toRecord(doc: RoomDocument): RoomRecord {
   return {
@@ -55,59 +66,67 @@ function toFields(room: RoomRecord): Omit<RoomDocument, '_id'> {
 /** The only code touching `rooms`. Every query is filtered by tenant, except the cache's start-up load. */
 @Injectable()
 export class RoomsRepository {
-  constructor(@InjectModel(ROOM_MODEL) private readonly model: Model<RoomDocument>) {}
+  private readonly rooms: EventfulCollection<RoomDocument>;
 
-  async create(room: RoomRecord, event: RekeyEvent): Promise<void> {
-    await this.model.create({ _id: room.arn, ...toFields(room), ...outboxForCreate(event) });
+  constructor(@InjectModel(ROOM_MODEL) model: Model<RoomDocument>, collections: EventfulCollections) {
+    this.rooms = collections.register<RoomDocument>(model, { contended });
   }
 
+  async create(room: RoomRecord, event: RekeyEvent): Promise<void> {
+    await this.rooms.insert({ _id: room.arn, ...toFields(room) }, event);
+  }
+
+  /** The live room (the token path's lookup when the room cache does not know it). */
   async find(tenant: string, arn: string): Promise<RoomRecord | null> {
-    const doc = await this.model.findOne({ _id: arn, tenant, ...NOT_DELETED }).lean<RoomDocument>();
+    const doc = await this.rooms.collection.findOne({ _id: arn, tenant, ...NOT_DELETED });
     return doc ? toRecord(doc) : null;
   }
 
-  /** One page of a tenant's rooms, newest update first; `limit + 1` are read to tell whether more follow. */
-  async list(tenant: string, filter: RoomFilter, after: RoomCursor | undefined, limit: number): Promise<RoomRecord[]> {
-    const query: FilterQuery<RoomDocument> = { tenant, ...NOT_DELETED };
+  /** One page of a tenant's rooms in {@link ROOMS_ORDER}; `limit + 1` are read to tell whether more follow. */
+  async list(tenant: string, filter: RoomFilter, after: KeysetCursor | undefined, limit: number): Promise<RoomRecord[]> {
+    const query: Filter<RoomDocument> = { tenant, ...NOT_DELETED, ...ROOMS_ORDER.after(after) };
     if (filter.name !== undefined) query.name = filter.name;
     if (filter.messageReviewHandlerUri !== undefined) query['messageReviewHandler.uri'] = filter.messageReviewHandlerUri;
     if (filter.loggingConfigurationIdentifier !== undefined) query.loggingConfigurationIdentifiers = filter.loggingConfigurationIdentifier;
-    if (after) {
-      const at = new Date(after.updateTime);
-      query.$or = [{ updateTime: { $lt: at } }, { updateTime: at, roomId: { $lt: after.id } }];
-    }
-    const docs = await this.model.find(query).sort({ updateTime: -1, roomId: -1 }).limit(limit).lean<RoomDocument[]>();
+    const docs = await this.rooms.collection.find(query).sort(ROOMS_ORDER.sort).limit(limit + 1).toArray();
     return docs.map(toRecord);
   }
 
   /**
-   * Replaces the room with `next` and records its event, in one write, if the stored revision is
-   * still `next.revision - 1`. False when the room is gone or changed meanwhile.
+   * Replaces the live room with what `decide` makes of it, with its event, in one write
+   * (compare-and-set on the revision); the event is published before this resolves. Null when
+   * there is no such room.
    */
-  async replace(next: RoomRecord, event: RekeyEvent): Promise<boolean> {
-    const { tenant, ...fields } = toFields(next);
-    const result = await this.model.updateOne(
-      { _id: next.arn, tenant, revision: next.revision - 1, ...NOT_DELETED },
-      recordEvents({ $set: fields, ...(next.messageReviewHandler ? {} : { $unset: { messageReviewHandler: '' } }) }, event),
+  async change(tenant: string, arn: string, decide: (current: RoomRecord) => RoomReplacement): Promise<RoomRecord | null> {
+    const doc = await this.rooms.change(
+      { _id: arn, tenant },
+      (current) => {
+        const { next, event } = decide(toRecord(current));
+        return { set: toFields(next), unset: next.messageReviewHandler ? [] : ['messageReviewHandler'], events: [event] };
+      },
+      BY_REVISION,
     );
-    return result.modifiedCount === 1;
+    return doc ? toRecord(doc) : null;
   }
 
-  /** Marks the room deleted with its event, in one write, if it is still at `revision`; the relay purges it once published. */
-  async markDeleted(room: RoomRecord, event: RekeyEvent): Promise<boolean> {
-    const result = await this.model.updateOne({ _id: room.arn, tenant: room.tenant, revision: room.revision, ...NOT_DELETED }, recordEvents({ $set: markDeleted() }, event));
-    return result.modifiedCount === 1;
+  /**
+   * Marks the live room deleted with the event `lastEvent` returns (after what it must do first),
+   * in one write (compare-and-set on the revision); the relay purges it once published. False when
+   * there is no such room.
+   */
+  async remove(tenant: string, arn: string, lastEvent: (current: RoomRecord) => Promise<RekeyEvent>): Promise<boolean> {
+    const doc = await this.rooms.change({ _id: arn, tenant }, async (current) => ({ set: markDeleted(), events: [await lastEvent(toRecord(current))] }), BY_REVISION);
+    return doc !== null;
   }
 
   /** Records an event of a live room without changing it (SendEvent, DeleteMessage). False when there is no such room. */
   async recordEvent(tenant: string, arn: string, event: RekeyEvent): Promise<boolean> {
-    const result = await this.model.updateOne({ _id: arn, tenant, ...NOT_DELETED }, recordEvents({}, event));
-    return result.matchedCount === 1;
+    return this.rooms.record({ _id: arn, tenant, ...NOT_DELETED }, {}, [event]);
   }
 
   /** ARN and tenant of every live room of every tenant: the room cache's start-up load. */
   async allLive(): Promise<{ arn: string; tenant: string }[]> {
-    const docs = await this.model.find({ ...NOT_DELETED }, { _id: 1, tenant: 1 }).lean<Pick<RoomDocument, '_id' | 'tenant'>[]>();
+    const docs = await this.rooms.collection.find({ ...NOT_DELETED }, { projection: { _id: 1, tenant: 1 } }).toArray();
     return docs.map((doc) => ({ arn: doc._id, tenant: doc.tenant }));
   }
 }

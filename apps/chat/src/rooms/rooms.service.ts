@@ -1,17 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PaginationTokens, ServiceError } from '@rekey/aws-protocol';
+import { keysetPage, PaginationTokens, readKeysetCursor, ServiceError } from '@rekey/aws-protocol';
 import {
   CreateRoomRequest,
   DEFAULT_MAX_ROOM_RESULTS,
   ListRoomsRequest,
   MessageReviewHandlerDto,
   ROOM_DEFAULTS,
+  RoomEventData,
   RoomSummaryView,
   RoomView,
   TAG_LIMITS,
   UpdateRoomRequest,
 } from '@rekey/contracts';
-import { OutboxRelay } from '@rekey/events';
+import { RekeyEvent } from '@rekey/events';
 import { REKEY_CONFIG, RekeyConfig } from '@rekey/platform';
 import { newIvschatId } from '@rekey/tokens';
 import { RevocationsRepository } from '../revocations/revocations.repository';
@@ -19,10 +20,9 @@ import { roomArn, roomNotFound } from './room-arn';
 import { RoomCache } from './room-cache';
 import { RoomRecord, roomSummary, roomView } from './room.view';
 import { roomEvent } from './rooms.events';
-import { RoomCursor, RoomsRepository } from './rooms.repository';
+import { RoomsRepository } from './rooms.repository';
 
-/** Compare-and-set attempts before a change under heavy contention gives up. */
-const MAX_ATTEMPTS = 5;
+const byUpdate = (room: RoomRecord) => ({ at: room.updateTime.getTime(), id: room.id });
 
 /** A handler with an empty `uri` means "no handler" (UpdateRoom disassociates one this way). */
 function reviewHandler(input: MessageReviewHandlerDto | undefined): RoomRecord['messageReviewHandler'] {
@@ -36,7 +36,6 @@ export class RoomsService {
     private readonly rooms: RoomsRepository,
     private readonly revocations: RevocationsRepository,
     private readonly cache: RoomCache,
-    private readonly relay: OutboxRelay,
     private readonly pagination: PaginationTokens,
     @Inject(REKEY_CONFIG) private readonly config: RekeyConfig,
   ) {}
@@ -61,7 +60,6 @@ export class RoomsService {
     const event = roomEvent('RoomCreated', room);
     await this.rooms.create(room, event);
     this.cache.apply(event);
-    this.relay.wake();
     return roomView(room);
   }
 
@@ -73,14 +71,10 @@ export class RoomsService {
     const filter = { name: input.name, messageReviewHandlerUri: input.messageReviewHandlerUri, loggingConfigurationIdentifier: input.loggingConfigurationIdentifier };
     // The token is bound to the filters too: a token of another listing is refused.
     const scope = `ListRooms:${JSON.stringify([filter.name, filter.messageReviewHandlerUri, filter.loggingConfigurationIdentifier])}`;
-    const after = input.nextToken ? this.pagination.read<{ u: number; i: string }>(input.nextToken, tenant, scope) : undefined;
-    const cursor: RoomCursor | undefined = after ? { updateTime: after.u, id: after.i } : undefined;
+    const after = readKeysetCursor(this.pagination, input.nextToken || undefined, tenant, scope);
     const limit = input.maxResults ?? DEFAULT_MAX_ROOM_RESULTS;
-    const page = await this.rooms.list(tenant, filter, cursor, limit + 1);
-    const rooms = page.slice(0, limit);
-    const last = rooms.at(-1);
-    const nextToken = page.length > limit && last ? this.pagination.issue(tenant, scope, { u: last.updateTime.getTime(), i: last.id }) : undefined;
-    return { rooms: rooms.map(roomSummary), ...(nextToken ? { nextToken } : {}) };
+    const { items, nextToken } = keysetPage(this.pagination, await this.rooms.list(tenant, filter, after, limit), limit, tenant, scope, byUpdate);
+    return { rooms: items.map(roomSummary), ...(nextToken ? { nextToken } : {}) };
   }
 
   async update(tenant: string, input: UpdateRoomRequest): Promise<RoomView> {
@@ -102,13 +96,13 @@ export class RoomsService {
    * retries), never a deleted room whose tokens still connect.
    */
   async delete(tenant: string, arn: string): Promise<void> {
-    await this.compareAndSet(tenant, arn, async (room) => {
+    let deleted: RekeyEvent<RoomEventData> | undefined;
+    const found = await this.rooms.remove(tenant, arn, async (room) => {
       await this.revocations.revokeRoom(tenant, arn, new Date());
-      const event = roomEvent('RoomDeleted', room);
-      if (!(await this.rooms.markDeleted(room, event))) return undefined;
-      this.cache.apply(event);
-      return room;
+      return (deleted = roomEvent('RoomDeleted', room));
     });
+    if (!found) throw roomNotFound(arn);
+    this.cache.apply(deleted!);
   }
 
   async tag(tenant: string, arn: string, tags: Record<string, string>): Promise<void> {
@@ -137,27 +131,15 @@ export class RoomsService {
     return room;
   }
 
-  /** Read, modify, compare-and-set with the RoomUpdated event. */
-  private change(tenant: string, arn: string, modify: (room: RoomRecord) => RoomRecord): Promise<RoomRecord> {
-    return this.compareAndSet(tenant, arn, async (room) => {
-      const next = { ...modify(room), revision: room.revision + 1 };
-      const event = roomEvent('RoomUpdated', next);
-      if (!(await this.rooms.replace(next, event))) return undefined;
-      this.cache.apply(event);
-      return next;
+  /** Read, modify, compare-and-set with the RoomUpdated event; the cache learns it at once. */
+  private async change(tenant: string, arn: string, modify: (room: RoomRecord) => RoomRecord): Promise<RoomRecord> {
+    let updated: RekeyEvent<RoomEventData> | undefined;
+    const room = await this.rooms.change(tenant, arn, (current) => {
+      const next = { ...modify(current), revision: current.revision + 1 };
+      return { next, event: (updated = roomEvent('RoomUpdated', next)) };
     });
-  }
-
-  /** Runs `write` on the current room until it succeeds (undefined: another change got there first). */
-  private async compareAndSet(tenant: string, arn: string, write: (room: RoomRecord) => Promise<RoomRecord | undefined>): Promise<RoomRecord> {
-    for (let attempt = 1; ; attempt += 1) {
-      const room = await this.require(tenant, arn);
-      const written = await write(room);
-      if (written) {
-        this.relay.wake();
-        return written;
-      }
-      if (attempt >= MAX_ATTEMPTS) throw new ServiceError('Conflict', `Room ${arn} is being changed concurrently`, { resourceId: room.id, resourceType: 'ROOM' });
-    }
+    if (!room) throw roomNotFound(arn);
+    this.cache.apply(updated!);
+    return room;
   }
 }

@@ -1,8 +1,28 @@
+import { PeerMode } from '@rekey/contracts';
 import { withOutbox } from '@rekey/events';
 import { Schema } from 'mongoose';
 
 /** Mongoose model name (collection `peers`): who holds each end of each tunnel, with the peer events. */
 export const PEER_MODEL = 'Peer';
+
+/** A tunnel end as stored in `peers`. */
+export interface PeerDocument {
+  /** `<tunnelId>:<mode>`. */
+  _id: string;
+  tunnelId: string;
+  mode: PeerMode;
+  tenant?: string;
+  arn?: string;
+  status?: 'CONNECTED' | 'DISCONNECTED';
+  /** The WebSocket session (`channel-id`) holding the end, while connected (and after its lease lapsed). */
+  channelId?: string;
+  /** Advertised URL of the replica holding the end (replica-to-replica links). */
+  replica?: string;
+  /** The replica process holding the end. */
+  instance?: string;
+  leaseUntil?: Date;
+  lastUpdatedAt?: Date;
+}
 
 /** One document per tunnel end, `_id` = `<tunnelId>:<mode>`; its outbox carries PeerConnected / PeerDisconnected. */
 export const PeerSchema = withOutbox(

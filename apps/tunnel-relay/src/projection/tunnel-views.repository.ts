@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { PeerMode } from '@rekey/contracts';
+import { driverCollection } from '@rekey/events';
+import type { Collection } from 'mongodb';
 import type { Model } from 'mongoose';
 import { TunnelView, usedByField, verifierField } from './tunnel-view';
 import { TUNNEL_VIEW_MODEL } from './tunnel-view.schema';
@@ -16,14 +18,18 @@ function toView({ _id, ...rest }: StoredView): TunnelView {
 /** The only code that touches the projection's `tunnels` collection. */
 @Injectable()
 export class TunnelViewsRepository {
-  constructor(@InjectModel(TUNNEL_VIEW_MODEL) private readonly model: Model<StoredView>) {}
+  private readonly views: Collection<StoredView>;
+
+  constructor(@InjectModel(TUNNEL_VIEW_MODEL) model: Model<StoredView>) {
+    this.views = driverCollection<StoredView>(model);
+  }
 
   /** Records an opened tunnel once; a redelivery or a view already moved past generation 1 is left alone. */
   async insertOpened(view: TunnelView): Promise<void> {
     const { id, ...rest } = view;
     try {
       const defined = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
-      await this.model.collection.insertOne({ _id: id, ...defined } as never);
+      await this.views.insertOne({ _id: id, ...defined } as StoredView);
     } catch (error) {
       if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
     }
@@ -37,21 +43,21 @@ export class TunnelViewsRepository {
       set[verifierField(mode)] = verifier;
       unset[usedByField(mode)] = '';
     }
-    await this.model.collection.updateOne({ _id: tunnelId as never, generation: { $lt: generation } }, { $set: set, $unset: unset });
+    await this.views.updateOne({ _id: tunnelId, generation: { $lt: generation } }, { $set: set, $unset: unset });
   }
 
   async markClosed(tunnelId: string, deleted: boolean): Promise<void> {
-    await this.model.collection.updateOne({ _id: tunnelId as never }, { $set: { state: deleted ? 'DELETED' : 'CLOSED' } });
+    await this.views.updateOne({ _id: tunnelId }, { $set: { state: deleted ? 'DELETED' : 'CLOSED' } });
   }
 
   async findByVerifier(mode: PeerMode, verifier: string): Promise<TunnelView | undefined> {
-    const found = await this.model.collection.findOne({ [verifierField(mode)]: verifier });
-    return found ? toView(found as unknown as StoredView) : undefined;
+    const found = await this.views.findOne({ [verifierField(mode)]: verifier });
+    return found ? toView(found) : undefined;
   }
 
   async findById(tunnelId: string): Promise<TunnelView | undefined> {
-    const found = await this.model.collection.findOne({ _id: tunnelId as never });
-    return found ? toView(found as unknown as StoredView) : undefined;
+    const found = await this.views.findOne({ _id: tunnelId });
+    return found ? toView(found) : undefined;
   }
 
   /**
@@ -60,8 +66,8 @@ export class TunnelViewsRepository {
    */
   async claimUse(tunnelId: string, mode: PeerMode, verifier: string, expected: string | undefined, marker: string): Promise<boolean> {
     const field = usedByField(mode);
-    const result = await this.model.collection.updateOne(
-      { _id: tunnelId as never, [verifierField(mode)]: verifier, [field]: expected === undefined ? { $exists: false } : expected },
+    const result = await this.views.updateOne(
+      { _id: tunnelId, [verifierField(mode)]: verifier, [field]: expected === undefined ? { $exists: false } : expected },
       { $set: { [field]: marker } },
     );
     return result.modifiedCount === 1 || (result.matchedCount === 1 && expected === marker);

@@ -1,5 +1,4 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { OutboxRelay } from '@rekey/events';
 import { Clock } from './clock';
 import { TunnelEvents } from './tunnels.events';
 import { TunnelsRepository } from './tunnels.repository';
@@ -23,7 +22,6 @@ export class TunnelSweeper implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     private readonly tunnels: TunnelsRepository,
     private readonly events: TunnelEvents,
-    private readonly relay: OutboxRelay,
     private readonly clock: Clock,
   ) {}
 
@@ -51,9 +49,8 @@ export class TunnelSweeper implements OnApplicationBootstrap, BeforeApplicationS
     for (const tunnel of await this.tunnels.findExpired(now, BATCH)) {
       const event = this.events.closed(tunnel, { reason: 'EXPIRED', deleted: false, closedAt: tunnel.expiresAt });
       const changes = { closedAt: tunnel.expiresAt, closeReason: 'EXPIRED' as const, lastUpdatedAt: now, deleted: false };
-      if (await this.tunnels.close(tunnel.tenant, tunnel.id, changes, event)) closed += 1;
+      if (await this.tunnels.closeIfOpen(tunnel.tenant, tunnel.id, changes, event)) closed += 1;
     }
-    if (closed > 0) this.relay.wake();
     return closed;
   }
 }

@@ -1,7 +1,5 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { InjectModel, MongooseModule } from '@nestjs/mongoose';
-import { OutboxRelay } from '@rekey/events';
-import type { Model } from 'mongoose';
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
 import { Clock } from './clock';
 import { PeerConnectionsController } from './peer-connections.controller';
 import { TUNNEL_MODEL, TunnelSchema } from './tunnel.schema';
@@ -23,13 +21,4 @@ import { TunnelsService } from './tunnels.service';
     TunnelSweeper,
   ],
 })
-export class TunnelsModule implements OnModuleInit {
-  constructor(
-    private readonly relay: OutboxRelay,
-    @InjectModel(TUNNEL_MODEL) private readonly model: Model<unknown>,
-  ) {}
-
-  onModuleInit(): void {
-    this.relay.watch(this.model);
-  }
-}
+export class TunnelsModule {}

@@ -1,18 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { KeysetCursor, KeysetOrder, ServiceError } from '@rekey/aws-protocol';
 import { TagDto, TunnelCloseReason } from '@rekey/contracts';
-import { driverCollection, markDeleted, NOT_DELETED, OutboxFastPath, RekeyEvent, recordEvents } from '@rekey/events';
-import type { FilterQuery, Model } from 'mongoose';
-import { AccessMode, ConnectionState, DestinationConfig, TunnelRecord } from './tunnel';
+import { EventfulCollection, EventfulCollections, markDeleted, NOT_DELETED, RekeyEvent } from '@rekey/events';
+import type { Filter } from 'mongodb';
+import type { Model } from 'mongoose';
+import { AccessMode, ConnectionState, DestinationConfig, TunnelRecord, TunnelState } from './tunnel';
 import { TUNNEL_MODEL } from './tunnel.schema';
 
 type TunnelDocument = Omit<TunnelRecord, 'id'> & { _id: string };
 
-/** Position in ListTunnels order (createdAt desc, id desc), carried by NextTokens. */
-export interface TunnelCursor {
-  createdAt: number;
-  id: string;
-}
+/** ListTunnels: newest first. */
+export const TUNNELS_ORDER = new KeysetOrder('createdAt', '_id', -1);
 
 /** What a rotation writes. */
 export interface RotationChanges {
@@ -23,6 +22,13 @@ export interface RotationChanges {
   lastUpdatedAt: Date;
 }
 
+/** A rotation decided on the current tunnel: its changes and event, valid while the tunnel is open at `now`. */
+export interface Rotation {
+  changes: RotationChanges;
+  event: RekeyEvent;
+  now: Date;
+}
+
 /** What closing a tunnel writes. */
 export interface CloseChanges {
   closedAt: Date;
@@ -31,7 +37,13 @@ export interface CloseChanges {
   deleted: boolean;
 }
 
-const VISIBLE = { state: { $in: ['OPEN', 'CLOSED'] }, ...NOT_DELETED };
+/** Closing decided on the current tunnel: an open one is closed, a closed one deleted (with `deleted`). */
+export interface Closing {
+  changes: CloseChanges;
+  event: RekeyEvent;
+}
+
+const VISIBLE = { state: { $in: ['OPEN', 'CLOSED'] as TunnelState[] }, ...NOT_DELETED };
 
 function toRecord(doc: TunnelDocument): TunnelRecord {
   const { _id, ...rest } = doc;
@@ -40,6 +52,9 @@ function toRecord(doc: TunnelDocument): TunnelRecord {
   return { id: _id, ...record };
 }
 
+/** A compare-and-set lost every race: IoT Secure Tunneling's throttling error, which the SDKs retry. */
+const contended = (tunnel: TunnelDocument) => new ServiceError('Throttled', `Too many concurrent changes to tunnel ${tunnel._id}; retry`);
+
 /**
  * The only code touching the tunnels collection. Every query is filtered by tenant, except the two
  * that are cross-tenant by nature and say so: token verification (the relay knows a tunnel id and
@@ -47,20 +62,21 @@ function toRecord(doc: TunnelDocument): TunnelRecord {
  */
 @Injectable()
 export class TunnelsRepository {
-  constructor(
-    @InjectModel(TUNNEL_MODEL) private readonly tunnels: Model<TunnelDocument>,
-    private readonly outbox: OutboxFastPath,
-  ) {}
+  private readonly tunnels: EventfulCollection<TunnelDocument>;
+
+  constructor(@InjectModel(TUNNEL_MODEL) model: Model<TunnelDocument>, collections: EventfulCollections) {
+    this.tunnels = collections.register<TunnelDocument>(model, { contended });
+  }
 
   /** Inserts a PENDING tunnel: a reservation that counts against the limit, visible to no caller. */
   async reserve(tunnel: TunnelRecord): Promise<void> {
     const { id, ...rest } = tunnel;
-    await this.tunnels.create({ _id: id, ...rest, state: 'PENDING' });
+    await this.tunnels.collection.insertOne({ _id: id, ...rest, state: 'PENDING' }, { ignoreUndefined: true });
   }
 
   /** Live open tunnels plus reservations made after `reservedSince` (older ones belong to crashed requests). */
   async countOpenOrReserved(tenant: string, now: Date, reservedSince: Date): Promise<number> {
-    return this.tunnels.countDocuments({
+    return this.tunnels.collection.countDocuments({
       tenant,
       ...NOT_DELETED,
       $or: [
@@ -72,56 +88,67 @@ export class TunnelsRepository {
 
   /** Turns a reservation into an open tunnel, recording its event in the same write. */
   async activate(tenant: string, id: string, event: RekeyEvent): Promise<boolean> {
-    const result = await this.tunnels.updateOne({ _id: id, tenant, state: 'PENDING' }, recordEvents({ $set: { state: 'OPEN' } }, event));
-    return result.matchedCount === 1;
+    return this.tunnels.record({ _id: id, tenant, state: 'PENDING' }, { $set: { state: 'OPEN' } }, [event]);
   }
 
   /** Drops a reservation that was refused (no event was ever recorded for it). */
   async release(tenant: string, id: string): Promise<void> {
-    await this.tunnels.deleteOne({ _id: id, tenant, state: 'PENDING' });
+    await this.tunnels.collection.deleteOne({ _id: id, tenant, state: 'PENDING' });
   }
 
   async find(tenant: string, id: string): Promise<TunnelRecord | undefined> {
-    const doc = (await driverCollection(this.tunnels).findOne({ _id: id, tenant, ...VISIBLE })) as TunnelDocument | null;
+    const doc = await this.tunnels.collection.findOne({ _id: id, tenant, ...VISIBLE });
     return doc ? toRecord(doc) : undefined;
   }
 
-  /** Newest first; `limit` + 1 are read so the caller knows whether another page exists. */
-  async list(tenant: string, options: { thingName?: string; after?: TunnelCursor; limit: number }): Promise<TunnelRecord[]> {
-    const filter: FilterQuery<TunnelDocument> = { tenant, ...VISIBLE };
+  /** One page in {@link TUNNELS_ORDER}; `limit` + 1 are read so the caller knows whether another page exists. */
+  async list(tenant: string, options: { thingName?: string; after?: KeysetCursor; limit: number }): Promise<TunnelRecord[]> {
+    const filter: Filter<TunnelDocument> = { tenant, ...VISIBLE, ...TUNNELS_ORDER.after(options.after) };
     if (options.thingName !== undefined) filter['destinationConfig.thingName'] = options.thingName;
-    if (options.after) {
-      const at = new Date(options.after.createdAt);
-      filter.$or = [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lt: options.after.id } }];
-    }
-    const docs = await this.tunnels.find(filter).sort({ createdAt: -1, _id: -1 }).limit(options.limit + 1).lean<TunnelDocument[]>();
+    const docs = await this.tunnels.collection.find(filter).sort(TUNNELS_ORDER.sort).limit(options.limit + 1).toArray();
     return docs.map(toRecord);
   }
 
   /**
-   * Replaces the verifiers of the rotated modes and records the event, in one write, only if the
-   * tunnel is still open and still at `generation` - 1: a concurrent rotation makes this one retry,
-   * so each event carries the generation its own write produced. The event is published before
-   * this resolves (OutboxFastPath).
+   * Replaces the verifiers of the rotated modes and records the event, in one write (compare-and-set
+   * on the generation), only while the tunnel is still open: a concurrent rotation makes this one
+   * decide again, so each event carries the generation its own write produced. The event is
+   * published before this resolves. Undefined when there is no such tunnel.
    */
-  async rotate(tenant: string, id: string, now: Date, changes: RotationChanges, event: RekeyEvent): Promise<boolean> {
-    const filter = { _id: id, tenant, state: 'OPEN', expiresAt: { $gt: now }, generation: changes.generation - 1, ...NOT_DELETED };
-    const written = await this.outbox.recordAndPublish(driverCollection(this.tunnels), filter, { ...changes }, [event], { _id: 1 });
-    return written !== null;
+  async rotate(tenant: string, id: string, decide: (current: TunnelRecord) => Rotation): Promise<TunnelRecord | undefined> {
+    let rotated: TunnelRecord | undefined;
+    const written = await this.tunnels.change(
+      { _id: id, tenant, ...VISIBLE },
+      (current) => {
+        const tunnel = toRecord(current);
+        const { changes, event, now } = decide(tunnel);
+        rotated = { ...tunnel, ...changes };
+        return { set: { ...changes }, events: [event], where: { state: 'OPEN', expiresAt: { $gt: now } } };
+      },
+      // The answer is built from the state read and the change written: only the id is read back.
+      { version: 'generation', projection: { _id: 1 } },
+    );
+    return written ? rotated : undefined;
   }
 
-  /** OPEN -> CLOSED with its event, once: the state condition lets only one writer (request or sweeper) win. */
-  async close(tenant: string, id: string, changes: CloseChanges, event: RekeyEvent): Promise<boolean> {
-    const { deleted, ...fields } = changes;
-    const $set = { ...fields, state: 'CLOSED', ...(deleted ? markDeleted() : {}) };
-    const result = await this.tunnels.updateOne({ _id: id, tenant, state: 'OPEN', ...NOT_DELETED }, recordEvents({ $set }, event));
-    return result.matchedCount === 1;
+  /**
+   * OPEN -> CLOSED, or CLOSED -> deleted, with its event, as decided on the current tunnel (null:
+   * nothing to do); the state condition lets only one writer (request or sweeper) record it.
+   * Undefined when there is no such tunnel.
+   */
+  async closeOrDelete(tenant: string, id: string, decide: (current: TunnelRecord) => Closing | null): Promise<TunnelRecord | undefined> {
+    const doc = await this.tunnels.change({ _id: id, tenant, ...VISIBLE }, (current) => {
+      const closing = decide(toRecord(current));
+      if (!closing) return null;
+      const set = current.state === 'OPEN' ? closedFields(closing.changes) : markDeleted();
+      return { set, events: [closing.event], where: { state: current.state } };
+    });
+    return doc ? toRecord(doc) : undefined;
   }
 
-  /** Deletes an already closed tunnel with its event; the relay purges it once the event is out. */
-  async deleteClosed(tenant: string, id: string, event: RekeyEvent): Promise<boolean> {
-    const result = await this.tunnels.updateOne({ _id: id, tenant, state: 'CLOSED', ...NOT_DELETED }, recordEvents({ $set: markDeleted() }, event));
-    return result.matchedCount === 1;
+  /** OPEN -> CLOSED with its event, in one write if the tunnel is still open (the sweeper's). */
+  async closeIfOpen(tenant: string, id: string, changes: CloseChanges, event: RekeyEvent): Promise<boolean> {
+    return this.tunnels.record({ _id: id, tenant, state: 'OPEN', ...NOT_DELETED }, { $set: closedFields(changes) }, [event]);
   }
 
   /**
@@ -130,26 +157,27 @@ export class TunnelsRepository {
    */
   async recordConnectionState(id: string, mode: AccessMode, state: ConnectionState): Promise<void> {
     const field = mode === 'SOURCE' ? 'sourceConnectionState' : 'destinationConnectionState';
-    await this.tunnels.updateOne({ _id: id, [`${field}.lastUpdatedAt`]: { $lte: state.lastUpdatedAt } }, { $set: { [field]: state } });
+    await this.tunnels.collection.updateOne({ _id: id, [`${field}.lastUpdatedAt`]: { $lte: state.lastUpdatedAt } }, { $set: { [field]: state } });
   }
 
-  /** Replaces the tags if nobody changed them since `revision` was read. */
-  async setTags(tenant: string, id: string, revision: number, tags: TagDto[], now: Date): Promise<boolean> {
-    const result = await this.tunnels.updateOne(
-      { _id: id, tenant, tagsRevision: revision, ...VISIBLE },
-      { $set: { tags, tagsRevision: revision + 1, lastUpdatedAt: now } },
-    );
-    return result.matchedCount === 1;
+  /** Replaces the tags as decided on the current ones (compare-and-set on their revision); undefined when there is no such tunnel. */
+  async changeTags(tenant: string, id: string, decide: (current: TunnelRecord) => { tags: TagDto[]; lastUpdatedAt: Date }): Promise<TunnelRecord | undefined> {
+    const doc = await this.tunnels.change({ _id: id, tenant, ...VISIBLE }, (current) => ({ set: decide(toRecord(current)), events: [] }), { version: 'tagsRevision' });
+    return doc ? toRecord(doc) : undefined;
   }
 
   /** Cross-tenant by design, for the sweeper: open tunnels past their end of life. */
   async findExpired(now: Date, limit: number): Promise<TunnelRecord[]> {
-    const docs = await this.tunnels.find({ state: 'OPEN', expiresAt: { $lte: now }, ...NOT_DELETED }).limit(limit).lean<TunnelDocument[]>();
+    const docs = await this.tunnels.collection.find({ state: 'OPEN', expiresAt: { $lte: now }, ...NOT_DELETED }).limit(limit).toArray();
     return docs.map(toRecord);
   }
 
   /** Cross-tenant by design, for the sweeper: reservations left by requests that died mid-way. */
   async purgeReservations(before: Date): Promise<void> {
-    await this.tunnels.deleteMany({ state: 'PENDING', createdAt: { $lt: before } });
+    await this.tunnels.collection.deleteMany({ state: 'PENDING', createdAt: { $lt: before } });
   }
+}
+
+function closedFields({ deleted, ...fields }: CloseChanges): Record<string, unknown> {
+  return { ...fields, state: 'CLOSED', ...(deleted ? markDeleted() : {}) };
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PaginationTokens, ServiceError } from '@rekey/aws-protocol';
+import { keysetPage, PaginationTokens, readKeysetCursor, ServiceError } from '@rekey/aws-protocol';
 import {
   CloseTunnelRequest,
   ListTunnelsRequest,
@@ -11,19 +11,16 @@ import {
   TagTunnelRequest,
   UntagTunnelRequest,
 } from '@rekey/contracts';
-import { OutboxRelay } from '@rekey/events';
 import { REKEY_CONFIG, RekeyConfig, TokenMetrics } from '@rekey/platform';
 import { generateToken, sha256Hex } from '@rekey/tokens';
 import { randomUUID } from 'node:crypto';
 import { Clock } from './clock';
 import { AccessMode, mergeTags, modesOf, parseTunnelArn, statusAt, TOKEN_KINDS, tunnelArn, TunnelRecord } from './tunnel';
 import { IssuedTokens, TunnelEvents } from './tunnels.events';
-import { TunnelCursor, TunnelsRepository } from './tunnels.repository';
+import { TunnelsRepository } from './tunnels.repository';
 
 /** A reservation older than this belongs to a request that died; it no longer counts against the limit. */
 export const RESERVATION_TTL_MS = 60_000;
-/** Optimistic writes (rotation, tags) retry this often under contention before answering ThrottlingException. */
-const MAX_ATTEMPTS = 32;
 const DEFAULT_PAGE_SIZE = 100;
 const MINUTE_MS = 60_000;
 
@@ -52,14 +49,9 @@ function issueTokens(modes: AccessMode[]): IssuedTokens {
 
 const notFound = (tunnelId: string) => new ServiceError('NotFound', `Tunnel ${tunnelId} not found`);
 
-/** Runs an optimistic write until it applies; `attempt` returns undefined when it lost a race. */
-async function untilApplied<T>(what: string, attempt: () => Promise<T | undefined>): Promise<T> {
-  for (let round = 0; round < MAX_ATTEMPTS; round += 1) {
-    const result = await attempt();
-    if (result !== undefined) return result;
-  }
-  throw new ServiceError('Throttled', `Too many concurrent changes to ${what}; retry`);
-}
+const resourceNotFound = (resourceArn: string) => new ServiceError('NotFound', `Resource ${resourceArn} not found`);
+
+const byCreation = (tunnel: TunnelRecord) => ({ at: tunnel.createdAt.getTime(), id: tunnel.id });
 
 /** The rules of IoT Secure Tunneling: lifecycle, token rotation, expiry, tags, the open-tunnel limit. */
 @Injectable()
@@ -67,7 +59,6 @@ export class TunnelsService {
   constructor(
     private readonly tunnels: TunnelsRepository,
     private readonly events: TunnelEvents,
-    private readonly relay: OutboxRelay,
     private readonly clock: Clock,
     private readonly pagination: PaginationTokens,
     private readonly metrics: TokenMetrics,
@@ -116,7 +107,6 @@ export class TunnelsService {
     } finally {
       if (!activated) await this.tunnels.release(tenant, id);
     }
-    this.relay.wake();
     this.metrics.issued('SourceAccessToken');
     this.metrics.issued('DestinationAccessToken');
     return { tunnel, sourceAccessToken: tokens.SOURCE!, destinationAccessToken: tokens.DESTINATION! };
@@ -133,10 +123,11 @@ export class TunnelsService {
       });
     }
     const modes = modesOf(input.clientMode);
-    const rotated = await untilApplied(`tunnel ${input.tunnelId}`, async () => {
-      const current = await this.openTunnel(tenant, input.tunnelId);
+    let tokens: IssuedTokens = {};
+    const tunnel = await this.tunnels.rotate(tenant, input.tunnelId, (current) => {
       const now = this.clock.now();
-      const tokens = issueTokens(modes);
+      if (statusAt(current, now) === 'CLOSED') throw new ServiceError('NotFound', `Tunnel ${input.tunnelId} is closed`);
+      tokens = issueTokens(modes);
       const changes = {
         ...(tokens.SOURCE !== undefined && { sourceTokenHash: sha256Hex(tokens.SOURCE) }),
         ...(tokens.DESTINATION !== undefined && { destinationTokenHash: sha256Hex(tokens.DESTINATION) }),
@@ -144,12 +135,11 @@ export class TunnelsService {
         generation: current.generation + 1,
         lastUpdatedAt: now,
       };
-      const tunnel = { ...current, ...changes };
-      const applied = await this.tunnels.rotate(tenant, tunnel.id, now, changes, this.events.tokenRotated(tunnel, input.clientMode, tokens, now));
-      return applied ? { tunnel, tokens } : undefined;
+      return { changes, event: this.events.tokenRotated({ ...current, ...changes }, input.clientMode, tokens, now), now };
     });
+    if (!tunnel) throw notFound(input.tunnelId);
     for (const mode of modes) this.metrics.rotated(TOKEN_KINDS[mode]);
-    return rotated;
+    return { tunnel, tokens };
   }
 
   async describe(tenant: string, tunnelId: string): Promise<TunnelRecord> {
@@ -160,13 +150,10 @@ export class TunnelsService {
 
   async list(tenant: string, input: ListTunnelsRequest): Promise<{ tunnels: TunnelRecord[]; nextToken?: string }> {
     const scope = `ListTunnels:${input.thingName ?? ''}`;
-    const after = input.nextToken === undefined ? undefined : this.pagination.read<TunnelCursor & Record<string, unknown>>(input.nextToken, tenant, scope);
+    const after = readKeysetCursor(this.pagination, input.nextToken, tenant, scope);
     const limit = input.maxResults ?? DEFAULT_PAGE_SIZE;
-    const found = await this.tunnels.list(tenant, { thingName: input.thingName, after, limit });
-    const tunnels = found.slice(0, limit);
-    const last = tunnels.at(-1);
-    const nextToken = found.length > limit && last ? this.pagination.issue(tenant, scope, { createdAt: last.createdAt.getTime(), id: last.id }) : undefined;
-    return { tunnels, nextToken };
+    const page = keysetPage(this.pagination, await this.tunnels.list(tenant, { thingName: input.thingName, after, limit }), limit, tenant, scope, byCreation);
+    return { tunnels: page.items, nextToken: page.nextToken };
   }
 
   /**
@@ -175,21 +162,15 @@ export class TunnelsService {
    */
   async close(tenant: string, input: CloseTunnelRequest): Promise<void> {
     const deleted = input.delete === true;
-    await untilApplied(`tunnel ${input.tunnelId}`, async () => {
-      const tunnel = await this.describe(tenant, input.tunnelId);
+    const found = await this.tunnels.closeOrDelete(tenant, input.tunnelId, (tunnel) => {
+      if (tunnel.state !== 'OPEN' && !deleted) return null;
       const now = this.clock.now();
-      if (tunnel.state === 'OPEN') {
-        const expired = statusAt(tunnel, now) === 'CLOSED';
-        const closedAt = expired ? tunnel.expiresAt : now;
-        const reason = expired ? ('EXPIRED' as const) : ('CLOSED' as const);
-        const event = this.events.closed(tunnel, { reason, deleted, closedAt });
-        return (await this.tunnels.close(tenant, tunnel.id, { closedAt, closeReason: reason, lastUpdatedAt: now, deleted }, event)) || undefined;
-      }
-      if (!deleted) return true;
-      const event = this.events.closed(tunnel, { reason: tunnel.closeReason ?? 'CLOSED', deleted, closedAt: tunnel.closedAt ?? tunnel.expiresAt });
-      return (await this.tunnels.deleteClosed(tenant, tunnel.id, event)) || undefined;
+      const expired = statusAt(tunnel, now) === 'CLOSED';
+      const [closedAt, reason] =
+        tunnel.state === 'OPEN' ? [expired ? tunnel.expiresAt : now, expired ? ('EXPIRED' as const) : ('CLOSED' as const)] : [tunnel.closedAt ?? tunnel.expiresAt, tunnel.closeReason ?? 'CLOSED'];
+      return { changes: { closedAt, closeReason: reason, lastUpdatedAt: now, deleted }, event: this.events.closed(tunnel, { reason, deleted, closedAt }) };
     });
-    this.relay.wake();
+    if (!found) throw notFound(input.tunnelId);
   }
 
   async listTags(tenant: string, resourceArn: string): Promise<TagDto[]> {
@@ -206,28 +187,28 @@ export class TunnelsService {
   }
 
   private async changeTags(tenant: string, resourceArn: string, change: (tags: TagDto[]) => TagDto[]): Promise<void> {
-    await untilApplied(`the tags of ${resourceArn}`, async () => {
-      const tunnel = await this.byArn(tenant, resourceArn);
+    const changed = await this.tunnels.changeTags(tenant, this.tunnelIdOf(tenant, resourceArn), (tunnel) => {
+      if (tunnel.arn !== resourceArn) throw resourceNotFound(resourceArn);
       const tags = change(tunnel.tags);
       if (tags.length > MAX_TUNNEL_TAGS) {
         throw new ServiceError('Validation', `A tunnel can have at most ${MAX_TUNNEL_TAGS} tags`, { fieldList: [{ name: 'tags', message: `at most ${MAX_TUNNEL_TAGS} per tunnel` }] });
       }
-      return (await this.tunnels.setTags(tenant, tunnel.id, tunnel.tagsRevision, tags, this.clock.now())) || undefined;
+      return { tags, lastUpdatedAt: this.clock.now() };
     });
+    if (!changed) throw resourceNotFound(resourceArn);
   }
 
   /** Another account's or another region's ARN answers as if the tunnel did not exist. */
   private async byArn(tenant: string, resourceArn: string): Promise<TunnelRecord> {
-    const parsed = parseTunnelArn(resourceArn);
-    const tunnel = parsed && parsed.tenant === tenant && parsed.region === this.config.awsRegion ? await this.tunnels.find(tenant, parsed.tunnelId) : undefined;
-    if (!tunnel || tunnel.arn !== resourceArn) throw new ServiceError('NotFound', `Resource ${resourceArn} not found`);
+    const tunnel = await this.tunnels.find(tenant, this.tunnelIdOf(tenant, resourceArn));
+    if (!tunnel || tunnel.arn !== resourceArn) throw resourceNotFound(resourceArn);
     return tunnel;
   }
 
-  /** Rotation needs a tunnel that is still open: a closed or expired one has no tokens left to rotate. */
-  private async openTunnel(tenant: string, tunnelId: string): Promise<TunnelRecord> {
-    const tunnel = await this.describe(tenant, tunnelId);
-    if (statusAt(tunnel, this.clock.now()) === 'CLOSED') throw new ServiceError('NotFound', `Tunnel ${tunnelId} is closed`);
-    return tunnel;
+  /** The tunnel id of an ARN of this tenant and region. */
+  private tunnelIdOf(tenant: string, resourceArn: string): string {
+    const parsed = parseTunnelArn(resourceArn);
+    if (!parsed || parsed.tenant !== tenant || parsed.region !== this.config.awsRegion) throw resourceNotFound(resourceArn);
+    return parsed.tunnelId;
   }
 }

@@ -1,6 +1,5 @@
 import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, HttpCode, Injectable, Post, SetMetadata } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { labelOperation, operationLabel, PUBLIC_ROUTE } from '@rekey/platform';
+import { isPublicRoute, labelOperation, operationLabel, routeMetadata } from '@rekey/platform';
 import type { FastifyRequest } from 'fastify';
 
 /**
@@ -47,12 +46,9 @@ export const Operation = createParamDecorator((_: unknown, context: ExecutionCon
 /** Names each request's operation (labelOperation) before any other guard, from the handler's AwsOperation. */
 @Injectable()
 export class OperationNamer implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
-
   canActivate(context: ExecutionContext): boolean {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
-    const named = this.reflector.getAllAndOverride<string | OperationResolver | undefined>(AWS_OPERATION, targets);
+    if (isPublicRoute(context)) return true;
+    const named = routeMetadata<string | OperationResolver>(AWS_OPERATION, context);
     if (named === undefined) throw new Error(`${context.getClass().name}.${context.getHandler().name} has no @AwsOperation`);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const operation = typeof named === 'string' ? named : named(request);

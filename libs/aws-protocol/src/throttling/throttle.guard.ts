@@ -1,6 +1,5 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { METRICS_REGISTRY, operationLabel, PUBLIC_ROUTE, tenantLabel } from '@rekey/platform';
+import { isPublicRoute, METRICS_REGISTRY, operationLabel, tenantLabel } from '@rekey/platform';
 import type { FastifyRequest } from 'fastify';
 import { Counter, Registry } from 'prom-client';
 import { ServiceError } from '../errors/service-error';
@@ -19,14 +18,13 @@ export class ThrottleGuard implements CanActivate, OnApplicationBootstrap, OnApp
 
   constructor(
     private readonly throttle: RequestThrottle,
-    private readonly reflector: Reflector,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.throttled = new Counter({ name: 'rekey_throttled_requests_total', help: 'Requests refused by throttling, by operation', labelNames: ['operation'], registers: [registry] });
   }
 
   canActivate(context: ExecutionContext): boolean {
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
+    if (isPublicRoute(context)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const tenant = tenantLabel(request.raw);
     // Named by OperationNamer; none: the handler refuses an operation its route does not serve.

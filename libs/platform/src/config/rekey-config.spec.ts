@@ -111,6 +111,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig('bots', env)).toThrow(new ConfigError(message));
   });
 
+  it('reads the topic the bots app takes delivery requests from, a Kafka topic name', () => {
+    expect(loadConfig('bots', {}).botsDeliveriesTopic).toBeUndefined();
+    expect(loadConfig('bots', { REKEY_BOTS_DELIVERIES_TOPIC: 'rekey.bench.deliveries-1' }).botsDeliveriesTopic).toBe('rekey.bench.deliveries-1');
+    expect(() => loadConfig('bots', { REKEY_BOTS_DELIVERIES_TOPIC: 'two words' })).toThrow(new ConfigError('REKEY_BOTS_DELIVERIES_TOPIC must be a Kafka topic name'));
+  });
+
   it('refuses to fall back to dev defaults in production, naming the first missing setting', () => {
     expect(() => loadConfig('bots', { NODE_ENV: 'production' })).toThrow(new ConfigError('MONGO_URI is missing'));
   });

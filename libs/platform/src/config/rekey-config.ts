@@ -34,6 +34,8 @@ export interface RekeyConfig {
   readonly relayPeerLeaseMs: number;
   /** OpenTelemetry traces from the standard `OTEL_*` variables; absent: tracing is off. */
   readonly tracing?: TracingSettings;
+  /** REKEY_BOTS_DELIVERIES_TOPIC: the topic the bots app reads delivery requests from in place of `rekey.bots.deliveries.v1` (with a consumer group of its own). */
+  readonly botsDeliveriesTopic?: string;
 }
 
 /** The samplers of `OTEL_TRACES_SAMPLER` Rekey supports (the specification's built-in ones). */
@@ -147,6 +149,10 @@ class RekeyEnvironment {
 
   @IsString()
   REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS!: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,249}$/, { message: '$property must be a Kafka topic name' })
+  REKEY_BOTS_DELIVERIES_TOPIC?: string;
 
   @ValidateIf((env: RekeyEnvironment) => env.REKEY_TLS_KEY_FILE !== undefined || env.REKEY_TLS_CERT_FILE !== undefined)
   @IsNotEmpty({ message: '$property is required with REKEY_TLS_KEY_FILE' })
@@ -306,6 +312,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     ...(parsed.REKEY_MQTT_URL !== undefined && { mqttUrl: parsed.REKEY_MQTT_URL }),
     ...(parsed.REKEY_RELAY_ADVERTISED_URL !== undefined && { relayAdvertisedUrl: parsed.REKEY_RELAY_ADVERTISED_URL }),
     relayPeerLeaseMs: Number(parsed.REKEY_RELAY_PEER_LEASE_MS),
+    ...(parsed.REKEY_BOTS_DELIVERIES_TOPIC !== undefined && { botsDeliveriesTopic: parsed.REKEY_BOTS_DELIVERIES_TOPIC }),
   };
   const tracing = tracingSettings(app, parsed);
   return tracing ? { ...config, tracing } : config;

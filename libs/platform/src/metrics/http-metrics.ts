@@ -25,11 +25,12 @@ export function instrumentHttp(fastify: FastifyInstance, registry: Registry): vo
     registers: [registry],
   });
   const ready = new Gauge({ name: 'rekey_ready', help: 'Answer of the last readiness probe: 1 ready, 0 not ready', registers: [registry] });
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     const labels = { operation: operationOf(request), status: String(reply.statusCode) };
     requests.inc(labels);
     latency.observe(labels, reply.elapsedTime / 1000);
     if (request.routeOptions?.url === READINESS_ROUTE) ready.set(reply.statusCode === 200 ? 1 : 0);
+    done();
   });
   traceRequests(fastify);
 }
