@@ -110,16 +110,7 @@ export async function relayRows(context: BenchContext): Promise<Row[]> {
   const proxies: LocalProxy[] = [];
   const signer = new RequestSigner(tunnelsApp.url, 'IoTSecuredTunneling');
   const endpoint = relay.url.replace(/^http/, 'ws');
-  /** Like the SDKs, a 503 (the app's database slow under the machine's load) is tried again. */
-  const call = async <T>(request: Call): Promise<T> => {
-    for (let attempt = 1; ; attempt += 1) {
-      const { status, body } = await signer.send<T>(request);
-      if (status >= 200 && status < 300) return body;
-      if (status !== 503 || attempt >= 5) throw new Error(`${request.path} ${request.headers?.['x-amz-target']} answered ${status}: ${JSON.stringify(body)}`);
-      await sleep(100 * attempt);
-    }
-  };
-  const open = () => call<{ tunnelId: string; sourceAccessToken: string; destinationAccessToken: string }>(operation('OpenTunnel', { destinationConfig: { services: ['SSH'] } }));
+  const open = () => signer.expect<{ tunnelId: string; sourceAccessToken: string; destinationAccessToken: string }>(operation('OpenTunnel', { destinationConfig: { services: ['SSH'] } }));
   type Opened = Awaited<ReturnType<typeof open>>;
   /** Opened first, so that the relay's projection has their tokens before the peers come. */
   const openMany = async (count: number) => {
@@ -157,7 +148,7 @@ export async function relayRows(context: BenchContext): Promise<Row[]> {
     for (const tunnel of await openMany(ROTATIONS)) {
       const peer = await startProxy({ endpoint, mode: 'source', token: tunnel.sourceAccessToken, version: 3, services: { SSH: 0 } });
       const ended = new Promise<number>((resolve) => peer.once('ended', () => resolve(Date.now())));
-      await call(operation('RotateTunnelAccessToken', { tunnelId: tunnel.tunnelId, clientMode: 'SOURCE' }));
+      await signer.expect(operation('RotateTunnelAccessToken', { tunnelId: tunnel.tunnelId, clientMode: 'SOURCE' }));
       const answered = Date.now();
       cuts.push((await ended) - answered);
       await peer.stop();
