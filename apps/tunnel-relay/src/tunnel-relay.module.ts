@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { PEER_MODEL, PeerSchema } from './peers/peer.schema';
+import { PeerLeases } from './peers/peer-leases';
 import { PeersRepository } from './peers/peers.repository';
 import { ProjectionHealth } from './projection/projection.health';
 import { TunnelProjection } from './projection/tunnel-projection.service';
@@ -30,6 +31,7 @@ import { PeerEvents } from './tunnel-relay.events';
     ProjectionHealth,
     PeersRepository,
     PeerEvents,
+    PeerLeases,
     RelayMetrics,
     AdmissionService,
     SessionRegistry,

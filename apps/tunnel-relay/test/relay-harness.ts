@@ -11,7 +11,7 @@ import { REVOCATIONS } from '../src/projection/tunnels-feed.controller';
 /** The tunnels API as a process of its own (another app: run from its source), on the real servers. */
 export async function spawnTunnelsApp(env: NodeJS.ProcessEnv = {}): Promise<{ app: ProductionApp; api: IoTSecureTunnelingClient }> {
   const app = await spawnProductionApp('tunnels', env, { fromSource: true });
-  await waitUntilReady(app);
+  await waitUntilReady(app, 60_000);
   return { app, api: new IoTSecureTunnelingClient(awsClientConfig(app.url)) };
 }
 

@@ -1,36 +1,42 @@
 import { IoTSecureTunnelingClient, RotateTunnelAccessTokenCommand } from '@aws-sdk/client-iotsecuretunneling';
-import { ProductionApp, spawnProductionApp, uniqueMongoUri, waitUntilReady, writeProductionSecrets } from '@rekey/testing';
+import { EVENT_TYPES, TOPICS } from '@rekey/contracts';
+import { withDeadline } from '@rekey/platform';
+import { ofType, ProductionApp, spawnProductionApp, TopicTail, uniqueMongoUri, waitUntilReady, writeProductionSecrets } from '@rekey/testing';
 import { LocalProxy } from '@rekey/tunnel-protocol';
 import { Server } from 'node:net';
 import { openTunnel, proxyPool, roundTrip, spawnTunnelsApp, startEchoServer, stopApp } from './relay-harness';
 
 const CLIENT_TOKEN = 'replica-test-client-token-0123456789';
+/** Short, so that a replica killed without a word has its ends recorded as gone within seconds. */
+const PEER_LEASE_MS = 1_500;
 
-/** Two relay replicas as processes sharing one database and one keyring, as behind one Service. */
-async function spawnReplicas(): Promise<[ProductionApp, ProductionApp]> {
-  const shared = { MONGO_URI: uniqueMongoUri('rekey_tunnel_relay'), REKEY_KEYRING_FILE: writeProductionSecrets().REKEY_KEYRING_FILE };
-  const replicas = await Promise.all([0, 1].map(() => spawnProductionApp('tunnel-relay', shared, { fromSource: true })));
-  await Promise.all(replicas.map((replica) => waitUntilReady(replica)));
-  return replicas as [ProductionApp, ProductionApp];
+/** Three relay replicas as processes sharing one database and one keyring, as behind one Service. */
+async function spawnReplicas(): Promise<[ProductionApp, ProductionApp, ProductionApp]> {
+  const shared = { MONGO_URI: uniqueMongoUri('rekey_tunnel_relay'), REKEY_KEYRING_FILE: writeProductionSecrets().REKEY_KEYRING_FILE, REKEY_RELAY_PEER_LEASE_MS: String(PEER_LEASE_MS) };
+  const replicas = await Promise.all([0, 1, 2].map(() => spawnProductionApp('tunnel-relay', shared, { fromSource: true })));
+  await Promise.all(replicas.map((replica) => waitUntilReady(replica, 90_000)));
+  return replicas as [ProductionApp, ProductionApp, ProductionApp];
 }
 
-describe('tunnel relay on two replicas', () => {
+describe('tunnel relay on several replicas', () => {
   let tunnels: ProductionApp;
   let api: IoTSecureTunnelingClient;
   let a: ProductionApp;
   let b: ProductionApp;
+  let c: ProductionApp;
+  let relayEvents: TopicTail;
   let echo: { port: number; server: Server };
   const { proxy, stopAll } = proxyPool();
   const endOf = (p: LocalProxy) => new Promise<{ code?: number; at: number }>((resolve) => p.once('ended', (end) => resolve({ ...end, at: Date.now() })));
 
   beforeAll(async () => {
-    [{ app: tunnels, api }, [a, b]] = await Promise.all([spawnTunnelsApp(), spawnReplicas()]);
+    [{ app: tunnels, api }, [a, b, c], relayEvents] = await Promise.all([spawnTunnelsApp(), spawnReplicas(), TopicTail.start(TOPICS['tunnel-relay'])]);
     echo = await startEchoServer();
-  }, 90_000);
+  }, 120_000);
   afterAll(async () => {
     await stopAll();
     echo?.server.close();
-    await Promise.all([stopApp(a), stopApp(b), stopApp(tunnels)]);
+    await Promise.all([stopApp(a), stopApp(b), stopApp(c), stopApp(tunnels), relayEvents?.stop()]);
   });
 
   it('rotation ALL / SOURCE / DESTINATION cuts exactly the revoked peers, on both replicas, within 1 s', async () => {
@@ -57,6 +63,44 @@ describe('tunnel relay on two replicas', () => {
     expect(Math.max(cuts[2].at, cuts[3].at) - allAnswered).toBeLessThan(1_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect([sourceOnly.destination.connected, destinationOnly.source.connected]).toEqual([true, true]);
+  });
+
+  it('joins the two peers of a tunnel arriving at the same moment on two replicas', async () => {
+    const tunnelsOpened = await Promise.all(Array.from({ length: 4 }, () => openTunnel(api, { destinationConfig: { services: ['SSH'] } })));
+    const sources = await Promise.all(
+      tunnelsOpened.map(async (tunnel) => {
+        const [, source] = await Promise.all([
+          proxy(a, { mode: 'destination', token: tunnel.destination, services: { SSH: echo.port } }),
+          proxy(b, { mode: 'source', token: tunnel.source, services: { SSH: 0 } }),
+        ]);
+        return source;
+      }),
+    );
+    expect(await Promise.all(sources.map((source, i) => roundTrip(source.port('SSH'), `same moment ${i}`)))).toEqual(sources.map((_, i) => `same moment ${i}`));
+  });
+
+  it('cuts a peer replaced from a third replica and pairs the new one; a replica killed without a word leaves its end DISCONNECTED, and the next peer pairs without it', async () => {
+    const tunnel = await openTunnel(api, { destinationConfig: { services: ['SSH'] } });
+    await proxy(a, { mode: 'destination', token: tunnel.destination, services: { SSH: echo.port } });
+    const first = await proxy(b, { mode: 'source', token: tunnel.source, clientToken: CLIENT_TOKEN, services: { SSH: 0 } });
+    expect(await roundTrip(first.port('SSH'), 'first source')).toBe('first source');
+
+    const firstEnd = endOf(first);
+    const second = await proxy(c, { mode: 'source', token: tunnel.source, clientToken: CLIENT_TOKEN, services: { SSH: 0 } });
+    expect(await withDeadline(firstEnd, 5_000, 'the replaced source was not closed')).toMatchObject({ code: 1000, reason: 'Replaced by a new peer' });
+    expect(await roundTrip(second.port('SSH'), 'second source')).toBe('second source');
+
+    // What DescribeTunnel shows is the tunnels app's reading of these events (relay.int-spec). The
+    // replica dies once its PeerConnected is out (one that dies holding an outbox claim delays its
+    // document's events by the claim's 30 s).
+    const ofSource = (type: string) => (event: Parameters<ReturnType<typeof ofType>>[0]) => ofType(type, tunnel.tunnelId)(event) && event.data.mode === 'SOURCE';
+    await relayEvents.waitFor(ofSource(EVENT_TYPES['tunnel-relay'].PeerConnected), 2);
+    const killedAt = Date.now();
+    await stopApp(c, 'SIGKILL');
+    const [gone] = await relayEvents.waitFor(ofSource(EVENT_TYPES['tunnel-relay'].PeerDisconnected), 1, 15_000);
+    expect(Date.parse(String(gone.data.at))).toBeGreaterThanOrEqual(killedAt);
+    const third = await proxy(b, { mode: 'source', token: tunnel.source, clientToken: CLIENT_TOKEN, services: { SSH: 0 } });
+    expect(await roundTrip(third.port('SSH'), 'third source')).toBe('third source');
   });
 
   it('joins a destination on one replica and a source on the other; after SIGKILL of one, the peer reconnects to the other with its client token', async () => {

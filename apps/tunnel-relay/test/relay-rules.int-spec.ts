@@ -1,7 +1,7 @@
 import { CloseTunnelCommand, IoTSecureTunnelingClient, RotateTunnelAccessTokenCommand } from '@aws-sdk/client-iotsecuretunneling';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ProductionApp, TestApp } from '@rekey/testing';
-import { decodeMessage, frameMessage, MessageDeframer, TunnelMessageType } from '@rekey/tunnel-protocol';
+import { decodeFramed, frameMessage, MessageDeframer, TunnelMessageType } from '@rekey/tunnel-protocol';
 import type { Connection } from 'mongoose';
 import { once } from 'node:events';
 import { Server } from 'node:net';
@@ -108,7 +108,7 @@ describe('tunnel relay: handshake refusals, stream rules, token rules', () => {
     expect(await ended).toEqual({ code: 1000, reason: 'Replaced by a new peer' });
     expect(second.connected).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const fromRelay = new MessageDeframer().push(Buffer.concat(destination.received)).map((bytes) => decodeMessage(bytes).type);
+    const fromRelay = new MessageDeframer().push(Buffer.concat(destination.received)).map((framed) => decodeFramed(framed).type);
     expect(fromRelay).toEqual([TunnelMessageType.SERVICE_IDS, TunnelMessageType.STREAM_START, TunnelMessageType.STREAM_RESET]);
     client.destroy();
     destination.socket.close();

@@ -1,16 +1,31 @@
 import { MAX_MESSAGE_BYTES } from './limits';
-import { encodeMessage, TunnelMessage } from './message';
+import { decodeMessage, encodedLength, TunnelMessage, writeMessage } from './message';
 
-const LENGTH_PREFIX_BYTES = 2;
+/** Bytes of the big-endian length in front of every message. */
+export const LENGTH_PREFIX_BYTES = 2;
 
 /** One message as it travels: a 2-byte big-endian length, then the protobuf bytes. */
 export function frameMessage(message: TunnelMessage): Buffer {
-  const body = encodeMessage(message);
-  if (body.length > MAX_MESSAGE_BYTES) throw new RangeError(`message of ${body.length} bytes exceeds ${MAX_MESSAGE_BYTES}`);
-  const framed = Buffer.allocUnsafe(LENGTH_PREFIX_BYTES + body.length);
-  framed.writeUInt16BE(body.length, 0);
-  framed.set(body, LENGTH_PREFIX_BYTES);
+  return frameMessages([message]);
+}
+
+/** Messages framed one after the other into one buffer (one allocation), e.g. to travel as one WebSocket message. */
+export function frameMessages(messages: TunnelMessage[]): Buffer {
+  const lengths = messages.map(encodedLength);
+  const framed = Buffer.allocUnsafe(lengths.reduce((sum, length) => sum + LENGTH_PREFIX_BYTES + length, 0));
+  let offset = 0;
+  messages.forEach((message, i) => {
+    if (lengths[i] > MAX_MESSAGE_BYTES) throw new RangeError(`message of ${lengths[i]} bytes exceeds ${MAX_MESSAGE_BYTES}`);
+    framed.writeUInt16BE(lengths[i], offset);
+    writeMessage(framed, offset + LENGTH_PREFIX_BYTES, message);
+    offset += LENGTH_PREFIX_BYTES + lengths[i];
+  });
   return framed;
+}
+
+/** Decodes a framed message (as {@link MessageDeframer} returns it). */
+export function decodeFramed(framed: Buffer): TunnelMessage {
+  return decodeMessage(framed.subarray(LENGTH_PREFIX_BYTES));
 }
 
 /**
@@ -20,16 +35,19 @@ export function frameMessage(message: TunnelMessage): Buffer {
 export class MessageDeframer {
   private pending: Buffer = Buffer.alloc(0);
 
-  /** Appends `chunk` and returns the protobuf bytes of every message now complete, in order. */
+  /**
+   * Appends `chunk` and returns every message now complete, in order, each with its length
+   * prefix: views of `chunk` (no copy) unless a message spans chunks.
+   */
   push(chunk: Buffer): Buffer[] {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     const messages: Buffer[] = [];
     let offset = 0;
     while (this.pending.length - offset >= LENGTH_PREFIX_BYTES) {
-      const length = this.pending.readUInt16BE(offset);
-      if (this.pending.length - offset - LENGTH_PREFIX_BYTES < length) break;
-      messages.push(this.pending.subarray(offset + LENGTH_PREFIX_BYTES, offset + LENGTH_PREFIX_BYTES + length));
-      offset += LENGTH_PREFIX_BYTES + length;
+      const end = offset + LENGTH_PREFIX_BYTES + this.pending.readUInt16BE(offset);
+      if (this.pending.length < end) break;
+      messages.push(this.pending.subarray(offset, end));
+      offset = end;
     }
     this.pending = this.pending.subarray(offset);
     return messages;

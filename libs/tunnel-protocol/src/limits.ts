@@ -6,3 +6,5 @@ export const MAX_DATA_PAYLOAD_BYTES = 64_512;
 export const MAX_MESSAGE_BYTES = 65_535;
 /** Largest upgrade request (request line and headers) the service accepts. */
 export const MAX_HANDSHAKE_BYTES = 4_096;
+/** Bytes queued on a WebSocket past which its sender stops reading what feeds it, until they are written. */
+export const SEND_HIGH_WATER_BYTES = 1_048_576;

@@ -1,6 +1,6 @@
-import { frameMessage, MessageDeframer } from './framing';
-import { MAX_DATA_PAYLOAD_BYTES } from './limits';
-import { decodeMessage, TunnelMessage, TunnelMessageType } from './message';
+import { decodeFramed, frameMessages, LENGTH_PREFIX_BYTES, MessageDeframer } from './framing';
+import { MAX_DATA_PAYLOAD_BYTES, MAX_WEBSOCKET_FRAME_BYTES, SEND_HIGH_WATER_BYTES } from './limits';
+import { encodedLength, TunnelMessage, TunnelMessageType } from './message';
 import { LocalProxyMode, ProtocolVersion, subprotocolOf } from './versions';
 import { EventEmitter, once } from 'node:events';
 import { AddressInfo, createConnection, createServer, Server, Socket } from 'node:net';
@@ -52,6 +52,8 @@ export class LocalProxy extends EventEmitter {
   private readonly streams = new Map<string, Stream>();
   private nextStreamId = 1;
   private stopped = false;
+  /** Local connections whose writes are queued: the tunnel is not read until they drain. */
+  private readonly congested = new Set<Socket>();
   /** What the relay announced in SERVICE_IDS (V2/V3). */
   announcedServices?: string[];
 
@@ -90,10 +92,12 @@ export class LocalProxy extends EventEmitter {
     const socket = new WebSocket(`${endpoint.replace(/\/$/, '')}/tunnel?local-proxy-mode=${mode}`, subprotocolOf(version), {
       headers: { 'access-token': token, ...(clientToken && { 'client-token': clientToken }) },
       perMessageDeflate: false,
+      maxPayload: MAX_WEBSOCKET_FRAME_BYTES,
       ...(ca && { ca }),
     });
     this.socket = socket;
     this.deframer = new MessageDeframer();
+    this.congested.clear();
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       const ready = () => {
@@ -120,8 +124,8 @@ export class LocalProxy extends EventEmitter {
         if (version === 1) ready();
       });
       socket.on('message', (data: Buffer) => {
-        for (const bytes of this.deframer.push(data)) {
-          const message = decodeMessage(bytes);
+        for (const framed of this.deframer.push(data)) {
+          const message = decodeFramed(framed);
           if (message.type === TunnelMessageType.SERVICE_IDS) {
             this.announcedServices = message.availableServiceIds ?? [];
             ready();
@@ -154,8 +158,10 @@ export class LocalProxy extends EventEmitter {
     }
   }
 
-  private send(message: TunnelMessage): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(frameMessage(message));
+  /** Sends messages as one WebSocket message; `flushed` runs once it is handed to the kernel (or the connection failed). */
+  private send(message: TunnelMessage | TunnelMessage[], flushed?: () => void): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(frameMessages(Array.isArray(message) ? message : [message]), flushed);
+    else flushed?.();
   }
 
   /** The service a message is about: V1 messages carry none and mean the only one. */
@@ -169,7 +175,7 @@ export class LocalProxy extends EventEmitter {
 
   private async listen(): Promise<void> {
     for (const [serviceId, port] of Object.entries(this.options.services)) {
-      const server = createServer((socket) => {
+      const server = createServer({ noDelay: true }, (socket) => {
         this.accepted.add(socket);
         socket.once('close', () => this.accepted.delete(socket));
         this.accept(serviceId, socket);
@@ -198,25 +204,28 @@ export class LocalProxy extends EventEmitter {
     this.pipe(stream, 1, socket);
   }
 
-  /** TCP bytes into DATA messages; the TCP end into a reset of the connection (V3) or stream. */
+  /**
+   * TCP bytes into DATA messages, reading no more while the tunnel's send queue is over
+   * {@link SEND_HIGH_WATER_BYTES}; the TCP end into a reset of the connection (V3) or stream.
+   */
   private pipe(stream: Stream, connectionId: number, socket: Socket): void {
-    const v3 = this.options.version === 3;
+    const data = { type: TunnelMessageType.DATA, streamId: stream.streamId, serviceId: this.wireServiceId(stream.serviceId), ...(this.options.version === 3 && { connectionId }) };
+    const resume = () => socket.resume();
     socket.on('data', (chunk: Buffer) => {
-      for (let offset = 0; offset < chunk.length; offset += MAX_DATA_PAYLOAD_BYTES) {
-        this.send({
-          type: TunnelMessageType.DATA,
-          streamId: stream.streamId,
-          serviceId: this.wireServiceId(stream.serviceId),
-          ...(v3 && { connectionId }),
-          payload: chunk.subarray(offset, offset + MAX_DATA_PAYLOAD_BYTES),
-        });
-      }
+      // A read is at most 64 KiB: its DATA messages (payloads of at most 63 KiB) go as one WebSocket message when they fit.
+      const messages: TunnelMessage[] = [];
+      for (let offset = 0; offset < chunk.length; offset += MAX_DATA_PAYLOAD_BYTES) messages.push({ ...data, payload: chunk.subarray(offset, offset + MAX_DATA_PAYLOAD_BYTES) });
+      const perFrame = messages.reduce((bytes, message) => bytes + LENGTH_PREFIX_BYTES + encodedLength(message), 0) <= MAX_WEBSOCKET_FRAME_BYTES ? messages.length : 1;
+      const paced = (this.socket?.bufferedAmount ?? 0) > SEND_HIGH_WATER_BYTES;
+      if (paced) socket.pause();
+      for (let i = 0; i < messages.length; i += perFrame) this.send(messages.slice(i, i + perFrame), paced && i + perFrame >= messages.length ? resume : undefined);
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
+      this.uncongest(socket);
       if (stream.connections.get(connectionId) !== socket) return;
       stream.connections.delete(connectionId);
-      if (v3 && stream.connections.size > 0) {
+      if (this.options.version === 3 && stream.connections.size > 0) {
         this.send({ type: TunnelMessageType.CONNECTION_RESET, streamId: stream.streamId, serviceId: stream.serviceId, connectionId });
       } else if (this.streams.get(stream.serviceId) === stream) {
         this.streams.delete(stream.serviceId);
@@ -239,7 +248,7 @@ export class LocalProxy extends EventEmitter {
         if (this.options.mode === 'destination' && stream && stream.streamId === message.streamId) this.open(stream, connectionId);
         return;
       case TunnelMessageType.DATA:
-        if (stream && stream.streamId === message.streamId) stream.connections.get(connectionId)?.write(message.payload ?? Buffer.alloc(0));
+        if (stream && stream.streamId === message.streamId) this.write(stream.connections.get(connectionId), message.payload);
         return;
       case TunnelMessageType.CONNECTION_RESET:
         if (stream && stream.streamId === message.streamId) {
@@ -254,12 +263,24 @@ export class LocalProxy extends EventEmitter {
     }
   }
 
+  /** Writes to a local connection; while one has writes queued, the tunnel is not read (every stream shares it). */
+  private write(socket: Socket | undefined, payload: Uint8Array | undefined): void {
+    if (!socket || !payload || socket.write(payload) || this.congested.has(socket)) return;
+    this.congested.add(socket);
+    if (this.congested.size === 1) this.socket?.pause();
+    socket.once('drain', () => this.uncongest(socket));
+  }
+
+  private uncongest(socket: Socket): void {
+    if (this.congested.delete(socket) && this.congested.size === 0) this.socket?.resume();
+  }
+
   /** Destination: a TCP connection to the service's address for a new stream or connection. */
   private open(stream: Stream, connectionId: number): void {
     const target = String(this.options.services[stream.serviceId] ?? '');
     const [host, port] = target.includes(':') ? [target.slice(0, target.lastIndexOf(':')), target.slice(target.lastIndexOf(':') + 1)] : ['127.0.0.1', target];
     this.streams.set(stream.serviceId, stream);
-    const socket = createConnection({ host, port: Number(port) });
+    const socket = createConnection({ host, port: Number(port), noDelay: true });
     stream.connections.set(connectionId, socket);
     this.pipe(stream, connectionId, socket);
   }

@@ -25,8 +25,14 @@ export type RefusalReason =
   | 'tunnel_closed'
   | 'unavailable';
 
+/** An upgrade request answered without upgrading. */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly message: string;
+}
+
 /** Why the upgrade is refused, and the HTTP status that tells the client whether to retry. */
-export class HandshakeRefusal extends Error {
+export class HandshakeRefusal extends Error implements HttpAnswer {
   constructor(
     readonly reason: RefusalReason,
     readonly status: number,

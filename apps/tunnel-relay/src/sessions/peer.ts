@@ -1,4 +1,4 @@
-import { frameMessage, MAX_WEBSOCKET_FRAME_BYTES, MessageDeframer, ProtocolVersion, TunnelMessage } from '@rekey/tunnel-protocol';
+import { frameMessage, MAX_WEBSOCKET_FRAME_BYTES, MessageDeframer, ProtocolVersion, SEND_HIGH_WATER_BYTES, TunnelMessage } from '@rekey/tunnel-protocol';
 import { PeerMode } from '@rekey/contracts';
 import type { WebSocket } from 'ws';
 import { Admission } from './admission.service';
@@ -13,20 +13,28 @@ export const OTHER: Record<PeerMode, PeerMode> = { SOURCE: 'DESTINATION', DESTIN
 export interface TunnelEnd {
   readonly mode: PeerMode;
   readonly version: ProtocolVersion;
-  /** Sends protocol messages to the end; returns the bytes sent. */
-  send(messages: Array<Buffer | TunnelMessage>): number;
+  /**
+   * Sends protocol messages (framed bytes or messages to frame) to the end; returns the bytes
+   * sent. With `paced`, the socket they came from: it is paused while this end's queue is full.
+   */
+  send(messages: Array<Buffer | TunnelMessage>, paced?: WebSocket): number;
   /** Ends it for good (close frame to a local proxy, the link to a remote one). */
   close(code: number, reason: string): void;
 }
 
-/** Packs framed messages into as few WebSocket messages as the frame limit allows. */
-export function sendPacked(socket: WebSocket, messages: Array<Buffer | TunnelMessage>): number {
+/**
+ * Packs framed messages into as few WebSocket messages as the frame limit allows (a single
+ * buffer goes as it is, without a copy). If the socket's queue is then over
+ * {@link SEND_HIGH_WATER_BYTES}, `paced` is paused until the last of them is written.
+ */
+export function sendPacked(socket: WebSocket, messages: Array<Buffer | TunnelMessage>, paced?: WebSocket): number {
+  const packed: Buffer[] = [];
   let batch: Buffer[] = [];
   let batchBytes = 0;
   let sent = 0;
   const flush = () => {
     if (batch.length === 0) return;
-    socket.send(batch.length === 1 ? batch[0] : Buffer.concat(batch, batchBytes), { binary: true });
+    packed.push(batch.length === 1 ? batch[0] : Buffer.concat(batch, batchBytes));
     sent += batchBytes;
     batch = [];
     batchBytes = 0;
@@ -38,6 +46,9 @@ export function sendPacked(socket: WebSocket, messages: Array<Buffer | TunnelMes
     batchBytes += framed.length;
   }
   flush();
+  const full = paced !== undefined && socket.bufferedAmount + sent > SEND_HIGH_WATER_BYTES;
+  if (full) paced.pause();
+  packed.forEach((data, i) => socket.send(data, { binary: true }, full && i === packed.length - 1 ? () => paced.resume() : undefined));
   return sent;
 }
 
@@ -61,8 +72,8 @@ export class Peer implements TunnelEnd {
     return this.admission.tunnel.id;
   }
 
-  send(messages: Array<Buffer | TunnelMessage>): number {
-    return this.closing || messages.length === 0 ? 0 : sendPacked(this.socket, messages);
+  send(messages: Array<Buffer | TunnelMessage>, paced?: WebSocket): number {
+    return this.closing || messages.length === 0 ? 0 : sendPacked(this.socket, messages, paced);
   }
 
   /** A close frame: the client takes it as final (localproxy exits 0) and does not reconnect. */

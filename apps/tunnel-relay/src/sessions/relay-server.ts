@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { RelayMetrics } from '../relay.metrics';
 import { Admission, AdmissionService } from './admission.service';
-import { HandshakeRefusal, HandshakeRequest, parseHandshake } from './handshake';
+import { HandshakeRefusal, HandshakeRequest, HttpAnswer, parseHandshake } from './handshake';
 import { Peer } from './peer';
 import { LINK_PATH, ReplicaLinks } from './replica-links';
 import { SessionRegistry } from './session-registry';
@@ -53,8 +53,8 @@ export class RelayServer implements OnApplicationBootstrap, OnApplicationShutdow
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
     if (request.url === LINK_PATH) {
-      const refusal = this.links.accept(request, socket, head);
-      return refusal && refuse(socket, refusal);
+      const answer = this.links.accept(request, socket, head);
+      return answer && refuse(socket, answer);
     }
     let handshake: HandshakeRequest;
     let admitted: Admission;
@@ -90,7 +90,7 @@ export class RelayServer implements OnApplicationBootstrap, OnApplicationShutdow
 }
 
 /** An HTTP answer to the upgrade request, then the connection ends: 4xx refuses for good, 5xx says retry. */
-function refuse(socket: Duplex, refusal: HandshakeRefusal): void {
+function refuse(socket: Duplex, refusal: HttpAnswer): void {
   if (!socket.writable) return void socket.destroy();
   const body = `${refusal.message}\n`;
   socket.end(

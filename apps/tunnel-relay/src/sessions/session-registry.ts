@@ -69,12 +69,13 @@ export class SessionRegistry implements OnApplicationShutdown {
 
   /**
    * Attaches the link to another replica's end of `tunnelId` (replacing a local peer of that mode);
-   * the session must exist, i.e. this replica holds the other end. False if it does not.
+   * the session must exist, i.e. this replica holds the other end. False if it does not. A link
+   * that `duplicates` the one it replaces (same remote peer) leaves the streams alone.
    */
-  attachRemote(tunnelId: string, remote: TunnelEnd): boolean {
+  attachRemote(tunnelId: string, remote: TunnelEnd, duplicates = false): boolean {
     const session = this.sessions.get(tunnelId);
     if (!session) return false;
-    const replaced = session.attach(remote);
+    const replaced = session.attach(remote, !duplicates);
     if (replaced) this.replaced(replaced);
     return true;
   }

@@ -1,5 +1,6 @@
 import { PeerMode } from '@rekey/contracts';
-import { decodeMessage, MalformedMessageError, MessageDeframer, TunnelMessage, TunnelMessageType } from '@rekey/tunnel-protocol';
+import { decodeFramed, MalformedMessageError, MessageDeframer, TunnelMessage, TunnelMessageType } from '@rekey/tunnel-protocol';
+import type { WebSocket } from 'ws';
 import { adaptForPeer, judgeClientMessage, StreamTable, withImpliedService } from '../protocol/message-rules';
 import { CLOSE } from './close-codes';
 import { OTHER, Peer, TunnelEnd } from './peer';
@@ -35,11 +36,11 @@ export class TunnelSession {
     return !this.peers.SOURCE && !this.peers.DESTINATION;
   }
 
-  /** Takes `end` as its mode's end; the end it replaces (if any) is returned, its streams reset on the other end. */
-  attach(end: TunnelEnd): TunnelEnd | undefined {
+  /** Takes `end` as its mode's end; the end it replaces (if any) is returned, its streams reset on the other end unless `!reset`. */
+  attach(end: TunnelEnd, reset = true): TunnelEnd | undefined {
     const replaced = this.peers[end.mode];
     this.peers[end.mode] = end;
-    if (replaced) this.resetStreams(end.mode);
+    if (replaced && reset) this.resetStreams(end.mode);
     return replaced;
   }
 
@@ -61,16 +62,22 @@ export class TunnelSession {
 
   /**
    * One binary WebSocket message from `sender`: every complete protocol message in it is checked
-   * and relayed to the other end. Returns the bytes relayed; a rule broken closes the sender.
+   * and relayed to the other end. Messages the other end reads as they are (same fields for its
+   * version) are relayed as the bytes that came, and a WebSocket message made only of such
+   * messages is relayed whole, without a copy. Returns the bytes relayed; a rule broken closes
+   * the sender.
    */
   receive(sender: Peer, data: Buffer): number {
     const target = this.peers[OTHER[sender.mode]];
+    const alignedBefore = sender.deframer.buffered === 0;
+    const messages = sender.deframer.push(data);
+    let whole = alignedBefore && sender.deframer.buffered === 0;
     const forward: Array<Buffer | TunnelMessage> = [];
     const bounce: TunnelMessage[] = [];
-    for (const bytes of sender.deframer.push(data)) {
+    for (const framed of messages) {
       let received: TunnelMessage;
       try {
-        received = decodeMessage(bytes);
+        received = decodeFramed(framed);
       } catch (error) {
         if (!(error instanceof MalformedMessageError)) throw error;
         sender.close(CLOSE.protocolError.code, CLOSE.protocolError.reason);
@@ -83,28 +90,31 @@ export class TunnelSession {
         sender.close(CLOSE.protocolError.code, `${CLOSE.protocolError.reason}: ${checked.reason}`);
         return 0;
       }
-      if (checked.action === 'drop') continue;
-      if (!target) {
-        const reset = resetFor(message);
-        if (reset) bounce.push(reset);
+      const adapted = checked.action === 'relay' && target ? adaptForPeer(message, target.version) : undefined;
+      if (adapted && sameOnTheWire(adapted, received)) {
+        forward.push(framed);
         continue;
       }
-      const adapted = adaptForPeer(message, target.version);
-      if (adapted === received) forward.push(Buffer.concat([lengthPrefix(bytes.length), bytes]));
-      else if (adapted) forward.push(adapted);
+      whole = false;
+      if (adapted) forward.push(adapted);
+      else if (checked.action === 'relay' && !target) {
+        const reset = resetFor(message);
+        if (reset) bounce.push(reset);
+      }
     }
     sender.send(bounce);
-    return target ? target.send(forward) : 0;
+    if (!target) return 0;
+    return target.send(whole && forward.length > 0 ? [data] : forward, sender.socket);
   }
 
   /**
    * Messages from the replica holding `remote`'s end, already checked and adapted there: relayed
    * as they are to the local end, the stream history kept for the rules of what the local end sends.
    */
-  fromLink(remote: TunnelEnd, data: Buffer, deframer: MessageDeframer): number {
+  fromLink(remote: TunnelEnd & { socket: WebSocket }, data: Buffer, deframer: MessageDeframer): number {
     if (this.peers[remote.mode] !== remote) return 0;
-    for (const bytes of deframer.push(data)) this.streams.judge(withImpliedService(decodeMessage(bytes), this.services));
-    return this.peers[OTHER[remote.mode]]?.send([data]) ?? 0;
+    for (const framed of deframer.push(data)) this.streams.judge(withImpliedService(decodeFramed(framed), this.services));
+    return this.peers[OTHER[remote.mode]]?.send([data], remote.socket) ?? 0;
   }
 
   /** Cuts every local peer with a close frame (tunnel closed); each replica cuts its own. */
@@ -121,10 +131,9 @@ export class TunnelSession {
   }
 }
 
-function lengthPrefix(length: number): Buffer {
-  const prefix = Buffer.allocUnsafe(2);
-  prefix.writeUInt16BE(length, 0);
-  return prefix;
+/** The adapted message has the fields of the one received: its bytes can go as they came. */
+function sameOnTheWire(adapted: TunnelMessage, received: TunnelMessage): boolean {
+  return adapted === received || ((adapted.serviceId || undefined) === (received.serviceId || undefined) && (adapted.connectionId || undefined) === (received.connectionId || undefined));
 }
 
 /** With nobody at the other end, a stream cannot start: the sender is told so. */

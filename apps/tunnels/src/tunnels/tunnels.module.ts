@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { Clock } from './clock';
 import { PeerConnectionsController } from './peer-connections.controller';
-import { TunnelAccessVerifier } from './tunnel-access-verifier';
 import { TUNNEL_MODEL, TunnelSchema } from './tunnel.schema';
 import { TunnelSweeper } from './tunnel-sweeper';
 import { TunnelsController } from './tunnels.controller';
@@ -10,7 +9,7 @@ import { TunnelEvents } from './tunnels.events';
 import { TunnelsRepository } from './tunnels.repository';
 import { TunnelsService } from './tunnels.service';
 
-/** IoT Secure Tunneling: the API, the token verifier, the expiry sweeper, and the connection states the relay reports. */
+/** IoT Secure Tunneling: the API, the expiry sweeper, and the connection states the relay reports. */
 @Module({
   imports: [MongooseModule.forFeature([{ name: TUNNEL_MODEL, schema: TunnelSchema }])],
   controllers: [TunnelsController, PeerConnectionsController],
@@ -19,9 +18,7 @@ import { TunnelsService } from './tunnels.service';
     TunnelsRepository,
     TunnelEvents,
     TunnelsService,
-    TunnelAccessVerifier,
     TunnelSweeper,
   ],
-  exports: [TunnelAccessVerifier],
 })
 export class TunnelsModule {}

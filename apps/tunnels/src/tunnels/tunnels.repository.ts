@@ -101,13 +101,6 @@ export class TunnelsRepository {
     return doc ? toRecord(doc) : undefined;
   }
 
-  /** Cross-tenant by design: the stored verifier of one mode, for the relay's token check. */
-  async findVerifier(id: string, mode: AccessMode): Promise<{ tokenHash: string; state: TunnelState; expiresAt: Date } | undefined> {
-    const field = mode === 'SOURCE' ? 'sourceTokenHash' : 'destinationTokenHash';
-    const doc = await this.tunnels.collection.findOne({ _id: id, ...VISIBLE }, { projection: { [field]: 1, state: 1, expiresAt: 1 } });
-    return doc ? { tokenHash: doc[field], state: doc.state, expiresAt: doc.expiresAt } : undefined;
-  }
-
   /** One page in {@link TUNNELS_ORDER}; `limit` + 1 are read so the caller knows whether another page exists. */
   async list(tenant: string, options: { thingName?: string; after?: KeysetCursor; limit: number }): Promise<TunnelRecord[]> {
     const filter: Filter<TunnelDocument> = { tenant, ...VISIBLE, ...TUNNELS_ORDER.after(options.after) };

@@ -39,6 +39,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig('tunnel-relay', { REKEY_MQTT_URL: 'http://broker' })).toThrow(new ConfigError('REKEY_MQTT_URL must be an mqtt:// or mqtts:// URL'));
   });
 
+  it('defaults the relay peer lease to 30 s and reads REKEY_RELAY_PEER_LEASE_MS', () => {
+    expect(loadConfig('tunnel-relay', {}).relayPeerLeaseMs).toBe(30_000);
+    expect(loadConfig('tunnel-relay', { REKEY_RELAY_PEER_LEASE_MS: '1500' }).relayPeerLeaseMs).toBe(1_500);
+    expect(() => loadConfig('tunnel-relay', { REKEY_RELAY_PEER_LEASE_MS: '50' })).toThrow(new ConfigError('REKEY_RELAY_PEER_LEASE_MS must be an integer of milliseconds from 100 to 999999'));
+  });
+
   it('defaults the open-tunnel limit to 1000 and reads REKEY_TUNNELS_MAX_OPEN', () => {
     expect(loadConfig('tunnels', {}).maxOpenTunnels).toBe(1000);
     expect(loadConfig('tunnels', { REKEY_TUNNELS_MAX_OPEN: '' }).maxOpenTunnels).toBe(1000);

@@ -30,7 +30,8 @@ export interface RekeyConfig {
   readonly mqttUrl?: string;
   /** How other tunnel relay replicas reach this one (ws:// or wss:// URL); default: its own port on loopback. */
   readonly relayAdvertisedUrl?: string;
-
+  /** REKEY_RELAY_PEER_LEASE_MS: how long the tunnel relay's record of a peer outlives the replica holding it (default 30000). */
+  readonly relayPeerLeaseMs: number;
   /** OpenTelemetry traces from the standard `OTEL_*` variables; absent: tracing is off. */
   readonly tracing?: TracingSettings;
   /** REKEY_BOTS_DELIVERIES_TOPIC: the topic the bots app reads delivery requests from in place of `rekey.bots.deliveries.v1` (with a consumer group of its own). */
@@ -169,6 +170,9 @@ class RekeyEnvironment {
   @Matches(/^wss?:\/\/[^\s/]+$/, { message: '$property must be a ws:// or wss:// URL with no path' })
   REKEY_RELAY_ADVERTISED_URL?: string;
 
+  @Matches(/^0*[1-9][0-9]{2,5}$/, { message: '$property must be an integer of milliseconds from 100 to 999999' })
+  REKEY_RELAY_PEER_LEASE_MS!: string;
+
   @IsOptional()
   @Matches(/^(true|false)$/i, { message: '$property must be true or false' })
   OTEL_SDK_DISABLED?: string;
@@ -269,6 +273,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     REKEY_THROTTLE_RPS: '5000',
     REKEY_THROTTLE_OPERATION_RPS: '',
     REKEY_TUNNELS_MAX_OPEN: '1000',
+    REKEY_RELAY_PEER_LEASE_MS: '30000',
     REKEY_BOTS_OUTBOUND_ALLOWED_NETWORKS: '',
     ...(production ? {} : devDefaults(app)),
     ...given,
@@ -306,6 +311,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     ...(parsed.REKEY_TLS_CERT_FILE !== undefined && parsed.REKEY_TLS_KEY_FILE !== undefined && { tls: { certFile: parsed.REKEY_TLS_CERT_FILE, keyFile: parsed.REKEY_TLS_KEY_FILE } }),
     ...(parsed.REKEY_MQTT_URL !== undefined && { mqttUrl: parsed.REKEY_MQTT_URL }),
     ...(parsed.REKEY_RELAY_ADVERTISED_URL !== undefined && { relayAdvertisedUrl: parsed.REKEY_RELAY_ADVERTISED_URL }),
+    relayPeerLeaseMs: Number(parsed.REKEY_RELAY_PEER_LEASE_MS),
     ...(parsed.REKEY_BOTS_DELIVERIES_TOPIC !== undefined && { botsDeliveriesTopic: parsed.REKEY_BOTS_DELIVERIES_TOPIC }),
   };
   const tracing = tracingSettings(app, parsed);
