@@ -1,5 +1,5 @@
 import { MAX_MESSAGE_BYTES } from './limits';
-import { decodeMessage, encodedLength, TunnelMessage, writeMessage } from './message';
+import { decodeMessage, encodeMessage, TunnelMessage } from './message';
 
 /** Bytes of the big-endian length in front of every message. */
 export const LENGTH_PREFIX_BYTES = 2;
@@ -9,17 +9,17 @@ export function frameMessage(message: TunnelMessage): Buffer {
   return frameMessages([message]);
 }
 
-/** Messages framed one after the other into one buffer (one allocation), e.g. to travel as one WebSocket message. */
+/** Messages framed one after the other into one buffer, e.g. to travel as one WebSocket message. */
 export function frameMessages(messages: TunnelMessage[]): Buffer {
-  const lengths = messages.map(encodedLength);
-  const framed = Buffer.allocUnsafe(lengths.reduce((sum, length) => sum + LENGTH_PREFIX_BYTES + length, 0));
+  const bodies = messages.map(encodeMessage);
+  const framed = Buffer.allocUnsafe(bodies.reduce((sum, body) => sum + LENGTH_PREFIX_BYTES + body.length, 0));
   let offset = 0;
-  messages.forEach((message, i) => {
-    if (lengths[i] > MAX_MESSAGE_BYTES) throw new RangeError(`message of ${lengths[i]} bytes exceeds ${MAX_MESSAGE_BYTES}`);
-    framed.writeUInt16BE(lengths[i], offset);
-    writeMessage(framed, offset + LENGTH_PREFIX_BYTES, message);
-    offset += LENGTH_PREFIX_BYTES + lengths[i];
-  });
+  for (const body of bodies) {
+    if (body.length > MAX_MESSAGE_BYTES) throw new RangeError(`message of ${body.length} bytes exceeds ${MAX_MESSAGE_BYTES}`);
+    framed.writeUInt16BE(body.length, offset);
+    framed.set(body, offset + LENGTH_PREFIX_BYTES);
+    offset += LENGTH_PREFIX_BYTES + body.length;
+  }
   return framed;
 }
 

@@ -1,6 +1,6 @@
-import { decodeFramed, frameMessages, LENGTH_PREFIX_BYTES, MessageDeframer } from './framing';
+import { decodeFramed, frameMessage, frameMessages, MessageDeframer } from './framing';
 import { MAX_DATA_PAYLOAD_BYTES, MAX_WEBSOCKET_FRAME_BYTES, SEND_HIGH_WATER_BYTES } from './limits';
-import { encodedLength, TunnelMessage, TunnelMessageType } from './message';
+import { TunnelMessage, TunnelMessageType } from './message';
 import { LocalProxyMode, ProtocolVersion, subprotocolOf } from './versions';
 import { EventEmitter, once } from 'node:events';
 import { AddressInfo, createConnection, createServer, Server, Socket } from 'node:net';
@@ -159,8 +159,13 @@ export class LocalProxy extends EventEmitter {
   }
 
   /** Sends messages as one WebSocket message; `flushed` runs once it is handed to the kernel (or the connection failed). */
-  private send(message: TunnelMessage | TunnelMessage[], flushed?: () => void): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(frameMessages(Array.isArray(message) ? message : [message]), flushed);
+  private send(message: TunnelMessage, flushed?: () => void): void {
+    this.sendFramed(frameMessage(message), flushed);
+  }
+
+  /** Sends framed messages as one WebSocket message; `flushed` once it is written (or dropped: no tunnel). */
+  private sendFramed(framed: Buffer, flushed?: () => void): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(framed, flushed);
     else flushed?.();
   }
 
@@ -215,10 +220,11 @@ export class LocalProxy extends EventEmitter {
       // A read is at most 64 KiB: its DATA messages (payloads of at most 63 KiB) go as one WebSocket message when they fit.
       const messages: TunnelMessage[] = [];
       for (let offset = 0; offset < chunk.length; offset += MAX_DATA_PAYLOAD_BYTES) messages.push({ ...data, payload: chunk.subarray(offset, offset + MAX_DATA_PAYLOAD_BYTES) });
-      const perFrame = messages.reduce((bytes, message) => bytes + LENGTH_PREFIX_BYTES + encodedLength(message), 0) <= MAX_WEBSOCKET_FRAME_BYTES ? messages.length : 1;
+      const framed = frameMessages(messages);
+      const frames = framed.length <= MAX_WEBSOCKET_FRAME_BYTES ? [framed] : messages.map(frameMessage);
       const paced = (this.socket?.bufferedAmount ?? 0) > SEND_HIGH_WATER_BYTES;
       if (paced) socket.pause();
-      for (let i = 0; i < messages.length; i += perFrame) this.send(messages.slice(i, i + perFrame), paced && i + perFrame >= messages.length ? resume : undefined);
+      frames.forEach((frame, i) => this.sendFramed(frame, paced && i === frames.length - 1 ? resume : undefined));
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
