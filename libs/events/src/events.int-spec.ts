@@ -18,6 +18,7 @@ import { EventsModule } from './events.module';
 import { outboxForCreate, recordEvents, withOutbox } from './outbox';
 import { OutboxFastPath } from './outbox-fast-path';
 import { OutboxRelay } from './outbox-relay';
+import { UnprocessableEventError } from './unprocessable-event';
 
 /** A resource with a counter, changed together with its events as the apps do. */
 const counterSchema = withOutbox(new Schema({ _id: String, value: Number }));
@@ -204,27 +205,30 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
     await app.close();
   });
 
-  it('retries a failing handler, then dead-letters the event without blocking the partition', async () => {
+  it('retries a failing handler, then dead-letters the event without blocking the partition; an unprocessable one at once', async () => {
     const topic = uniqueName('subscriber-dlq');
     const poison = counted('p', 1);
-    const healthy = counted('p', 2);
+    const unprocessable = counted('p', 2);
+    const healthy = counted('p', 3);
     const attempts: string[] = [];
     const handled: string[] = [];
     const handler = counterHandler({ group: uniqueName('dlq'), fromBeginning: true, maxAttempts: 3 }, (_, context) => {
       attempts.push(context.id);
       if (context.id === poison.id) throw new Error('cannot handle this one');
+      if (context.id === unprocessable.id) throw new UnprocessableEventError('no retry can handle this one');
       handled.push(context.id);
     });
     const { app, counters, relay } = await startRelayApp(topic, {}, [handler]);
-    await counters.create({ _id: 'p', value: 2, ...outboxForCreate(poison, healthy) });
+    await counters.create({ _id: 'p', value: 3, ...outboxForCreate(poison, unprocessable, healthy) });
     relay.wake();
     const deadLetters = await collect(kafka, deadLetterTopic(topic));
-    await eventually(() => (deadLetters.messages.length === 1 && handled.length === 1 ? true : undefined), 30_000, 'the messages of deadLetters');
+    await eventually(() => (deadLetters.messages.length === 2 && handled.length === 1 ? true : undefined), 30_000, 'the messages of deadLetters');
     expect(attempts.filter((id) => id === poison.id)).toHaveLength(3);
+    expect(attempts.filter((id) => id === unprocessable.id)).toHaveLength(1);
     expect(handled).toEqual([healthy.id]);
-    expect(idOf(deadLetters.messages[0])).toBe(poison.id);
-    expect(String(deadLetters.messages[0].headers?.rekey_dlq_error)).toBe('cannot handle this one');
-    expect(String(deadLetters.messages[0].headers?.rekey_dlq_attempts)).toBe('3');
+    expect(deadLetters.messages.map(idOf)).toEqual([poison.id, unprocessable.id]);
+    expect(deadLetters.messages.map((m) => String(m.headers?.rekey_dlq_error))).toEqual(['cannot handle this one', 'no retry can handle this one']);
+    expect(deadLetters.messages.map((m) => String(m.headers?.rekey_dlq_attempts))).toEqual(['3', '1']);
     await deadLetters.stop();
     await app.close();
   });

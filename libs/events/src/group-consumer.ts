@@ -11,6 +11,7 @@ import { fromKafkaMessage, MalformedEventError, ReceivedEvent } from './envelope
 import { EventBatchContext, EventContext } from './event-context';
 import { EventSubscription } from './event-subscription';
 import { InvalidPayloadError, validatePayload } from './payload-validation';
+import { UnprocessableEventError } from './unprocessable-event';
 import { MemoryProcessedEvents, ProcessedEvents } from './processed-events';
 
 /**
@@ -251,18 +252,18 @@ export class GroupConsumer {
       await this.backingOff(() => inConsumerSpan(this.traced(one), () => this.call([one])), heartbeat);
       return true;
     } catch (error) {
-      await this.deadLetter(one.event.topic, one.message, reasonOf(error), this.subscription.maxAttempts);
+      await this.deadLetter(one.event.topic, one.message, reasonOf(error), error instanceof UnprocessableEventError ? 1 : this.subscription.maxAttempts);
       return false;
     }
   }
 
-  /** `operation` tried up to `maxAttempts` times, backing off from 100 ms (doubling); rejects with the last failure. */
+  /** `operation` tried up to `maxAttempts` times, backing off from 100 ms (doubling), an unprocessable event once; rejects with the last failure. */
   private async backingOff<T>(operation: () => Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await operation();
       } catch (error) {
-        if (attempt >= this.subscription.maxAttempts) throw error;
+        if (attempt >= this.subscription.maxAttempts || error instanceof UnprocessableEventError) throw error;
         await sleep(100 * 2 ** (attempt - 1));
         await heartbeat();
       }

@@ -15,3 +15,4 @@ export * from './outbox-fast-path';
 export * from './outbox-relay';
 export * from './payload-validation';
 export * from './processed-events';
+export * from './unprocessable-event';

@@ -1,9 +1,9 @@
 import { Controller, Inject, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DESTINATION_TOKEN_SEAL_PURPOSE, EVENT_TYPES, SealedDestinationToken, TunnelOpenedData, TunnelTokenRotatedData } from '@rekey/contracts';
-import { EventContext, EventSubscription } from '@rekey/events';
+import { EventContext, EventSubscription, UnprocessableEventError } from '@rekey/events';
 import { REKEY_CONFIG, RekeyConfig, withDeadline } from '@rekey/platform';
-import { Keyring, KEYRING } from '@rekey/tokens';
+import { Keyring, KEYRING, SealedTokenError } from '@rekey/tokens';
 import { connect, MqttClient } from 'mqtt';
 import { TunnelViewsRepository } from '../projection/tunnel-views.repository';
 
@@ -61,10 +61,20 @@ export class DeviceNotifier implements OnApplicationBootstrap, OnApplicationShut
     if (data.thingName === undefined || data.sealedDestinationAccessToken === undefined) return;
     const destination = data.tokens.find((token) => token.kind === 'DestinationAccessToken');
     if (destination?.expiresAt && Date.parse(destination.expiresAt) <= Date.now()) return;
-    const claims = this.keyring.open<SealedDestinationToken>(data.sealedDestinationAccessToken, DESTINATION_TOKEN_SEAL_PURPOSE);
-    if (claims.tunnelId !== tunnelId) throw new Error('sealed destination token of another tunnel');
+    const claims = this.openSealed(data.sealedDestinationAccessToken);
+    if (claims.tunnelId !== tunnelId) throw new UnprocessableEventError('sealed destination token of another tunnel');
     const message = JSON.stringify({ clientAccessToken: claims.destinationAccessToken, clientMode: 'destination', region: this.config.awsRegion, services });
     await this.publish(notifyTopic(data.thingName), message);
+  }
+
+  /** The sealed token's claims; one this keyring did not seal is dead-lettered at once (no retry can open it). */
+  private openSealed(sealed: string): SealedDestinationToken {
+    try {
+      return this.keyring.open<SealedDestinationToken>(sealed, DESTINATION_TOKEN_SEAL_PURPOSE);
+    } catch (error) {
+      if (error instanceof SealedTokenError) throw new UnprocessableEventError(error.message);
+      throw error;
+    }
   }
 
   /** QoS 1, bounded: a broker away makes the handler fail, so the subscriber retries then dead-letters. */
