@@ -2,7 +2,7 @@ import { MAX_MESSAGE_BYTES } from './limits';
 import { decodeMessage, encodeMessage, TunnelMessage } from './message';
 
 /** Bytes of the big-endian length in front of every message. */
-export const LENGTH_PREFIX_BYTES = 2;
+const LENGTH_PREFIX_BYTES = 2;
 
 /** One message as it travels: a 2-byte big-endian length, then the protobuf bytes. */
 export function frameMessage(message: TunnelMessage): Buffer {
