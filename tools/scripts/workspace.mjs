@@ -1,7 +1,7 @@
 // Helpers shared by `npm start` and `npm test`; plain Node so they run before `npm install`.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +22,11 @@ const manifestHash = () =>
 export function ensureDependencies() {
   const marker = join(root, 'node_modules', '.rekey-installed');
   if (existsSync(marker) && readFileSync(marker, 'utf8') === manifestHash()) return;
+  // `npm ci` empties node_modules first: through a symlink shared by git worktrees it would wipe
+  // the other checkout's packages, so a linked node_modules must be installed where it lives.
+  if (lstatSync(join(root, 'node_modules'), { throwIfNoEntry: false })?.isSymbolicLink()) {
+    throw new Error('node_modules is a symlink installed for other manifests; run npm ci where it points');
+  }
   say('installing npm packages');
   const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) throw new Error('npm ci failed');
