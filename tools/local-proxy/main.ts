@@ -44,6 +44,8 @@ proxy.on('ended', (end) => {
   process.stderr.write(`tunnel connection ended: ${JSON.stringify(end)}\n`);
   process.exit(0);
 });
+// A close frame on the way out, so the relay sees the end at once (and --cpu-prof gets written).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void proxy.stop().then(() => process.exit(0)));
 proxy.start().then(
   () => {
     const where = proxy.options.mode === 'source' ? Object.keys(proxy.options.services).map((id) => `${id} on 127.0.0.1:${proxy.port(id)}`).join(', ') : 'waiting for streams';

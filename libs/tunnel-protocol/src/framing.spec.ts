@@ -1,4 +1,5 @@
-import { decodeFramed, frameMessage, MessageDeframer } from './framing';
+import { DataFramer, decodeFramed, frameMessage, frameMessages, MessageDeframer } from './framing';
+import { MAX_DATA_PAYLOAD_BYTES } from './limits';
 import { decodeMessage, encodeMessage, MalformedMessageError, TunnelMessageType } from './message';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -41,6 +42,18 @@ describe('tunnel protocol messages', () => {
     const bytewise = new MessageDeframer();
     const messages = [...stream].flatMap((byte) => bytewise.push(Buffer.from([byte])));
     expect(messages).toHaveLength(2);
+  });
+
+  it('frames a chunk as DATA messages with the bytes protobufjs encodes, cut at the payload limit', () => {
+    const chunk = Buffer.from(Array.from({ length: 2 * MAX_DATA_PAYLOAD_BYTES }, (_, i) => i % 251));
+    for (const fields of [{ streamId: 1 }, { streamId: 300, serviceId: 'SSH', connectionId: 2 }, { streamId: 7, ignorable: true, serviceId: 'RDP' }]) {
+      const framer = new DataFramer(fields);
+      for (const length of [1, 300, MAX_DATA_PAYLOAD_BYTES, MAX_DATA_PAYLOAD_BYTES + 1, 65_536, 2 * MAX_DATA_PAYLOAD_BYTES]) {
+        const bytes = chunk.subarray(0, length);
+        const payloads = Array.from({ length: Math.ceil(length / MAX_DATA_PAYLOAD_BYTES) }, (_, i) => bytes.subarray(i * MAX_DATA_PAYLOAD_BYTES, (i + 1) * MAX_DATA_PAYLOAD_BYTES));
+        expect(hex(framer.frame(bytes))).toBe(hex(frameMessages(payloads.map((payload) => ({ type: TunnelMessageType.DATA, ...fields, payload })))));
+      }
+    }
   });
 
   it('refuses to frame a message longer than the 2-byte prefix allows', () => {

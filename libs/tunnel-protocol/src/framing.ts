@@ -1,5 +1,5 @@
-import { MAX_MESSAGE_BYTES } from './limits';
-import { decodeMessage, encodeMessage, TunnelMessage } from './message';
+import { MAX_DATA_PAYLOAD_BYTES, MAX_MESSAGE_BYTES } from './limits';
+import { decodeMessage, encodeAroundPayload, encodeMessage, encodePayloadKey, TunnelMessage, TunnelMessageType } from './message';
 
 /** Bytes of the big-endian length in front of every message. */
 const LENGTH_PREFIX_BYTES = 2;
@@ -21,6 +21,39 @@ export function frameMessages(messages: TunnelMessage[]): Buffer {
     offset += LENGTH_PREFIX_BYTES + body.length;
   }
   return framed;
+}
+
+/**
+ * DATA messages of one stream (and connection), framed as {@link frameMessages} frames them: the
+ * other fields are encoded once, and each byte of a payload is copied once, into the framed buffer.
+ */
+export class DataFramer {
+  private readonly before: Uint8Array;
+  private readonly after: Uint8Array;
+
+  constructor(fields: Omit<TunnelMessage, 'type' | 'payload'>) {
+    ({ before: this.before, after: this.after } = encodeAroundPayload({ ...fields, type: TunnelMessageType.DATA }));
+    const largest = this.before.length + encodePayloadKey(MAX_DATA_PAYLOAD_BYTES).length + MAX_DATA_PAYLOAD_BYTES + this.after.length;
+    if (largest > MAX_MESSAGE_BYTES) throw new RangeError(`DATA messages of ${largest} bytes would exceed ${MAX_MESSAGE_BYTES}`);
+  }
+
+  /** `bytes` as DATA messages with payloads of at most {@link MAX_DATA_PAYLOAD_BYTES}, in one buffer. */
+  frame(bytes: Uint8Array): Buffer {
+    const keys: Uint8Array[] = [];
+    for (let offset = 0; offset < bytes.length; offset += MAX_DATA_PAYLOAD_BYTES) keys.push(encodePayloadKey(Math.min(MAX_DATA_PAYLOAD_BYTES, bytes.length - offset)));
+    const overhead = LENGTH_PREFIX_BYTES + this.before.length + this.after.length;
+    const framed = Buffer.allocUnsafe(bytes.length + keys.reduce((sum, key) => sum + overhead + key.length, 0));
+    let offset = 0;
+    keys.forEach((key, i) => {
+      const payload = bytes.subarray(i * MAX_DATA_PAYLOAD_BYTES, (i + 1) * MAX_DATA_PAYLOAD_BYTES);
+      offset = framed.writeUInt16BE(this.before.length + key.length + payload.length + this.after.length, offset);
+      for (const part of [this.before, key, payload, this.after]) {
+        framed.set(part, offset);
+        offset += part.length;
+      }
+    });
+    return framed;
+  }
 }
 
 /** Decodes a framed message (as {@link MessageDeframer} returns it). */

@@ -1,10 +1,13 @@
-import { decodeFramed, frameMessage, frameMessages, MessageDeframer } from './framing';
+import { DataFramer, decodeFramed, frameMessage, MessageDeframer } from './framing';
 import { MAX_DATA_PAYLOAD_BYTES, MAX_WEBSOCKET_FRAME_BYTES, SEND_HIGH_WATER_BYTES } from './limits';
 import { TunnelMessage, TunnelMessageType } from './message';
 import { LocalProxyMode, ProtocolVersion, subprotocolOf } from './versions';
 import { EventEmitter, once } from 'node:events';
 import { AddressInfo, createConnection, createServer, Server, Socket } from 'node:net';
 import WebSocket from 'ws';
+
+/** Bytes of a TCP read carried by one WebSocket message: two DATA messages of full payloads and their framing fit in a frame. */
+const READ_BYTES_PER_FRAME = 2 * MAX_DATA_PAYLOAD_BYTES;
 
 export interface LocalProxyOptions {
   /** Relay base URL, e.g. `ws://127.0.0.1:3004` or `wss://relay.example:443`. */
@@ -214,17 +217,16 @@ export class LocalProxy extends EventEmitter {
    * {@link SEND_HIGH_WATER_BYTES}; the TCP end into a reset of the connection (V3) or stream.
    */
   private pipe(stream: Stream, connectionId: number, socket: Socket): void {
-    const data = { type: TunnelMessageType.DATA, streamId: stream.streamId, serviceId: this.wireServiceId(stream.serviceId), ...(this.options.version === 3 && { connectionId }) };
+    const framer = new DataFramer({ streamId: stream.streamId, serviceId: this.wireServiceId(stream.serviceId), ...(this.options.version === 3 && { connectionId }) });
     const resume = () => socket.resume();
     socket.on('data', (chunk: Buffer) => {
-      // A read is at most 64 KiB: its DATA messages (payloads of at most 63 KiB) go as one WebSocket message when they fit.
-      const messages: TunnelMessage[] = [];
-      for (let offset = 0; offset < chunk.length; offset += MAX_DATA_PAYLOAD_BYTES) messages.push({ ...data, payload: chunk.subarray(offset, offset + MAX_DATA_PAYLOAD_BYTES) });
-      const framed = frameMessages(messages);
-      const frames = framed.length <= MAX_WEBSOCKET_FRAME_BYTES ? [framed] : messages.map(frameMessage);
       const paced = (this.socket?.bufferedAmount ?? 0) > SEND_HIGH_WATER_BYTES;
       if (paced) socket.pause();
-      frames.forEach((frame, i) => this.sendFramed(frame, paced && i === frames.length - 1 ? resume : undefined));
+      // A read is at most 64 KiB: its DATA messages go as one WebSocket message; a larger chunk in as few as fit.
+      for (let offset = 0; offset < chunk.length; offset += READ_BYTES_PER_FRAME) {
+        const last = offset + READ_BYTES_PER_FRAME >= chunk.length;
+        this.sendFramed(framer.frame(chunk.subarray(offset, offset + READ_BYTES_PER_FRAME)), paced && last ? resume : undefined);
+      }
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {

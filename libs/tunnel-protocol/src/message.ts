@@ -1,4 +1,4 @@
-import { Reader, Root, Type } from 'protobufjs';
+import { Reader, Root, Type, types, Writer } from 'protobufjs';
 
 /**
  * `com.amazonaws.iot.securedtunneling.Message` (localproxy `resources/Message.proto`), written
@@ -61,6 +61,25 @@ export class MalformedMessageError extends Error {}
 /** Protobuf bytes of one message (no length prefix). */
 export function encodeMessage(message: TunnelMessage): Uint8Array {
   return MessageType.encode(MessageType.fromObject(message)).finish();
+}
+
+const PAYLOAD_ID = MessageType.fields.payload.id;
+const PAYLOAD_KEY = ((PAYLOAD_ID << 3) | types.basic.bytes) >>> 0;
+
+/**
+ * A message's protobuf bytes around its payload: the fields numbered before `payload`, and those
+ * after it. `before`, {@link encodePayloadKey}, the payload bytes, then `after` are exactly the
+ * bytes of {@link encodeMessage} with that payload, so a framer can place each payload once.
+ */
+export function encodeAroundPayload(fields: Omit<TunnelMessage, 'payload'>): { before: Uint8Array; after: Uint8Array } {
+  const part = (wanted: (id: number) => boolean) =>
+    MessageType.encode(MessageType.fromObject(Object.fromEntries(Object.entries(fields).filter(([name]) => wanted(MessageType.fields[name].id))))).finish();
+  return { before: part((id) => id < PAYLOAD_ID), after: part((id) => id > PAYLOAD_ID) };
+}
+
+/** The key and length that precede a payload of `length` bytes in a message's protobuf bytes. */
+export function encodePayloadKey(length: number): Uint8Array {
+  return Writer.create().uint32(PAYLOAD_KEY).uint32(length).finish();
 }
 
 /**

@@ -46,7 +46,10 @@ function profileArgs(name: string): string[] {
   return ['--cpu-prof', '--cpu-prof-dir', PROFILES, '--cpu-prof-name', `${name}.cpuprofile`];
 }
 
-async function start(name: string, args: string[], env: NodeJS.ProcessEnv, readyPath: string): Promise<Server> {
+/** Ready once the server answers `path` with 2xx. */
+const answers = (path: string) => (url: string) => fetch(`${url}${path}`).then((r) => r.ok, () => false);
+
+async function start(name: string, args: string[], env: NodeJS.ProcessEnv, ready: (url: string, stderr: string) => boolean | Promise<boolean>): Promise<Server> {
   const port = await freePort();
   const child = spawn(process.execPath, [...profileArgs(name), ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -56,7 +59,7 @@ async function start(name: string, args: string[], env: NodeJS.ProcessEnv, ready
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited during start-up:\n${stderr}`);
-    if (await fetch(`${url}${readyPath}`).then((r) => r.ok, () => false)) break;
+    if (await ready(url, stderr)) break;
     if (Date.now() > deadline) throw new Error(`${name} not ready within 60 s:\n${stderr}`);
     await sleep(200);
   }
@@ -89,10 +92,20 @@ export function startApp(
     REKEY_THROTTLE_RPS: '1000000',
     REKEY_TUNNELS_MAX_OPEN: '1000000',
   };
-  return start(name, [join(ROOT, 'dist', 'apps', app, 'apps', app, 'src', 'main.js')], env, '/health/ready');
+  return start(name, [join(ROOT, 'dist', 'apps', app, 'apps', app, 'src', 'main.js')], env, answers('/health/ready'));
 }
 
 /** Runs a TypeScript server of tools/bench in its own process (as the apps run in theirs). */
 export function startBenchServer(name: string, file: string, env: NodeJS.ProcessEnv = {}): Promise<Server> {
-  return start(name, ['-r', '@swc-node/register', join(ROOT, 'tools', 'bench', file)], env, '/ready');
+  return start(name, ['-r', '@swc-node/register', join(ROOT, 'tools', 'bench', file)], env, answers('/ready'));
+}
+
+/**
+ * Runs a TypeScript program of the repository (e.g. `tools/local-proxy/main.ts`) in its own process,
+ * ready once its standard error matches `ready`; resolves with the server and that match.
+ */
+export async function startTool(name: string, file: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ server: Server; ready: RegExpMatchArray }> {
+  let match: RegExpMatchArray | null = null;
+  const server = await start(name, ['-r', '@swc-node/register', join(ROOT, file), ...args], env, (_url, stderr) => (match = ready.exec(stderr)) !== null);
+  return { server, ready: match! };
 }

@@ -3,8 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { AddressInfo, createConnection, createServer, Server, Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { percentile, summarize } from '../lib/measure';
-import { startApp } from '../lib/processes';
+import { Server as Process, startApp, startTool } from '../lib/processes';
 import { Row } from '../lib/report';
 import { Call, RequestSigner } from '../lib/signed-requests';
 import { BenchContext, database } from './context';
@@ -89,6 +90,24 @@ async function startProxy(options: LocalProxyOptions): Promise<LocalProxy> {
   }
 }
 
+/**
+ * tools/local-proxy in a process of its own, as it runs on a client machine or a device (V3, one
+ * service, SSH); with a client token, so that it may try again after a 5xx as localproxy does.
+ */
+async function proxyProcess(endpoint: string, mode: 'source' | 'destination', token: string, echoPort: number): Promise<{ server: Process; port: number }> {
+  const env = { AWSIOT_TUNNEL_ACCESS_TOKEN: token, AWSIOT_TUNNEL_CLIENT_TOKEN: randomBytes(16).toString('hex') };
+  const args = [...(mode === 'source' ? ['-s', 'SSH=0'] : ['-d', `SSH=127.0.0.1:${echoPort}`]), '-e', endpoint, '-y', 'V3'];
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const { server, ready } = await startTool(`${mode}-proxy`, 'tools/local-proxy/main.ts', args, env, mode === 'source' ? /SSH on 127\.0\.0\.1:(\d+)/ : /connected as destination/);
+      return { server, port: Number(ready[1] ?? 0) };
+    } catch (error) {
+      if (attempt >= 10 || !/HTTP 5\d\d/.test((error as Error).message)) throw error;
+      await sleep(250);
+    }
+  }
+}
+
 const rssBytes = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 const single = (value: number, seconds: number) => ({ requests: 1, seconds, rps: value, p50: Number.NaN, p99: Number.NaN, p999: Number.NaN, errors: 0 });
 
@@ -98,15 +117,7 @@ export async function relayRows(context: BenchContext): Promise<Row[]> {
   const relay = await startApp('tunnel-relay', context.infra, database(context, 'relay'));
   const echo = createServer((socket) => socket.on('error', () => socket.destroy()).pipe(socket));
   const echoPort = await listen(echo);
-  const bare = createServer((client) => {
-    const upstream = createConnection({ host: '127.0.0.1', port: echoPort });
-    client.setNoDelay(true);
-    upstream.setNoDelay(true);
-    client.pipe(upstream).pipe(client);
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-  });
-  const barePort = await listen(bare);
+  const processes: Process[] = [];
   const proxies: LocalProxy[] = [];
   const signer = new RequestSigner(tunnelsApp.url, 'IoTSecuredTunneling');
   const endpoint = relay.url.replace(/^http/, 'ws');
@@ -125,13 +136,23 @@ export async function relayRows(context: BenchContext): Promise<Row[]> {
     return { tunnel, source, destination };
   };
   try {
-    const { source } = await pair((await openMany(1))[0]);
-    await pump(source.port('SSH')); // warm-up
+    // Stream and echo rows: each local proxy, the relay and the bare pipe in a process of its own.
+    const [streamed] = await openMany(1);
+    const destinationProcess = await proxyProcess(endpoint, 'destination', streamed.destinationAccessToken, echoPort);
+    processes.push(destinationProcess.server);
+    const sourceProcess = await proxyProcess(endpoint, 'source', streamed.sourceAccessToken, echoPort);
+    processes.push(sourceProcess.server);
+    const bare = await startTool('bare-tcp-pipe', 'tools/bench/bare-tcp-pipe-server.ts', [], { PIPE_TARGET_PORT: String(echoPort) }, /listening on 127\.0\.0\.1:(\d+)/);
+    processes.push(bare.server);
+    const sourcePort = sourceProcess.port;
+    const barePort = Number(bare.ready[1]);
+    await pump(sourcePort); // warm-up
+    await pump(barePort);
     // Alternated, medians: the machine's load moves both alike.
     const relayRuns: number[] = [];
     const bareRuns: number[] = [];
     for (let i = 0; i < STREAM_RUNS; i += 1) {
-      relayRuns.push(await pump(source.port('SSH')));
+      relayRuns.push(await pump(sourcePort));
       bareRuns.push(await pump(barePort));
     }
     const relaySeconds = percentile(relayRuns.sort((x, y) => x - y), 50);
@@ -140,8 +161,8 @@ export async function relayRows(context: BenchContext): Promise<Row[]> {
     const relayRate = single(mb / relaySeconds, relaySeconds);
     const bareRate = single(mb / bareSeconds, bareSeconds);
 
-    await roundTrips(source.port('SSH')); // warm-up
-    const relayTrips = summarize(await roundTrips(source.port('SSH')), 1, 0);
+    await roundTrips(sourcePort); // warm-up
+    const relayTrips = summarize(await roundTrips(sourcePort), 1, 0);
     const bareTrips = summarize(await roundTrips(barePort), 1, 0);
 
     const cuts: number[] = [];
@@ -156,6 +177,7 @@ export async function relayRows(context: BenchContext): Promise<Row[]> {
     const cutLatency = summarize(cuts, 1, 0);
 
     await Promise.all(proxies.splice(0).map((proxy) => proxy.stop()));
+    await Promise.all(processes.splice(0).map((server) => server.stop()));
     const rssBefore = rssBytes(relay.process.pid!);
     const opened = await openMany(CONCURRENT_TUNNELS);
     for (let i = 0; i < CONCURRENT_TUNNELS; i += 50) await Promise.all(opened.slice(i, i + 50).map((tunnel) => pair(tunnel)));
@@ -178,8 +200,8 @@ export async function relayRows(context: BenchContext): Promise<Row[]> {
     ];
   } finally {
     await Promise.all(proxies.map((proxy) => proxy.stop()));
+    await Promise.all(processes.map((server) => server.stop()));
     echo.close();
-    bare.close();
     await relay.stop();
     await tunnelsApp.stop();
   }
