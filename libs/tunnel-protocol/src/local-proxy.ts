@@ -273,7 +273,9 @@ export class LocalProxy extends EventEmitter {
 
   /** Writes to a local connection; while one has writes queued, the tunnel is not read (every stream shares it). */
   private write(socket: Socket | undefined, payload: Uint8Array | undefined): void {
-    if (!socket || !payload || socket.write(payload) || this.congested.has(socket)) return;
+    if (!socket || !payload) return;
+    // write() says false past 16 KiB even when the kernel took every byte: wait only for bytes still queued here.
+    if (socket.write(payload) || socket.writableLength === 0 || this.congested.has(socket)) return;
     this.congested.add(socket);
     if (this.congested.size === 1) this.socket?.pause();
     socket.once('drain', () => this.uncongest(socket));
