@@ -60,7 +60,10 @@ async function start(name: string, args: string[], env: NodeJS.ProcessEnv, ready
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited during start-up:\n${stderr}`);
     if (await ready(url, stderr)) break;
-    if (Date.now() > deadline) throw new Error(`${name} not ready within 60 s:\n${stderr}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL'); // not left behind, holding its port
+      throw new Error(`${name} not ready within 60 s:\n${stderr}`);
+    }
     await sleep(200);
   }
   return {
