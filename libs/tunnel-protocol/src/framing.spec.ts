@@ -44,14 +44,16 @@ describe('tunnel protocol messages', () => {
     expect(messages).toHaveLength(2);
   });
 
-  it('frames a chunk as DATA messages with the bytes protobufjs encodes, cut at the payload limit', () => {
+  it('frames chunks as DATA messages with the bytes protobufjs encodes, cut at the payload limit wherever the chunks end', () => {
     const chunk = Buffer.from(Array.from({ length: 2 * MAX_DATA_PAYLOAD_BYTES }, (_, i) => i % 251));
     for (const fields of [{ streamId: 1 }, { streamId: 300, serviceId: 'SSH', connectionId: 2 }, { streamId: 7, ignorable: true, serviceId: 'RDP' }]) {
       const framer = new DataFramer(fields);
       for (const length of [1, 300, MAX_DATA_PAYLOAD_BYTES, MAX_DATA_PAYLOAD_BYTES + 1, 65_536, 2 * MAX_DATA_PAYLOAD_BYTES]) {
         const bytes = chunk.subarray(0, length);
         const payloads = Array.from({ length: Math.ceil(length / MAX_DATA_PAYLOAD_BYTES) }, (_, i) => bytes.subarray(i * MAX_DATA_PAYLOAD_BYTES, (i + 1) * MAX_DATA_PAYLOAD_BYTES));
-        expect(hex(framer.frame(bytes))).toBe(hex(frameMessages(payloads.map((payload) => ({ type: TunnelMessageType.DATA, ...fields, payload })))));
+        const pieces = [bytes.subarray(0, 100), bytes.subarray(100, 100), bytes.subarray(100, 64_600), bytes.subarray(64_600)];
+        expect(hex(framer.frame(pieces))).toBe(hex(framer.frame([bytes])));
+        expect(hex(framer.frame([bytes]))).toBe(hex(frameMessages(payloads.map((payload) => ({ type: TunnelMessageType.DATA, ...fields, payload })))));
       }
     }
   });

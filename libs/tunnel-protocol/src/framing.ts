@@ -37,20 +37,32 @@ export class DataFramer {
     if (largest > MAX_MESSAGE_BYTES) throw new RangeError(`DATA messages of ${largest} bytes would exceed ${MAX_MESSAGE_BYTES}`);
   }
 
-  /** `bytes` as DATA messages with payloads of at most {@link MAX_DATA_PAYLOAD_BYTES}, in one buffer. */
-  frame(bytes: Uint8Array): Buffer {
-    const keys: Uint8Array[] = [];
-    for (let offset = 0; offset < bytes.length; offset += MAX_DATA_PAYLOAD_BYTES) keys.push(encodePayloadKey(Math.min(MAX_DATA_PAYLOAD_BYTES, bytes.length - offset)));
+  /** `chunks`, in order, as DATA messages with payloads of at most {@link MAX_DATA_PAYLOAD_BYTES}, in one buffer. */
+  frame(chunks: readonly Uint8Array[]): Buffer {
+    const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    const lengths = Array.from({ length: Math.ceil(total / MAX_DATA_PAYLOAD_BYTES) }, (_, i) => Math.min(MAX_DATA_PAYLOAD_BYTES, total - i * MAX_DATA_PAYLOAD_BYTES));
+    const keys = lengths.map(encodePayloadKey);
     const overhead = LENGTH_PREFIX_BYTES + this.before.length + this.after.length;
-    const framed = Buffer.allocUnsafe(bytes.length + keys.reduce((sum, key) => sum + overhead + key.length, 0));
+    const framed = Buffer.allocUnsafe(total + keys.reduce((sum, key) => sum + overhead + key.length, 0));
     let offset = 0;
+    let chunk = 0;
+    let within = 0;
+    const put = (bytes: Uint8Array) => {
+      framed.set(bytes, offset);
+      offset += bytes.length;
+    };
     keys.forEach((key, i) => {
-      const payload = bytes.subarray(i * MAX_DATA_PAYLOAD_BYTES, (i + 1) * MAX_DATA_PAYLOAD_BYTES);
-      offset = framed.writeUInt16BE(this.before.length + key.length + payload.length + this.after.length, offset);
-      for (const part of [this.before, key, payload, this.after]) {
-        framed.set(part, offset);
-        offset += part.length;
+      offset = framed.writeUInt16BE(this.before.length + key.length + lengths[i] + this.after.length, offset);
+      put(this.before);
+      put(key);
+      for (let left = lengths[i]; left > 0; ) {
+        const piece = chunks[chunk].subarray(within, within + left);
+        put(piece);
+        left -= piece.length;
+        within += piece.length;
+        if (within === chunks[chunk].length) [chunk, within] = [chunk + 1, 0];
       }
+      put(this.after);
     });
     return framed;
   }

@@ -6,8 +6,27 @@ import { EventEmitter, once } from 'node:events';
 import { AddressInfo, createConnection, createServer, Server, Socket } from 'node:net';
 import WebSocket from 'ws';
 
-/** Bytes of a TCP read carried by one WebSocket message: two DATA messages of full payloads and their framing fit in a frame. */
+/** TCP bytes carried by one WebSocket message: two DATA messages of full payloads and their framing fit in a frame. */
 const READ_BYTES_PER_FRAME = 2 * MAX_DATA_PAYLOAD_BYTES;
+
+/** `chunks` cut (as views) into consecutive groups of at most `limit` bytes. */
+function inGroupsOf(limit: number, chunks: Buffer[]): Buffer[][] {
+  const groups: Buffer[][] = [];
+  let room = 0;
+  for (const chunk of chunks) {
+    for (let offset = 0; offset < chunk.length; ) {
+      if (room === 0) {
+        groups.push([]);
+        room = limit;
+      }
+      const piece = chunk.subarray(offset, offset + room);
+      groups[groups.length - 1].push(piece);
+      offset += piece.length;
+      room -= piece.length;
+    }
+  }
+  return groups;
+}
 
 export interface LocalProxyOptions {
   /** Relay base URL, e.g. `ws://127.0.0.1:3004` or `wss://relay.example:443`. */
@@ -57,6 +76,9 @@ export class LocalProxy extends EventEmitter {
   private stopped = false;
   /** Local connections whose writes are queued: the tunnel is not read until they drain. */
   private readonly congested = new Set<Socket>();
+  /** TCP reads not sent yet, in order; consecutive reads of one connection together. */
+  private readonly unsent: Array<{ framer: DataFramer; socket: Socket; chunks: Buffer[] }> = [];
+  private flushing?: NodeJS.Immediate;
   /** What the relay announced in SERVICE_IDS (V2/V3). */
   announcedServices?: string[];
 
@@ -161,9 +183,27 @@ export class LocalProxy extends EventEmitter {
     }
   }
 
-  /** Sends messages as one WebSocket message; `flushed` runs once it is handed to the kernel (or the connection failed). */
+  /** Sends a message (after the TCP bytes read before it); `flushed` runs once it is handed to the kernel (or the connection failed). */
   private send(message: TunnelMessage, flushed?: () => void): void {
+    this.flush();
     this.sendFramed(frameMessage(message), flushed);
+  }
+
+  /**
+   * Sends the TCP reads queued so far, each connection's consecutive reads in as few WebSocket
+   * messages as the frame limit allows (libuv reads up to 32 times 64 KiB per turn of the event
+   * loop). A connection that finds the tunnel's send queue over {@link SEND_HIGH_WATER_BYTES} is
+   * not read until its bytes are written.
+   */
+  private flush(): void {
+    clearImmediate(this.flushing);
+    this.flushing = undefined;
+    for (const { framer, socket, chunks } of this.unsent.splice(0)) {
+      const paced = (this.socket?.bufferedAmount ?? 0) > SEND_HIGH_WATER_BYTES;
+      if (paced) socket.pause();
+      const frames = inGroupsOf(READ_BYTES_PER_FRAME, chunks);
+      frames.forEach((group, i) => this.sendFramed(framer.frame(group), paced && i === frames.length - 1 ? () => socket.resume() : undefined));
+    }
   }
 
   /** Sends framed messages as one WebSocket message; `flushed` once it is written (or dropped: no tunnel). */
@@ -218,15 +258,11 @@ export class LocalProxy extends EventEmitter {
    */
   private pipe(stream: Stream, connectionId: number, socket: Socket): void {
     const framer = new DataFramer({ streamId: stream.streamId, serviceId: this.wireServiceId(stream.serviceId), ...(this.options.version === 3 && { connectionId }) });
-    const resume = () => socket.resume();
     socket.on('data', (chunk: Buffer) => {
-      const paced = (this.socket?.bufferedAmount ?? 0) > SEND_HIGH_WATER_BYTES;
-      if (paced) socket.pause();
-      // A read is at most 64 KiB: its DATA messages go as one WebSocket message; a larger chunk in as few as fit.
-      for (let offset = 0; offset < chunk.length; offset += READ_BYTES_PER_FRAME) {
-        const last = offset + READ_BYTES_PER_FRAME >= chunk.length;
-        this.sendFramed(framer.frame(chunk.subarray(offset, offset + READ_BYTES_PER_FRAME)), paced && last ? resume : undefined);
-      }
+      const last = this.unsent[this.unsent.length - 1];
+      if (last?.framer === framer) last.chunks.push(chunk);
+      else this.unsent.push({ framer, socket, chunks: [chunk] });
+      this.flushing ??= setImmediate(() => this.flush());
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
