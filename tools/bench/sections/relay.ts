@@ -11,7 +11,7 @@ import { Call, RequestSigner } from '../lib/signed-requests';
 import { BenchContext, database } from './context';
 
 const STREAM_BYTES = Number(process.env.BENCH_RELAY_STREAM_MB ?? 64) * 2 ** 20;
-const STREAM_RUNS = 3;
+const STREAM_RUNS = 5;
 const ECHO_ROUNDS = Number(process.env.BENCH_RELAY_ECHO_ROUNDS ?? 2000);
 const ROTATIONS = Number(process.env.BENCH_RELAY_ROTATIONS ?? 100);
 const CONCURRENT_TUNNELS = Number(process.env.BENCH_RELAY_TUNNELS ?? 1000);
