@@ -21,6 +21,12 @@ const PAGE_SIZE = 32;
  */
 const RECORD_EVERY_MS = 1_000;
 
+/** A promise awaited later: its failure surfaces there, not as an unhandled rejection meanwhile. */
+function background<T>(work: Promise<T>): Promise<T> {
+  work.catch(() => undefined);
+  return work;
+}
+
 /** A delivery made and its outcome, not yet recorded. */
 interface Finished {
   delivery: Delivery;
@@ -80,30 +86,45 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     this.active.set(queueId, drain);
   }
 
+  /**
+   * Delivers the queue's events one at a time while the outcomes of those before are recorded (one
+   * write at a time, in order) and the next page is read: neither write nor read holds up the next
+   * POST. A lost lease is noticed at the next record, and the drain stops there.
+   */
   private async drain(queueId: string): Promise<void> {
-    let doneSeq = await this.repository.claim(queueId, this.owner, LEASE_MS);
-    if (doneSeq === null) return;
+    const claimed = await this.repository.claim(queueId, this.owner, LEASE_MS);
+    if (claimed === null) return;
+    let recording = Promise.resolve(true);
     try {
-      await this.repository.purgeFinished(queueId, doneSeq);
+      await this.repository.purgeFinished(queueId, claimed);
+      let reading = this.repository.next(queueId, claimed, PAGE_SIZE);
       while (!this.stopping) {
-        const page = await this.repository.next(queueId, doneSeq, PAGE_SIZE);
+        const page = await reading;
         if (page.length === 0) return;
+        // A full page: the queue may hold more, read while this page is delivered.
+        reading = page.length === PAGE_SIZE ? background(this.repository.next(queueId, page[page.length - 1].seq, PAGE_SIZE)) : Promise.resolve([]);
         let finished: Finished[] = [];
         let recordedAt = performance.now();
         for (const delivery of page) {
           if (this.stopping) break;
           finished.push({ delivery, outcome: await this.sender.send(delivery), at: new Date() });
           if (performance.now() - recordedAt < RECORD_EVERY_MS) continue;
-          if (!(await this.record(finished))) return;
-          doneSeq = delivery.seq;
+          if (!(await recording)) return;
+          recording = background(this.record(finished));
           finished = [];
           recordedAt = performance.now();
         }
-        if (finished.length > 0 && !(await this.record(finished))) return;
-        doneSeq = finished.at(-1)?.delivery.seq ?? doneSeq;
+        if (!(await recording)) return;
+        if (finished.length > 0) recording = background(this.record(finished));
+        if (page.length < PAGE_SIZE) reading = this.repository.next(queueId, page[page.length - 1].seq, PAGE_SIZE);
       }
     } finally {
-      await this.repository.release(queueId, this.owner).catch(() => undefined);
+      // What was sent is recorded before the lease goes (also on shutdown); a failed record is the drain's failure.
+      try {
+        await recording;
+      } finally {
+        await this.repository.release(queueId, this.owner).catch(() => undefined);
+      }
     }
   }
 
