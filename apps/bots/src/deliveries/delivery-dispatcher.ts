@@ -15,9 +15,10 @@ const MAX_ACTIVE_QUEUES = 64;
 /** Deliveries of a queue read at once. */
 const PAGE_SIZE = 32;
 /**
- * Outcomes are recorded (and the lease renewed) in one write per page, or sooner once this long has
- * passed since the last: outcome events wait at most this long plus one delivery (6.6 s at worst),
- * and the write (MongoDB, then Kafka's acknowledgement) costs a few milliseconds per delivery.
+ * Outcomes are recorded (and the lease renewed) in one write once this long has passed since the
+ * last, once PAGE_SIZE are waiting, or when the queue is empty: outcome events wait at most this
+ * long plus one delivery (6.6 s at worst), and the write (MongoDB, then Kafka's acknowledgement)
+ * costs a few milliseconds per delivery.
  */
 const RECORD_EVERY_MS = 1_000;
 
@@ -95,29 +96,35 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     const claimed = await this.repository.claim(queueId, this.owner, LEASE_MS);
     if (claimed === null) return;
     let recording = Promise.resolve(true);
+    let finished: Finished[] = [];
+    let recordedAt = performance.now();
+    /** Starts recording what is finished once the record before is done; false if the lease was lost. */
+    const recordFinished = async (): Promise<boolean> => {
+      if (!(await recording)) return false;
+      if (finished.length > 0) recording = background(this.record(finished));
+      finished = [];
+      recordedAt = performance.now();
+      return true;
+    };
     try {
       await this.repository.purgeFinished(queueId, claimed);
       let reading = this.repository.next(queueId, claimed, PAGE_SIZE);
       while (!this.stopping) {
         const page = await reading;
-        if (page.length === 0) return;
-        // A full page: the queue may hold more, read while this page is delivered.
-        reading = page.length === PAGE_SIZE ? background(this.repository.next(queueId, page[page.length - 1].seq, PAGE_SIZE)) : Promise.resolve([]);
-        let finished: Finished[] = [];
-        let recordedAt = performance.now();
+        if (page.length === 0) break;
+        const last = page[page.length - 1].seq;
+        // A full page: the queue may hold more, read while this page is delivered; else read once it is.
+        const full = page.length === PAGE_SIZE;
+        if (full) reading = background(this.repository.next(queueId, last, PAGE_SIZE));
         for (const delivery of page) {
           if (this.stopping) break;
           finished.push({ delivery, outcome: await this.sender.send(delivery), at: new Date() });
-          if (performance.now() - recordedAt < RECORD_EVERY_MS) continue;
-          if (!(await recording)) return;
-          recording = background(this.record(finished));
-          finished = [];
-          recordedAt = performance.now();
+          if (finished.length < PAGE_SIZE && performance.now() - recordedAt < RECORD_EVERY_MS) continue;
+          if (!(await recordFinished())) return;
         }
-        if (!(await recording)) return;
-        if (finished.length > 0) recording = background(this.record(finished));
-        if (page.length < PAGE_SIZE) reading = this.repository.next(queueId, page[page.length - 1].seq, PAGE_SIZE);
+        if (!full) reading = this.repository.next(queueId, last, PAGE_SIZE);
       }
+      await recordFinished();
     } finally {
       // What was sent is recorded before the lease goes (also on shutdown); a failed record is the drain's failure.
       try {

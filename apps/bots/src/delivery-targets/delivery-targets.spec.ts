@@ -28,18 +28,36 @@ describe('DeliveryTargets (the bots delivery attempts use, held per replica)', (
   });
   afterEach(() => jest.restoreAllMocks());
 
-  it('reads a bot on its first attempt, holds it for the next ones, and reads it again MAX_AGE_MS after it was asked for', async () => {
+  it('reads a bot on its first attempt, holds it for the next ones, and reads it again once MAX_AGE_MS after it was asked for', async () => {
     const { state, read, targets } = database();
     expect(targets.heldGeneration(key)).toBeUndefined();
     expect(await targets.target(key)).toEqual(target(1));
     state.bot = target(2);
-    now += MAX_AGE_MS - 1;
+    now += MAX_AGE_MS / 2 - 1;
     expect(await targets.target(key)).toEqual(target(1));
     expect(targets.heldGeneration(key)).toBe(1);
     expect(read).toHaveBeenCalledTimes(1);
-    now += 1;
+    now += MAX_AGE_MS / 2 + 1;
     expect(await targets.target(key)).toEqual(target(2));
     expect(read).toHaveBeenCalledTimes(2);
+  });
+
+  it('reads a held bot again in the background from half MAX_AGE_MS on, answering with what it holds meanwhile', async () => {
+    const { state, pending, read, targets } = database();
+    await targets.target(key);
+    state.bot = target(2);
+    state.held = true;
+    now += MAX_AGE_MS / 2;
+    expect(await targets.target(key)).toEqual(target(1));
+    // One refresh at a time.
+    expect(await targets.target(key)).toEqual(target(1));
+    expect(read).toHaveBeenCalledTimes(2);
+    pending.shift()!();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(targets.heldGeneration(key)).toBe(2);
+    now += MAX_AGE_MS - 1;
+    expect(await targets.target(key)).toEqual(target(2));
+    expect(read).toHaveBeenCalledTimes(3);
   });
 
   it('drops a bot on a change (written here, or its event): the next attempt reads it', async () => {

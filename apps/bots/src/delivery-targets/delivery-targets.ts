@@ -9,6 +9,9 @@ import { DeliveryTargetReads } from './delivery-target-reads';
  */
 export const MAX_AGE_MS = 1_000;
 
+/** A held bot older than this is read again in the background, so that a queue seldom waits for the read of its bot. */
+const REFRESH_AFTER_MS = MAX_AGE_MS / 2;
+
 /** Held bots past which a store first drops the expired ones (then past twice what is left). */
 const PRUNE_FROM = 1_024;
 
@@ -30,8 +33,9 @@ const idOf = ({ tenant, accountId, botId }: BotKey) => `${tenant}/${accountId}/$
  * attempt: an in-process projection of the bots that have deliveries here, loaded on a miss
  * (through {@link DeliveryTargetReads}) and dropped on a change: at once for a change this replica
  * writes (BotsService tells it before answering), on consuming the bot's event for a change
- * another replica wrote (BotChangesController), and in any case MAX_AGE_MS after its read. A read
- * that a change overtook answers its attempt but is not kept. The database stays the only place a
+ * another replica wrote (BotChangesController), and in any case MAX_AGE_MS after its read (it is
+ * read again in the background from half that age on). A read that a change overtook answers its
+ * attempt but is not kept. The database stays the only place a
  * token is stored: events carry fingerprints, so a change drops a bot rather than updating it.
  */
 @Injectable()
@@ -45,9 +49,16 @@ export class DeliveryTargets implements BotChangeObserver {
   /** The bot's state for an attempt starting now; null if it does not exist or its account is not live. */
   async target(key: BotKey): Promise<DeliveryTarget | null> {
     const id = idOf(key);
-    const askedAt = performance.now();
     const held = this.held.get(id);
-    if (held && askedAt - held.askedAt < MAX_AGE_MS) return held.target;
+    const age = held ? performance.now() - held.askedAt : Number.POSITIVE_INFINITY;
+    if (age >= MAX_AGE_MS) return this.readThrough(key, id);
+    // A failed refresh is the next attempt's to see, once what is held expired.
+    if (age >= REFRESH_AFTER_MS && !this.reading.has(id)) this.readThrough(key, id).catch(() => undefined);
+    return held!.target;
+  }
+
+  private async readThrough(key: BotKey, id: string): Promise<DeliveryTarget | null> {
+    const askedAt = performance.now();
     const reading: Reading = { changed: false };
     const readings = this.reading.get(id) ?? new Set<Reading>();
     this.reading.set(id, readings.add(reading));
