@@ -106,8 +106,9 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       recordedAt = performance.now();
       return true;
     };
+    // Alongside the first read, which skips what it removes; one that fails is made again at the next claim.
+    const purging = this.repository.purgeFinished(queueId, claimed).catch(() => undefined);
     try {
-      await this.repository.purgeFinished(queueId, claimed);
       let reading = this.repository.next(queueId, claimed, PAGE_SIZE);
       while (!this.stopping) {
         const page = await reading;
@@ -130,6 +131,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       try {
         await recording;
       } finally {
+        await purging;
         await this.repository.release(queueId, this.owner).catch(() => undefined);
       }
     }
