@@ -157,7 +157,7 @@ describe('bots under rotation load while its Kafka (a private one) is stopped an
         rssGrowthMb: Math.round((rssPeak - rssBefore) / 2 ** 20),
         failures: calls.filter((call) => call.outcome !== 'ok').map((call) => ({ atS: call.index / RATE, status: call.status, outcome: call.outcome, message: call.message, ms: Math.round(call.elapsedMs) })),
         // What the app says about its 503s: which driver error (timeout, stalled server, cleared pool).
-        appUnavailable: app.stderr().split('\n').filter((line) => line.includes('database unavailable')).slice(0, 20),
+        appUnavailable: app.stdout().split('\n').filter((line) => line.includes('database unavailable')).slice(0, 20),
       });
       expect(calls.filter((call) => call.outcome !== 'ok').map((call) => `${call.status} ${call.outcome}`)).toEqual([]);
       expect(events.length).toBe(acknowledged.length);
