@@ -3,6 +3,7 @@ import type { Collection, Filter, OptionalUnlessRequiredId, UpdateFilter } from 
 import type { Model } from 'mongoose';
 import { driverCollection, StringIdDocument } from './driver-collection';
 import { RekeyEvent } from './event';
+import { KnownDocuments } from './known-documents';
 import { NOT_DELETED, OUTBOX, outboxForCreate, recordEvents } from './outbox';
 import { OutboxFastPath } from './outbox-fast-path';
 import { OutboxRelay } from './outbox-relay';
@@ -28,6 +29,13 @@ export interface ChangeOptions {
   version?: string;
   /** The written document's fields to read back (all if absent): less to read on a hot path. */
   projection?: Record<string, 1>;
+  /**
+   * With `version`: the next change of the same document (by `_id`) decides on the state this one
+   * wrote and writes without reading first, a read only following a miss (see KnownDocuments).
+   * Right only if every field `decide` reads is either fixed or changed only with the version (as
+   * the compare-and-set itself assumes) or re-checked by the change's `where`.
+   */
+  remember?: boolean;
 }
 
 /**
@@ -54,6 +62,8 @@ export interface EventfulCollectionOptions<T> {
  * and wakes the relay otherwise. Obtained from {@link EventfulCollections.register}.
  */
 export class EventfulCollection<T extends StringIdDocument> {
+  private readonly known = new Map<string, KnownDocuments<T>>();
+
   constructor(
     /** The typed driver collection, for the repository's reads and event-less writes. */
     readonly collection: Collection<T>,
@@ -97,22 +107,47 @@ export class EventfulCollection<T extends StringIdDocument> {
    * to the written document (`projection`'s fields, if given), or null when no live document matches; after
    * {@link MAX_CHANGE_ATTEMPTS} lost races rejects with the registration's `contended` error.
    */
-  async change(filter: Filter<T>, decide: (current: T) => Change | null | Promise<Change | null>, { version, projection }: ChangeOptions = {}): Promise<T | null> {
+  async change(filter: Filter<T>, decide: (current: T) => Change | null | Promise<Change | null>, { version, projection, remember = false }: ChangeOptions = {}): Promise<T | null> {
     const live = { ...filter, ...NOT_DELETED } as Filter<T>;
+    const known = remember && version !== undefined ? this.knownOf(version) : undefined;
+    let guess = known?.guess(filter as Record<string, unknown>);
     let current: T | null = null;
     for (let attempt = 0; attempt < MAX_CHANGE_ATTEMPTS; attempt += 1) {
+      const guessed = guess !== undefined;
       // Not the outbox: decisions never read it, and it can hold hundreds of events while Kafka is away.
-      current = (await this.collection.findOne(live, { projection: { [OUTBOX.events]: 0 } })) as T | null;
-      if (!current) return null;
-      const change = await decide(current);
+      current = guess ?? ((await this.collection.findOne(live, { projection: { [OUTBOX.events]: 0 } })) as T | null);
+      guess = undefined;
+      if (!current) {
+        known?.forget(filter._id);
+        return null;
+      }
+      // Only a write checks a guess: a guess that decides on no write, or on an error, is read instead.
+      let change: Change | null;
+      try {
+        change = await decide(current);
+      } catch (error) {
+        if (!guessed) throw error;
+        change = null;
+      }
+      if (!change && guessed) continue;
       if (!change) return current;
       const at = version === undefined ? {} : { [version]: current[version] };
       const condition = { ...live, ...change.where, ...at } as Filter<T>;
       const set = version === undefined ? change.set : { ...change.set, [version]: (current[version] as number) + 1 };
       const written = change.events.length > 0 ? await this.publish(condition, { ...change, set }, projection) : await this.write(condition, set, change.unset);
-      if (written) return written;
+      if (written) {
+        known?.written(current, set ?? {}, change.unset ?? [], guessed);
+        return written;
+      }
     }
     throw this.contended(current!);
+  }
+
+  /** The memory of `remember` changes, one per version field. */
+  private knownOf(version: string): KnownDocuments<T> {
+    let known = this.known.get(version);
+    if (!known) this.known.set(version, (known = new KnownDocuments<T>(version)));
+    return known;
   }
 
   private get driver(): Collection<StringIdDocument> {
