@@ -87,7 +87,7 @@ describe('EventfulCollection: the one write path, on real Kafka and MongoDB', ()
     expect(doc).toMatchObject({ label: 'done', value: 5 });
   });
 
-  it('compare-and-set with remember: a document changed here again is written without a read; a change made elsewhere is missed, read, and stops the guessing until found as left', async () => {
+  it('compare-and-set with remember: a document changed here again is written without a read, concurrent changes taking turns; a change made elsewhere is missed, read, and stops the guessing until found as left', async () => {
     await counters.insert({ _id: 'c4', value: 0, revision: 0 }, counted('c4', 0));
     const reads = jest.spyOn(counters.collection, 'findOne');
     const increment = (filter: { _id: string; label?: string } = { _id: 'c4' }) =>
@@ -106,14 +106,19 @@ describe('EventfulCollection: the one write path, on real Kafka and MongoDB', ()
       // Not guessed while changed elsewhere; guessed again once a read finds it as this process left it.
       expect(await readsOf()).toEqual({ value: 102, reads: 1 });
       expect(await readsOf()).toEqual({ value: 103, reads: 0 });
+      // Concurrent changes here take turns: each writes on what the previous one wrote, none reads or misses.
+      const before = reads.mock.calls.length;
+      const concurrent = await Promise.all(Array.from({ length: 10 }, () => increment()));
+      expect(concurrent.map((doc) => doc!.value)).toEqual([104, 105, 106, 107, 108, 109, 110, 111, 112, 113]);
+      expect(reads.mock.calls.length - before).toBe(0);
       // The guess must meet the filter's equalities: this one reads, and finds nothing.
       expect(await readsOf({ _id: 'c4', label: 'other' })).toEqual({ value: undefined, reads: 1 });
     } finally {
       reads.mockRestore();
     }
-    expect(await counters.collection.findOne({ _id: 'c4' })).toMatchObject({ value: 103, revision: 6 });
-    const values = (await tail.waitFor((event) => event.key === 'c4', 6)).map((event) => (event.data as { value: number }).value);
-    expect(values).toEqual([0, 1, 2, 101, 102, 103]);
+    expect(await counters.collection.findOne({ _id: 'c4' })).toMatchObject({ value: 113, revision: 16 });
+    const values = (await tail.waitFor((event) => event.key === 'c4', 16)).map((event) => (event.data as { value: number }).value);
+    expect(values).toEqual([0, 1, 2, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113]);
   });
 
   it(`compare-and-set: gives up after ${MAX_CHANGE_ATTEMPTS} lost races with the registration's error`, async () => {

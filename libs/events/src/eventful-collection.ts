@@ -92,10 +92,10 @@ export class EventfulCollection<T extends StringIdDocument> {
   /**
    * One conditional write of `change` with its events, published before this resolves (the outbox
    * fast path, at most a second's wait). Resolves to the written document (`projection`'s fields,
-   * if given), or null when nothing matched `filter`.
+   * if given), or null when nothing matched `filter`. `onWritten` runs once the write is done, before the publication.
    */
-  async publish(filter: Filter<T>, change: Pick<Change, 'set' | 'unset' | 'events'>, projection?: Record<string, 1>): Promise<T | null> {
-    const written = await this.fastPath.recordAndPublish(this.driver, filter as Filter<StringIdDocument>, change.set ?? {}, change.events, { unset: change.unset, projection });
+  async publish(filter: Filter<T>, change: Pick<Change, 'set' | 'unset' | 'events'>, projection?: Record<string, 1>, onWritten?: () => void): Promise<T | null> {
+    const written = await this.fastPath.recordAndPublish(this.driver, filter as Filter<StringIdDocument>, change.set ?? {}, change.events, { unset: change.unset, projection, onWritten });
     return written as T | null;
   }
 
@@ -108,8 +108,24 @@ export class EventfulCollection<T extends StringIdDocument> {
    * {@link MAX_CHANGE_ATTEMPTS} lost races rejects with the registration's `contended` error.
    */
   async change(filter: Filter<T>, decide: (current: T) => Change | null | Promise<Change | null>, { version, projection, remember = false }: ChangeOptions = {}): Promise<T | null> {
-    const live = { ...filter, ...NOT_DELETED } as Filter<T>;
     const known = remember && version !== undefined ? this.knownOf(version) : undefined;
+    const leave = (await known?.turn(filter._id)) ?? (() => undefined);
+    try {
+      return await this.changeInTurn(filter, decide, version, projection, known, leave);
+    } finally {
+      leave();
+    }
+  }
+
+  private async changeInTurn(
+    filter: Filter<T>,
+    decide: (current: T) => Change | null | Promise<Change | null>,
+    version: string | undefined,
+    projection: Record<string, 1> | undefined,
+    known: KnownDocuments<T> | undefined,
+    leave: () => void,
+  ): Promise<T | null> {
+    const live = { ...filter, ...NOT_DELETED } as Filter<T>;
     let guess = known?.guess(filter as Record<string, unknown>);
     let current: T | null = null;
     for (let attempt = 0; attempt < MAX_CHANGE_ATTEMPTS; attempt += 1) {
@@ -134,9 +150,15 @@ export class EventfulCollection<T extends StringIdDocument> {
       const at = version === undefined ? {} : { [version]: current[version] };
       const condition = { ...live, ...change.where, ...at } as Filter<T>;
       const set = version === undefined ? change.set : { ...change.set, [version]: (current[version] as number) + 1 };
-      const written = change.events.length > 0 ? await this.publish(condition, { ...change, set }, projection) : await this.write(condition, set, change.unset);
+      const decided = current;
+      // Remembered as soon as written, and the next change's turn begins: it need not wait for this one's publication.
+      const onWritten = () => {
+        known?.written(decided, set ?? {}, change.unset ?? [], guessed);
+        leave();
+      };
+      const written = change.events.length > 0 ? await this.publish(condition, { ...change, set }, projection, onWritten) : await this.write(condition, set, change.unset);
       if (written) {
-        known?.written(current, set ?? {}, change.unset ?? [], guessed);
+        if (change.events.length === 0) onWritten();
         return written;
       }
     }

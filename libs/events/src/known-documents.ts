@@ -16,11 +16,32 @@ interface Known<T> {
  * instead of two). Only a guess: the write stays conditional on the version, so a document someone
  * else changed is simply missed and read. A document another replica keeps changing stops being
  * guessed (a missed guess costs a round trip) until a change finds it as this process left it.
+ * Changes of one document here take turns, up to their write.
  */
 export class KnownDocuments<T extends StringIdDocument> {
   private readonly known = new Map<string, Known<T>>();
+  /** Per document, the end of the last turn taken. */
+  private readonly turns = new Map<string, Promise<void>>();
 
   constructor(private readonly version: string) {}
+
+  /**
+   * Waits until the changes of this document begun here before have written (or given up), and
+   * resolves to the end of this change's turn: so that changes here follow one another, each
+   * writing on the state the previous one wrote, rather than racing and missing.
+   */
+  async turn(id: unknown): Promise<() => void> {
+    if (typeof id !== 'string') return () => undefined;
+    const previous = this.turns.get(id);
+    let leave!: () => void;
+    const mine = new Promise<void>((resolve) => (leave = resolve));
+    this.turns.set(id, mine);
+    await previous;
+    return () => {
+      leave();
+      if (this.turns.get(id) === mine) this.turns.delete(id);
+    };
+  }
 
   /** The document as last written here, if trusted and it meets the filter's plain equalities (tenant, account...). */
   guess(filter: Record<string, unknown>): T | undefined {

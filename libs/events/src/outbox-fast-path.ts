@@ -20,10 +20,11 @@ const OUTBOX_FIELDS = { [OUTBOX.events]: 1, [OUTBOX.claimedBy]: 1, [OUTBOX.delet
 /** Filter: the document, while still under this claim. */
 type Claimed = { _id: string } & Record<string, string>;
 
-/** Options of a fast-path write: fields it removes, and the written document's fields to read back (all if absent). */
+/** Options of a fast-path write: fields it removes, the written document's fields to read back (all if absent), what to do once written (before publishing). */
 export interface FastPathOptions {
   unset?: string[];
   projection?: Record<string, 1>;
+  onWritten?: () => void;
 }
 
 /**
@@ -60,7 +61,7 @@ export class OutboxFastPath {
     filter: Filter<StringIdDocument>,
     set: Record<string, unknown>,
     events: RekeyEvent[],
-    { unset, projection }: FastPathOptions = {},
+    { unset, projection, onWritten }: FastPathOptions = {},
   ): Promise<StringIdDocument | null> {
     // While Kafka is failing, record without claiming or reading the outbox back: the relay's back-off finds out when it returns.
     const direct = this.producer.available;
@@ -71,6 +72,7 @@ export class OutboxFastPath {
     const update = recordEvents({ $set: { ...set, ...claimFields }, ...removed }, ...events) as UpdateFilter<StringIdDocument>;
     const written = await collection.findOneAndUpdate({ ...filter, ...outboxHasRoom() }, update, { returnDocument: 'after', ...(fields && { projection: fields }) });
     if (!written) return this.refuseIfFull(collection, filter);
+    onWritten?.();
     if (direct) await this.publish(collection, { _id: written._id, [OUTBOX.claimedBy]: claim }, outboxEventsOf(written), Boolean(written[OUTBOX.deletedAt]));
     else this.relay.wake();
     return written;
