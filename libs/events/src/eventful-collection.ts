@@ -33,7 +33,8 @@ export interface ChangeOptions {
    * With `version`: the next change of the same document (by `_id`) decides on the state this one
    * wrote and writes without reading first, a read only following a miss (see KnownDocuments).
    * Right only if every field `decide` reads is either fixed or changed only with the version (as
-   * the compare-and-set itself assumes) or re-checked by the change's `where`.
+   * the compare-and-set itself assumes) or re-checked by the change's `where`, and if `decide`
+   * throws only on what is fixed or outside the document (an error is not checked by a write).
    */
   remember?: boolean;
 }
@@ -137,14 +138,8 @@ export class EventfulCollection<T extends StringIdDocument> {
         known?.forget(filter._id);
         return null;
       }
-      // Only a write checks a guess: a guess that decides on no write, or on an error, is read instead.
-      let change: Change | null;
-      try {
-        change = await decide(current);
-      } catch (error) {
-        if (!guessed) throw error;
-        change = null;
-      }
+      const change = await decide(current);
+      // Only a write checks a guess: a guess that decides on no write is read instead.
       if (!change && guessed) continue;
       if (!change) return current;
       const at = version === undefined ? {} : { [version]: current[version] };

@@ -1,8 +1,15 @@
+import { withDeadline } from '@rekey/platform';
 import { StringIdDocument } from './driver-collection';
 import { OUTBOX } from './outbox';
 
 /** Documents remembered per collection: a bounded memory (about a few MB), the least recently written forgotten first. */
 const MAX_KNOWN = 4_096;
+/**
+ * A change waits this long at most for the one before it: a write takes milliseconds, so only a
+ * database in trouble makes a change wait that long, and then waiting in line would add each
+ * change's timeout to the next one's (they race as plain compare-and-sets instead).
+ */
+const MAX_TURN_WAIT_MS = 250;
 
 interface Known<T> {
   doc: T;
@@ -26,7 +33,8 @@ export class KnownDocuments<T extends StringIdDocument> {
   constructor(private readonly version: string) {}
 
   /**
-   * Waits until the changes of this document begun here before have written (or given up), and
+   * Waits until the changes of this document begun here before have written (or given up, or took
+   * too long: {@link MAX_TURN_WAIT_MS}), and
    * resolves to the end of this change's turn: so that changes here follow one another, each
    * writing on the state the previous one wrote, rather than racing and missing.
    */
@@ -36,7 +44,7 @@ export class KnownDocuments<T extends StringIdDocument> {
     let leave!: () => void;
     const mine = new Promise<void>((resolve) => (leave = resolve));
     this.turns.set(id, mine);
-    await previous;
+    if (previous) await withDeadline(previous, MAX_TURN_WAIT_MS).catch(() => undefined);
     return () => {
       leave();
       if (this.turns.get(id) === mine) this.turns.delete(id);
