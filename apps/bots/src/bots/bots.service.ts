@@ -196,10 +196,21 @@ export class BotsService implements AccountMembers {
     });
   }
 
-  /** A change of a bot of a live account, or NotFound. */
+  /**
+   * A change of a bot of a live account, or NotFound. The account check goes out together with the
+   * bot's read (or, for a bot remembered, is all that precedes the write), and the change is written
+   * only once it passed: still no change to a bot of an account DeleteAccount has marked.
+   */
   private async change(tenant: string, path: BotPath, decide: Parameters<BotsRepository['change']>[3]): Promise<BotRecord> {
-    await this.accounts.requireLive(tenant, path.AccountId);
-    const bot = await this.bots.change(tenant, path.AccountId, path.BotId, decide);
+    const live = this.accounts.requireLive(tenant, path.AccountId);
+    // Awaited below whatever the change does: no unhandled rejection if the change fails first.
+    live.catch(() => undefined);
+    const bot = await this.bots.change(tenant, path.AccountId, path.BotId, async (current) => {
+      await live;
+      return decide(current);
+    });
+    // An account that is not live answers so, even for a bot that does not exist.
+    await live;
     if (!bot) throw botNotFound(path.BotId);
     this.observer?.botChanged({ tenant, accountId: path.AccountId, botId: path.BotId });
     return bot;
