@@ -122,9 +122,13 @@ describe('accounts API driven by @aws-sdk/client-chime', () => {
   it('finishes a deletion interrupted after its first step', async () => {
     const account = (await a.send(new CreateAccountCommand({ Name: 'interrupted' }))).Account!;
     const bot = (await a.send(new CreateBotCommand({ AccountId: account.AccountId, DisplayName: 'orphan' }))).Bot!;
+    // Rotated twice: the second rotation writes on the bot as the first left it (no read), as a third would.
+    for (let i = 0; i < 2; i += 1) await a.send(new RegenerateSecurityTokenCommand({ AccountId: account.AccountId, BotId: bot.BotId }));
     // As if the replica died right after hiding the account, a while ago.
     await db.collection('accounts').updateOne({ _id: account.AccountId as never }, { $set: { deletingAt: new Date(Date.now() - 120_000) } });
     expect(await failureOf(() => a.send(new GetBotCommand({ AccountId: account.AccountId, BotId: bot.BotId })))).toMatchObject({ name: 'NotFoundException' });
+    expect(await failureOf(() => a.send(new RegenerateSecurityTokenCommand({ AccountId: account.AccountId, BotId: bot.BotId })))).toMatchObject({ name: 'NotFoundException' });
+    expect(await db.collection('bots').findOne({ _id: bot.BotId as never })).toMatchObject({ generation: 3 });
     await app.nest.get(AccountsService).finishInterruptedDeletions();
     const [last] = await tail.waitFor(ofType(EVENT_TYPES.bots.BotUpdated, bot.BotId!));
     expect(last.data).toMatchObject({ deleted: true });

@@ -322,6 +322,14 @@ describe('tunnels app driven by @aws-sdk/client-iotsecuretunneling', () => {
     expect(deletedEvent.data).toMatchObject({ reason: 'CLOSED', deleted: true });
   });
 
+  it('a tunnel rotated here, then closed, cannot be rotated: the remembered open state is checked by the write', async () => {
+    const tunnel = await open();
+    for (let i = 0; i < 2; i += 1) await a.send(new RotateTunnelAccessTokenCommand({ tunnelId: tunnel.tunnelId, clientMode: 'ALL' }));
+    await a.send(new CloseTunnelCommand({ tunnelId: tunnel.tunnelId }));
+    expect(await failureOf(a.send(new RotateTunnelAccessTokenCommand({ tunnelId: tunnel.tunnelId, clientMode: 'ALL' })))).toMatchObject({ name: 'ResourceNotFoundException' });
+    expect(await storedTunnel(tunnel.tunnelId)).toMatchObject({ state: 'CLOSED', generation: 3 });
+  });
+
   it('ListTunnels lists newest first, pages with nextToken and filters by thingName', async () => {
     const thingName = uniqueName('thing');
     const opened = [];

@@ -3,6 +3,7 @@ import type { Collection, Filter, OptionalUnlessRequiredId, UpdateFilter } from 
 import type { Model } from 'mongoose';
 import { driverCollection, StringIdDocument } from './driver-collection';
 import { RekeyEvent } from './event';
+import { KnownDocuments } from './known-documents';
 import { NOT_DELETED, OUTBOX, outboxForCreate, recordEvents } from './outbox';
 import { OutboxFastPath } from './outbox-fast-path';
 import { OutboxRelay } from './outbox-relay';
@@ -28,6 +29,14 @@ export interface ChangeOptions {
   version?: string;
   /** The written document's fields to read back (all if absent): less to read on a hot path. */
   projection?: Record<string, 1>;
+  /**
+   * With `version`: the next change of the same document (by `_id`) decides on the state this one
+   * wrote and writes without reading first, a read only following a miss (see KnownDocuments).
+   * Right only if every field `decide` reads is either fixed or changed only with the version (as
+   * the compare-and-set itself assumes) or re-checked by the change's `where`, and if `decide`
+   * throws only on what is fixed or outside the document (an error is not checked by a write).
+   */
+  remember?: boolean;
 }
 
 /**
@@ -54,6 +63,8 @@ export interface EventfulCollectionOptions<T> {
  * and wakes the relay otherwise. Obtained from {@link EventfulCollections.register}.
  */
 export class EventfulCollection<T extends StringIdDocument> {
+  private readonly known = new Map<string, KnownDocuments<T>>();
+
   constructor(
     /** The typed driver collection, for the repository's reads and event-less writes. */
     readonly collection: Collection<T>,
@@ -82,10 +93,10 @@ export class EventfulCollection<T extends StringIdDocument> {
   /**
    * One conditional write of `change` with its events, published before this resolves (the outbox
    * fast path, at most a second's wait). Resolves to the written document (`projection`'s fields,
-   * if given), or null when nothing matched `filter`.
+   * if given), or null when nothing matched `filter`. `onWritten` runs once the write is done, before the publication.
    */
-  async publish(filter: Filter<T>, change: Pick<Change, 'set' | 'unset' | 'events'>, projection?: Record<string, 1>): Promise<T | null> {
-    const written = await this.fastPath.recordAndPublish(this.driver, filter as Filter<StringIdDocument>, change.set ?? {}, change.events, { unset: change.unset, projection });
+  async publish(filter: Filter<T>, change: Pick<Change, 'set' | 'unset' | 'events'>, projection?: Record<string, 1>, onWritten?: () => void): Promise<T | null> {
+    const written = await this.fastPath.recordAndPublish(this.driver, filter as Filter<StringIdDocument>, change.set ?? {}, change.events, { unset: change.unset, projection, onWritten });
     return written as T | null;
   }
 
@@ -97,22 +108,63 @@ export class EventfulCollection<T extends StringIdDocument> {
    * to the written document (`projection`'s fields, if given), or null when no live document matches; after
    * {@link MAX_CHANGE_ATTEMPTS} lost races rejects with the registration's `contended` error.
    */
-  async change(filter: Filter<T>, decide: (current: T) => Change | null | Promise<Change | null>, { version, projection }: ChangeOptions = {}): Promise<T | null> {
+  async change(filter: Filter<T>, decide: (current: T) => Change | null | Promise<Change | null>, { version, projection, remember = false }: ChangeOptions = {}): Promise<T | null> {
+    const known = remember && version !== undefined ? this.knownOf(version) : undefined;
+    const leave = (await known?.turn(filter._id)) ?? (() => undefined);
+    try {
+      return await this.changeInTurn(filter, decide, version, projection, known, leave);
+    } finally {
+      leave();
+    }
+  }
+
+  private async changeInTurn(
+    filter: Filter<T>,
+    decide: (current: T) => Change | null | Promise<Change | null>,
+    version: string | undefined,
+    projection: Record<string, 1> | undefined,
+    known: KnownDocuments<T> | undefined,
+    leave: () => void,
+  ): Promise<T | null> {
     const live = { ...filter, ...NOT_DELETED } as Filter<T>;
+    let guess = known?.guess(filter as Record<string, unknown>);
     let current: T | null = null;
     for (let attempt = 0; attempt < MAX_CHANGE_ATTEMPTS; attempt += 1) {
+      const guessed = guess !== undefined;
       // Not the outbox: decisions never read it, and it can hold hundreds of events while Kafka is away.
-      current = (await this.collection.findOne(live, { projection: { [OUTBOX.events]: 0 } })) as T | null;
-      if (!current) return null;
+      current = guess ?? ((await this.collection.findOne(live, { projection: { [OUTBOX.events]: 0 } })) as T | null);
+      guess = undefined;
+      if (!current) {
+        known?.forget(filter._id);
+        return null;
+      }
       const change = await decide(current);
+      // Only a write checks a guess: a guess that decides on no write is read instead.
+      if (!change && guessed) continue;
       if (!change) return current;
       const at = version === undefined ? {} : { [version]: current[version] };
       const condition = { ...live, ...change.where, ...at } as Filter<T>;
       const set = version === undefined ? change.set : { ...change.set, [version]: (current[version] as number) + 1 };
-      const written = change.events.length > 0 ? await this.publish(condition, { ...change, set }, projection) : await this.write(condition, set, change.unset);
-      if (written) return written;
+      const decided = current;
+      // Remembered as soon as written, and the next change's turn begins: it need not wait for this one's publication.
+      const onWritten = () => {
+        known?.written(decided, set ?? {}, change.unset ?? [], guessed);
+        leave();
+      };
+      const written = change.events.length > 0 ? await this.publish(condition, { ...change, set }, projection, onWritten) : await this.write(condition, set, change.unset);
+      if (written) {
+        if (change.events.length === 0) onWritten();
+        return written;
+      }
     }
     throw this.contended(current!);
+  }
+
+  /** The memory of `remember` changes, one per version field. */
+  private knownOf(version: string): KnownDocuments<T> {
+    let known = this.known.get(version);
+    if (!known) this.known.set(version, (known = new KnownDocuments<T>(version)));
+    return known;
   }
 
   private get driver(): Collection<StringIdDocument> {

@@ -336,7 +336,7 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
       return { event, documents, written, elapsedMs: Date.now() - began };
     }
 
-    it('has Kafka acknowledge the events before recordAndPublish resolves, then clears the outbox; the relay sends nothing more', async () => {
+    it('has Kafka acknowledge the events before recordAndPublish resolves, then clears the outbox in the background; the relay sends nothing more', async () => {
       const topic = uniqueName('outbox-fast');
       const setup = await startRelayApp(topic, { MONGO_URI: uniqueMongoUri('rekey_events') });
       const received = await collect(kafka, topic);
@@ -345,6 +345,8 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
         const { event, documents, written } = await recordedWrite(setup, fastPath, 'f1');
         // The post-image of the write: it claimed the outbox.
         expect(written).toMatchObject({ value: 2, _outboxClaimedBy: expect.any(String) });
+        // The flush waits for every pending outbox, the one being cleared after the answer included.
+        await setup.relay.flush();
         const stored = await documents.findOne({ _id: 'f1' });
         expect(stored).toMatchObject({ value: 2, _outbox: [], _outboxPending: false });
         for (const field of claimFields) expect(stored).not.toHaveProperty(field);
@@ -355,6 +357,47 @@ describe('outbox relay and subscriber on real Kafka and MongoDB-wire server', ()
       } finally {
         await received.stop();
         await setup.app.close();
+      }
+    });
+
+    it('answers before its outbox is cleared; while the clearing is pending, neither its relay nor another replica\'s sends the events again', async () => {
+      const topic = uniqueName('outbox-fast-clearing');
+      const mongoUri = uniqueMongoUri('rekey_events');
+      const [setup, other] = await Promise.all([startRelayApp(topic, { MONGO_URI: mongoUri }), startRelayApp(topic, { MONGO_URI: mongoUri })]);
+      const received = await collect(kafka, topic);
+      let releaseClearing!: () => void;
+      const clearingHeld = new Promise<void>((resolve) => (releaseClearing = resolve));
+      try {
+        await setup.counters.create({ _id: 'f3', value: 1 });
+        const documents = driverCollection(setup.counters);
+        // The same collection, whose bulk writes (the clearing's) wait for the test.
+        const held = new Proxy(documents, {
+          get(target, field) {
+            const value = Reflect.get(target, field) as unknown;
+            if (typeof value !== 'function') return value;
+            const method = value as (...args: unknown[]) => unknown;
+            return field === 'bulkWrite' ? async (...args: unknown[]) => clearingHeld.then(() => method.apply(target, args)) : method.bind(target);
+          },
+        });
+        const event = counted('f3', 2);
+        await setup.app.nest.get(OutboxFastPath).recordAndPublish(held, { _id: 'f3' }, { value: 2 }, [event]);
+        await eventually(() => (received.messages.some((m) => idOf(m) === event.id) ? true : undefined), 20_000, 'the messages of received');
+        // Answered: in Kafka, still in the outbox, under the request's claim.
+        expect(await documents.findOne({ _id: 'f3' })).toMatchObject({ _outbox: [expect.objectContaining({ id: event.id })], _outboxClaimedBy: expect.any(String) });
+        setup.relay.wake();
+        other.relay.wake();
+        await sleep(1_000);
+        expect(received.messages.filter((m) => idOf(m) === event.id)).toHaveLength(1);
+        releaseClearing();
+        await other.relay.flush();
+        const stored = await documents.findOne({ _id: 'f3' });
+        expect(stored).toMatchObject({ value: 2, _outbox: [], _outboxPending: false });
+        for (const field of claimFields) expect(stored).not.toHaveProperty(field);
+        expect(received.messages.filter((m) => idOf(m) === event.id)).toHaveLength(1);
+      } finally {
+        releaseClearing();
+        await received.stop();
+        await Promise.all([setup.app.close(), other.app.close()]);
       }
     });
 

@@ -20,10 +20,11 @@ const OUTBOX_FIELDS = { [OUTBOX.events]: 1, [OUTBOX.claimedBy]: 1, [OUTBOX.delet
 /** Filter: the document, while still under this claim. */
 type Claimed = { _id: string } & Record<string, string>;
 
-/** Options of a fast-path write: fields it removes, and the written document's fields to read back (all if absent). */
+/** Options of a fast-path write: fields it removes, the written document's fields to read back (all if absent), what to do once written (before publishing). */
 export interface FastPathOptions {
   unset?: string[];
   projection?: Record<string, 1>;
+  onWritten?: () => void;
 }
 
 /**
@@ -31,8 +32,8 @@ export interface FastPathOptions {
  * trip after the change instead of after the relay's next pass. The write that records the events
  * also claims the document's outbox, which keeps other replicas' relays away; then the outbox's
  * entries that nobody in this process is sending yet (earlier ones first) are sent, and exactly
- * those removed once Kafka acknowledged them (OutboxClearing, many documents per round trip). So
- * each entry is sent once, however many writes follow it. A slow Kafka delays the answer by at
+ * those removed once Kafka acknowledged them (OutboxClearing, many documents per round trip, after
+ * the request has its answer). So each entry is sent once, however many writes follow it. A slow Kafka delays the answer by at
  * most a second, the publish finishing in the background; a failed publish releases the claim
  * and wakes the relay, and while the producer is failing writes leave their events to the relay
  * at once (no claim). The events were durable from the write on, and a repeat carries the same
@@ -60,7 +61,7 @@ export class OutboxFastPath {
     filter: Filter<StringIdDocument>,
     set: Record<string, unknown>,
     events: RekeyEvent[],
-    { unset, projection }: FastPathOptions = {},
+    { unset, projection, onWritten }: FastPathOptions = {},
   ): Promise<StringIdDocument | null> {
     // While Kafka is failing, record without claiming or reading the outbox back: the relay's back-off finds out when it returns.
     const direct = this.producer.available;
@@ -71,6 +72,7 @@ export class OutboxFastPath {
     const update = recordEvents({ $set: { ...set, ...claimFields }, ...removed }, ...events) as UpdateFilter<StringIdDocument>;
     const written = await collection.findOneAndUpdate({ ...filter, ...outboxHasRoom() }, update, { returnDocument: 'after', ...(fields && { projection: fields }) });
     if (!written) return this.refuseIfFull(collection, filter);
+    onWritten?.();
     if (direct) await this.publish(collection, { _id: written._id, [OUTBOX.claimedBy]: claim }, outboxEventsOf(written), Boolean(written[OUTBOX.deletedAt]));
     else this.relay.wake();
     return written;
@@ -82,23 +84,29 @@ export class OutboxFastPath {
     return null;
   }
 
-  /** Resolves once Kafka acknowledged, or after PUBLISH_TIMEOUT_MS with the rest going on in the background (the relay's shutdown flush waits for it). */
+  /**
+   * Resolves once Kafka acknowledged, or after PUBLISH_TIMEOUT_MS with the rest going on in the
+   * background. Clearing the outbox is never waited for: from the acknowledgement on the events
+   * are in Kafka, and until they are cleared the claim keeps other replicas' relays off them and
+   * `sending` this process's (both only ever remove what was sent). The relay's shutdown flush
+   * waits for the clearing, as it does for any pending outbox.
+   */
   private async publish(collection: Collection<StringIdDocument>, mine: Claimed, outbox: RekeyEvent[], purge: boolean): Promise<void> {
     const events = this.relay.sending.take(outbox);
     // Purging deletes the document: only when this request sends everything it still holds.
     const purgeNow = purge && events.length === outbox.length;
-    const settled = this.producer.send(this.topic, events).then(
-      async () => {
-        await this.clear(collection, mine, events, purgeNow);
+    const acknowledged = this.producer.send(this.topic, events).then(
+      () => {
         this.relay.sending.release(events, true);
+        void this.clear(collection, mine, events, purgeNow);
       },
       async (error: unknown) => {
         this.relay.sending.release(events, false);
         await this.handOver(collection, mine, error);
       },
     );
-    // `settled` never rejects: a missed deadline only means the rest goes on in the background.
-    await withDeadline(settled, PUBLISH_TIMEOUT_MS).catch(() => undefined);
+    // `acknowledged` never rejects: a missed deadline only means the rest goes on in the background.
+    await withDeadline(acknowledged, PUBLISH_TIMEOUT_MS).catch(() => undefined);
   }
 
   private async clear(collection: Collection<StringIdDocument>, mine: Claimed, events: RekeyEvent[], purge: boolean): Promise<void> {

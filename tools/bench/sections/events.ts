@@ -119,7 +119,9 @@ interface RotationSource {
 /**
  * Rotation acknowledged (the HTTP answer) → its TokenRotated event consumed by a fresh subscriber,
  * at each steady rate: on the app alone, then on it and a second replica (same database), the load
- * generator sending call i to replica i mod 2 (round-robin, no splitter process in between).
+ * generator sending call i to replica i mod 2 (round-robin, no splitter process in between). The
+ * calls are the same sequence on one replica and on two, as a splitter would pass them on: call i
+ * rotates resource i mod pool size (each replica's copy of it signed for its address).
  */
 export async function eventLatencyRows(context: BenchContext, source: RotationSource): Promise<Row[]> {
   const consumer = await subscriber(context, source.topic, (headers, value) => {
@@ -141,7 +143,7 @@ export async function eventLatencyRows(context: BenchContext, source: RotationSo
       for (const rate of EVENT_RATES) {
         const measurement = await ackToReceipt(consumer, rate, async (i) => {
           const { url, pool } = targets[i % replicas];
-          const answer = await sendSigned(agent, url, pool[Math.floor(i / replicas) % pool.length]).catch(() => ({ status: 0, body: '' }));
+          const answer = await sendSigned(agent, url, pool[i % pool.length]).catch(() => ({ status: 0, body: '' }));
           const at = performance.now();
           return answer.status === 200 ? { key: fingerprint(source.fingerprintOf(JSON.parse(answer.body))[0]), at } : undefined;
         });

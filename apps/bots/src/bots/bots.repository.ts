@@ -15,8 +15,12 @@ export type BotChange = Omit<Change, 'set'> & { set: Partial<Pick<BotRecord, 'di
 /** ListBots: oldest first. */
 export const BOTS_ORDER = new KeysetOrder('createdAt', '_id', 1);
 
-/** Compare-and-set on the revision (+1 per change), so that each event carries the state it produced. */
-const BY_REVISION = { version: 'revision' };
+/**
+ * Compare-and-set on the revision (+1 per change), so that each event carries the state it
+ * produced. Every write of a bot is one of these, so the revision covers every field: a bot changed
+ * here before is changed again on the state written, in one write without a read (a miss reads).
+ */
+const BY_REVISION = { version: 'revision', remember: true };
 
 /** The key ListAccounts' user-email filter matches on. */
 const emailKey = (email: string) => email.toLowerCase();
@@ -64,7 +68,7 @@ export class BotsRepository {
   }
 
   /** Applies `decide` to the bot atomically with its events (compare-and-set); null if there is no such bot. */
-  async change(tenant: string, accountId: string, id: string, decide: (current: BotRecord) => BotChange | null): Promise<BotRecord | null> {
+  async change(tenant: string, accountId: string, id: string, decide: (current: BotRecord) => BotChange | null | Promise<BotChange | null>): Promise<BotRecord | null> {
     const doc = await this.bots.change({ _id: id, tenant, accountId }, (current) => decide(toRecord(current)), BY_REVISION);
     return doc ? toRecord(doc) : null;
   }

@@ -114,6 +114,11 @@ export class TunnelsRepository {
    * on the generation), only while the tunnel is still open: a concurrent rotation makes this one
    * decide again, so each event carries the generation its own write produced. The event is
    * published before this resolves. Undefined when there is no such tunnel.
+   *
+   * The tunnel is remembered as written: rotating it again here is that one write, without a read
+   * first (only a miss reads). A rotation decides on fields that never change (tenant, ARN, end of
+   * life), on the generation and destination config (only rotations change them, bumping the
+   * generation) and on the state, which the write's condition re-checks.
    */
   async rotate(tenant: string, id: string, decide: (current: TunnelRecord) => Rotation): Promise<TunnelRecord | undefined> {
     let rotated: TunnelRecord | undefined;
@@ -126,7 +131,7 @@ export class TunnelsRepository {
         return { set: { ...changes }, events: [event], where: { state: 'OPEN', expiresAt: { $gt: now } } };
       },
       // The answer is built from the state read and the change written: only the id is read back.
-      { version: 'generation', projection: { _id: 1 } },
+      { version: 'generation', projection: { _id: 1 }, remember: true },
     );
     return written ? rotated : undefined;
   }
