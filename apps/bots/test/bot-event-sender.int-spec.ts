@@ -20,7 +20,7 @@ describe('BotEventSender', () => {
     const reader = { target: async () => targets[Math.min(reads++, targets.length - 1)] };
     return new BotEventSender(reader as never, new SignedPoster(client, new OutboundMetrics(new Registry())));
   };
-  const target = (securityToken = 'token-1', endpoint: string | null = receiver.url()): DeliveryTarget => ({ disabled: false, endpoint, securityToken });
+  const target = (securityToken = 'token-1', endpoint: string | null = receiver.url()): DeliveryTarget => ({ disabled: false, endpoint, securityToken, generation: 1 });
   const answering = (behaviour: Behaviour) => {
     receiver.requests.length = 0;
     receiver.behaviour = behaviour;

@@ -6,6 +6,7 @@ import { Kafka, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { BotsAppModule } from '../src/app.module';
+import { DeliveryTargets } from '../src/delivery-targets/delivery-targets';
 import { ChimeReceiver, createTestCa, echoChallenge, TestCa, verifiesWith } from './chime-receiver';
 
 /** A port nothing listens on. */
@@ -146,11 +147,24 @@ describe('Chime bot outgoing events', () => {
 
     it('signs the next delivery after RegenerateSecurityToken with the new token only, whichever replica rotated or delivers', async () => {
       const bots = await Promise.all(['rotating-1', 'rotating-2', 'rotating-3'].map((name) => botWithEndpoint(name)));
-      for (const chime of [chimeA, chimeB]) {
+      const generations = new Map(bots.map(({ bot }) => [bot.BotId!, 1]));
+      /** The generation of the bot's token `app` holds for deliveries (expired or not), if any: only a change drops it. */
+      const held = (app: TestApp, bot: Bot) => app.nest.get(DeliveryTargets).heldGeneration({ tenant: '111111111111', accountId, botId: bot.BotId! });
+      for (const [rotating, other, chime] of [[a, b, chimeA], [b, a, chimeB]] as const) {
         for (const { bot, endpoint } of bots) {
-          const before = endpoint.events.length;
+          // A delivery first, so that the replica draining the bot's queue holds the bot.
+          await requestDelivery(bot, mention('before rotation'));
+          const before = (await endpoint.waitForEvents(endpoint.events.length + 1)).length;
+          const droppedHere = jest.spyOn(rotating.nest.get(DeliveryTargets), 'botChanged');
           const old = (await chime.send(new RegenerateSecurityTokenCommand({ AccountId: accountId, BotId: bot.BotId }))).Bot!.SecurityToken!;
           const rotated = (await chime.send(new RegenerateSecurityTokenCommand({ AccountId: accountId, BotId: bot.BotId }))).Bot!.SecurityToken!;
+          const generation = generations.get(bot.BotId!)! + 2;
+          generations.set(bot.BotId!, generation);
+          // The replica that answered dropped the older token before answering; the other one drops it on consuming TokenRotated (docs/bots.md).
+          expect(droppedHere).toHaveBeenCalledWith({ tenant: '111111111111', accountId, botId: bot.BotId });
+          droppedHere.mockRestore();
+          expect(held(rotating, bot) ?? generation).toBeGreaterThanOrEqual(generation);
+          await eventually(() => ((held(other, bot) ?? generation) >= generation ? true : undefined), 10_000, 'the other replica to consume TokenRotated');
           await requestDelivery(bot, mention('after rotation'));
           const received = (await endpoint.waitForEvents(before + 1))[before];
           expect(verifiesWith(received, rotated)).toBe(true);

@@ -129,7 +129,11 @@ class AwsExceptionFilter implements ExceptionFilter {
     if (exception instanceof ServiceError) return { kind: exception.kind, message: exception.message, details: exception.details };
     if (exception instanceof AuthError) return { auth: exception.failure, message: exception.message };
     // Not a bug but a dependency away: the API's 503, which the SDKs retry; readiness reports it.
-    if (isDatabaseUnavailable(exception)) return { kind: 'Unavailable', message: 'The service is temporarily unavailable; retry' };
+    if (isDatabaseUnavailable(exception)) {
+      // Which driver error (a stalled or stopped server, a timeout, a cleared pool) is what an operator needs to tell the faults apart.
+      this.logger.warn({ requestId, error: `${(exception as Error).name}: ${(exception as Error).message}` }, 'database unavailable, answering 503');
+      return { kind: 'Unavailable', message: 'The service is temporarily unavailable; retry' };
+    }
     const status = statusOf(exception);
     if (status === 503) return { kind: 'Unavailable', message: (exception as Error).message };
     if (status !== undefined && status < 500) {

@@ -11,8 +11,15 @@ import { RekeyEvent } from './event';
 import { OUTBOX, outboxEventsOf, UNCLAIM } from './outbox';
 import { SendingEvents } from './sending-events';
 
-/** Documents per pass: with outboxes bounded (MAX_OUTBOX_EVENTS) this bounds a pass's memory. */
+/** Documents per pass. */
 const BATCH_SIZE = 50;
+/**
+ * Entries read per document per pass (oldest first; the rest go in the next passes). A backlog
+ * (Kafka back after minutes away) is drained in passes of at most BATCH_SIZE × this many events,
+ * so that no single read, produce or removal holds the app's event loop or the database long
+ * enough to delay the requests answered meanwhile.
+ */
+const ENTRIES_PER_DOCUMENT = 20;
 /** A claim outlives a slow publish; a crashed replica's claims expire after it. */
 const LEASE_MS = 30_000;
 const POLL_MS = 1_000;
@@ -187,7 +194,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       { _id: { $in: ids }, ...claimable },
       { $set: { [OUTBOX.claimedBy]: claim, [OUTBOX.claimUntil]: new Date(now.getTime() + LEASE_MS) } },
     );
-    const claimed = await collection.find({ _id: { $in: ids }, [OUTBOX.claimedBy]: claim }, { projection: { [OUTBOX.events]: 1 } }).toArray();
+    const claimed = await collection.find({ _id: { $in: ids }, [OUTBOX.claimedBy]: claim }, { projection: { [OUTBOX.events]: { $slice: ENTRIES_PER_DOCUMENT } } }).toArray();
     // Another replica may have claimed every candidate between the two queries.
     if (claimed.length === 0) return 0;
     // Entries a request is sending are its own to send and remove; entries sent lately are only removed.

@@ -1,5 +1,5 @@
 import { withDeadline } from '@rekey/platform';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalMongo } from './local-mongo';
@@ -15,6 +15,12 @@ export interface TimedOutcome {
   elapsedMs: number;
 }
 
+/** How a call failed: an SDK client's error, or a replayed call's {@link ErrorAnswer} (its `status`). */
+function failureOutcome(error: unknown): Omit<TimedOutcome, 'elapsedMs'> {
+  const e = error as Error & { status?: number; $metadata?: { httpStatusCode?: number } };
+  return { outcome: e.name, status: e.$metadata?.httpStatusCode ?? e.status, message: e.message };
+}
+
 /** Runs an SDK call, never rejecting: the outcome and its latency. */
 export async function timedCall(call: () => Promise<unknown>): Promise<TimedOutcome> {
   const started = performance.now();
@@ -22,8 +28,7 @@ export async function timedCall(call: () => Promise<unknown>): Promise<TimedOutc
     await call();
     return { outcome: 'ok', status: 200, elapsedMs: performance.now() - started };
   } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { outcome: e.name, status: e.$metadata?.httpStatusCode, message: e.message, elapsedMs: performance.now() - started };
+    return { ...failureOutcome(error), elapsedMs: performance.now() - started };
   }
 }
 
@@ -99,7 +104,6 @@ export async function slowHeaderClientCut(url: string): Promise<number> {
   return cutAfter;
 }
 
-/** What one call of an open-loop load did. */
 /**
  * The issue's database-fault figures, as the suite asserts them: every call that needs the
  * database answered `expected` (e.g. `503 ServiceUnavailableException`), median within a second
@@ -115,6 +119,7 @@ export function expectFastDatabaseFailure(figures: DatabaseFaultFigures, expecte
   expect(figures.readinessUpMs).toBeLessThan(5_000);
 }
 
+/** What one call of an open-loop load did. */
 export interface LoadCall<T> extends TimedOutcome {
   /** Index of the call (the load starts one every 1/rate seconds, whatever the answers' latency). */
   index: number;
@@ -136,8 +141,7 @@ export function openLoopLoad<T>(ratePerSecond: number, call: (index: number) => 
       const result = await call(index);
       return { index, result, outcome: 'ok', status: 200, elapsedMs: performance.now() - began };
     } catch (error) {
-      const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-      return { index, outcome: e.name, status: e.$metadata?.httpStatusCode, message: e.message, elapsedMs: performance.now() - began };
+      return { index, ...failureOutcome(error), elapsedMs: performance.now() - began };
     }
   };
   const ticker = (async () => {
@@ -176,4 +180,11 @@ export function reportFigures(test: string, figures: Record<string, unknown>): v
 export function latencies(calls: { elapsedMs: number }[]): { count: number; p50: number; p99: number; max: number } {
   const values = calls.map((call) => call.elapsedMs);
   return { count: values.length, p50: Math.round(percentile(values, 50)), p99: Math.round(percentile(values, 99)), max: Math.round(Math.max(...values)) };
+}
+
+/** Resident memory of another process (e.g. an app spawned by the test), from /proc: what the kernel gives it, not what the test process holds. */
+export function residentMemoryBytes(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB$/m);
+  if (!line) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(line[1]) * 1024;
 }

@@ -1,14 +1,8 @@
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { DEV_TENANTS } from './aws-clients';
 import { latencies, percentile, reportFigures, TimedOutcome, timedCall } from './fault-figures';
+import { signCall, SigningApi } from './signed-calls';
 import { testNumber } from './test-environment';
 
-/** Node's native SHA-256 for the signer (the pure-JS default is several times slower). */
-const NODE_SHA256 = Hash.bind(null, 'sha256');
-
-export type FuzzApi = 'chime' | 'iotsecuretunneling' | 'ivschat';
+export type FuzzApi = SigningApi;
 
 /** A well-formed call of one operation, which the fuzzer breaks in one way per request. */
 export interface OperationTemplate {
@@ -29,8 +23,6 @@ export interface FuzzAnswer {
   body: unknown;
   elapsedMs: number;
 }
-
-const SIGNING_NAMES: Record<FuzzApi, string> = { chime: 'chime', iotsecuretunneling: 'IoTSecuredTunneling', ivschat: 'ivschat' };
 
 /** Deterministic PRNG (mulberry32), so a failing request can be replayed from its seed. */
 function prng(seed: number): () => number {
@@ -130,20 +122,7 @@ function withWireHeaders(template: OperationTemplate, draft: Draft): Draft {
 }
 
 async function send(baseUrl: string, api: FuzzApi, draft: Draft): Promise<FuzzAnswer> {
-  const url = new URL(baseUrl);
-  const request = new HttpRequest({
-    method: draft.method,
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: draft.path,
-    query: draft.query,
-    headers: { host: url.host, ...draft.headers },
-    body: draft.body,
-  });
-  const { accessKeyId, secretAccessKey } = DEV_TENANTS.A;
-  const signer = new SignatureV4({ service: SIGNING_NAMES[api], region: 'us-east-1', credentials: { accessKeyId, secretAccessKey }, sha256: NODE_SHA256 });
-  const signed = draft.sign ? await signer.sign(request) : request;
+  const signed = draft.sign ? await signCall(baseUrl, api, draft) : { headers: draft.headers };
   const search = new URLSearchParams(draft.query).toString();
   const started = performance.now();
   const response = await fetch(`${baseUrl}${draft.path}${search ? `?${search}` : ''}`, {

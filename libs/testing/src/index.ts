@@ -8,6 +8,7 @@ export * from './fault-figures';
 export * from './aws-clients';
 export * from './production-app';
 export * from './fuzz-requests';
+export * from './signed-calls';
 export * from './sigv4-refusals';
 export * from './eventually';
 export * from './topic-tail';

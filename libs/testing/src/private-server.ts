@@ -29,6 +29,7 @@ function portAnswers(port: number): Promise<boolean> {
  */
 export abstract class PrivateServer {
   private running = false;
+  private starting?: Promise<void>;
 
   constructor(
     readonly port: number,
@@ -40,19 +41,35 @@ export abstract class PrivateServer {
     return `${this.kind}-${this.port}`;
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting = this.launch();
+    return this.starting;
+  }
+
+  private async launch(): Promise<void> {
     if (await portAnswers(this.port)) {
       throw new Error(
         `port ${this.port} is already in use: a ${this.kind} left over from an interrupted run, or another checkout running this test? ` +
           `Stop it (\`node tools/infra/cli.mjs down ${this.name}\` if tools/infra started it, else the process listening on ${this.port}) and run again.`,
       );
     }
-    await run(process.execPath, [infraCli, 'up', ...this.upArguments(), '--json'], { env: { ...inheritedEnvironment(), ...this.environment() } });
+    try {
+      await run(process.execPath, [infraCli, 'up', ...this.upArguments(), '--json'], { env: { ...inheritedEnvironment(), ...this.environment() } });
+    } catch (error) {
+      // `up` also checks the shared servers and can fail on one of them (too busy to answer) after starting this one: stop it rather than leave it behind.
+      if (String((error as { stderr?: string }).stderr).includes(`${this.name}: ready`)) await run(process.execPath, [infraCli, 'down', this.name]).catch(() => undefined);
+      throw error;
+    }
     this.running = true;
   }
 
-  /** Stops the server if this instance started it (a refused start leaves the port's owner alone). */
+  /**
+   * Stops the server if this instance started it (a refused start leaves the port's owner alone).
+   * A start still under way is waited for first: when a sibling server's start failed and rejected
+   * the test's `Promise.all`, this one's would otherwise come up after its stop and outlive the test.
+   */
   async stop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
     if (!this.running) return;
     await run(process.execPath, [infraCli, 'down', this.name]);
     this.running = false;

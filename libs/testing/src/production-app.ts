@@ -69,6 +69,8 @@ export interface ProductionApp {
   /** Resolves with the exit code (or signal name) once the process has ended. */
   exited: Promise<number | string>;
   stderr(): string;
+  /** The app's log lines so far (JSON, at its LOG_LEVEL: warn unless the test sets another). */
+  stdout(): string;
 }
 
 /**
@@ -93,12 +95,14 @@ export async function spawnProductionApp(app: AppName, env: NodeJS.ProcessEnv = 
   const child = spawn(process.execPath, main, {
     cwd: workspaceRoot,
     env: fullEnv,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
+  child.stdout!.on('data', (chunk) => (stdout += String(chunk)));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  return { process: child, url: `http://127.0.0.1:${port}`, env: fullEnv, exited, stderr: () => stderr };
+  return { process: child, url: `http://127.0.0.1:${port}`, env: fullEnv, exited, stderr: () => stderr, stdout: () => stdout };
 }
 
 /** Waits until the app answers ready, or fails with its stderr if it exits or takes too long. */

@@ -17,7 +17,6 @@ const byCreation = (bot: BotRecord) => ({ at: bot.createdAt.getTime(), id: bot.i
 
 const botNotFound = (id: string) => new ServiceError('NotFound', `The bot ${id} was not found`);
 
-/** What a delivery needs of a bot at the moment of sending: null endpoint for a bot that gets no events here. */
 /** A bot as deliveries name it. */
 export interface BotKey {
   tenant: string;
@@ -25,10 +24,18 @@ export interface BotKey {
   botId: string;
 }
 
+/** What a delivery needs of a bot at the moment of sending: null endpoint for a bot that gets no events here. */
 export interface DeliveryTarget {
   disabled: boolean;
   endpoint: string | null;
   securityToken: string;
+  /** The token's generation (TokenRotated carries it). */
+  generation: number;
+}
+
+/** Told of each change of a bot this replica writes, once it is written and before the API answers. */
+export interface BotChangeObserver {
+  botChanged(key: BotKey): void;
 }
 
 const owner = (bot: Pick<BotRecord, 'tenant' | 'accountId' | 'id'>) => ({ tenant: bot.tenant, accountId: bot.accountId, botId: bot.id });
@@ -36,6 +43,8 @@ const owner = (bot: Pick<BotRecord, 'tenant' | 'accountId' | 'id'>) => ({ tenant
 /** Chime bots: creation, updates, security token rotation and the events configuration. A bot lives only in a live account of its tenant. */
 @Injectable()
 export class BotsService implements AccountMembers {
+  private observer?: BotChangeObserver;
+
   constructor(
     private readonly bots: BotsRepository,
     private readonly accounts: AccountsService,
@@ -44,6 +53,11 @@ export class BotsService implements AccountMembers {
     private readonly paginationTokens: PaginationTokens,
     private readonly endpoints: EndpointVerifier,
   ) {}
+
+  /** The delivery targets' projection registers here, so that a change applies on this replica before it is answered (bots do not depend on deliveries). */
+  observeChanges(observer: BotChangeObserver): void {
+    this.observer = observer;
+  }
 
   /** A new `ChatBot` with its own user id, Chime's email form and a first security token (generation 1). */
   async create(tenant: string, accountId: string, input: CreateBotRequest): Promise<BotView> {
@@ -71,6 +85,7 @@ export class BotsService implements AccountMembers {
     // DeleteAccount may have swept the account's bots between the check above and the insert.
     if (!(await this.accounts.isLive(tenant, accountId))) {
       await this.bots.remove(tenant, accountId, id, (current) => botDeleted(current, new Date()));
+      this.observer?.botChanged({ tenant, accountId, botId: id });
       throw accountNotFound(accountId);
     }
     return this.view(bot, token);
@@ -150,6 +165,7 @@ export class BotsService implements AccountMembers {
   async deleteAllOfAccount(tenant: string, accountId: string): Promise<void> {
     for (const id of await this.bots.idsOfAccount(tenant, accountId)) {
       await this.bots.remove(tenant, accountId, id, (current) => botDeleted(current, new Date()));
+      this.observer?.botChanged({ tenant, accountId, botId: id });
     }
   }
 
@@ -159,9 +175,8 @@ export class BotsService implements AccountMembers {
   }
 
   /**
-   * The bots' state for delivery attempts, read now (so a rotation on any replica applies to the
-   * next attempt), in the order of `keys`; null for a bot that does not exist or whose account is
-   * not live. Two queries however many bots.
+   * The bots' state for delivery attempts, read now, in the order of `keys`; null for a bot that
+   * does not exist or whose account is not live. Two queries however many bots.
    */
   async deliveryTargets(keys: BotKey[]): Promise<Array<DeliveryTarget | null>> {
     const [live, bots] = await Promise.all([this.accounts.liveOf(keys.map(({ tenant, accountId }) => ({ tenant, id: accountId }))), this.bots.findMany(keys.map(({ botId }) => botId))]);
@@ -169,7 +184,7 @@ export class BotsService implements AccountMembers {
     return keys.map(({ tenant, accountId, botId }) => {
       const bot = byId.get(botId);
       if (!bot || bot.tenant !== tenant || bot.accountId !== accountId || !live.has(`${tenant}/${accountId}`)) return null;
-      return { disabled: bot.disabled, endpoint: bot.eventsConfiguration?.outboundEventsHTTPSEndpoint ?? null, securityToken: this.tokens.open(bot.securityToken, owner(bot)) };
+      return { disabled: bot.disabled, endpoint: bot.eventsConfiguration?.outboundEventsHTTPSEndpoint ?? null, securityToken: this.tokens.open(bot.securityToken, owner(bot)), generation: bot.generation };
     });
   }
 
@@ -186,6 +201,7 @@ export class BotsService implements AccountMembers {
     await this.accounts.requireLive(tenant, path.AccountId);
     const bot = await this.bots.change(tenant, path.AccountId, path.BotId, decide);
     if (!bot) throw botNotFound(path.BotId);
+    this.observer?.botChanged({ tenant, accountId: path.AccountId, botId: path.BotId });
     return bot;
   }
 

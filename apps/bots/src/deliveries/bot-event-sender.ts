@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { OutboundResult } from '../outbound/outbound-client';
 import { SignedPoster } from '../outbound/signed-poster';
 import { Delivery } from './deliveries.repository';
-import { DeliveryTargets } from './delivery-targets';
+import { DeliveryTargets } from '../delivery-targets/delivery-targets';
 
 /** Chime's retry policy (auth-bots.md): after a timeout or a 5xx, again 200 ms later, then 400 ms after that; three attempts in all. */
 export const RETRY_DELAYS_MS = [200, 400];
@@ -28,9 +28,10 @@ function failureOf(result: OutboundResult, attempts: number): DeliveryOutcome {
 }
 
 /**
- * Sends one queued event to its bot as Chime does. Each attempt first reads the bot (token,
- * endpoint, Disabled) from the database ({@link DeliveryTargets}), so a rotation, a new endpoint or a disabling on any
- * replica applies from the next attempt on, and signs with a fresh timestamp.
+ * Sends one queued event to its bot as Chime does. Each attempt first takes the bot's state (token,
+ * endpoint, Disabled) from {@link DeliveryTargets}, so a rotation, a new endpoint or a disabling
+ * applies from the next attempt on (see there how soon on each replica), and signs with a fresh
+ * timestamp.
  */
 @Injectable()
 export class BotEventSender {

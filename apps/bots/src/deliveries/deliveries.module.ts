@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { BOT_DELIVERIES_TOPIC } from '@rekey/contracts';
-import { BotsModule } from '../bots/bots.module';
+import { DeliveryTargetsModule } from '../delivery-targets/delivery-targets.module';
 import { OutboundModule } from '../outbound/outbound.module';
 import { BotEventSender } from './bot-event-sender';
 import { DeliveriesMetrics } from './deliveries.metrics';
@@ -11,7 +11,6 @@ import { DELIVERY_QUEUE_MODEL, deliveryQueueSchema } from './delivery-queue.sche
 import { DELIVERIES_TOPIC, DeliveriesTopic } from './deliveries-topic';
 import { DELIVERY_REQUESTS_GROUP, deliveryRequestsController } from './delivery-requests.controller';
 import { DeliveryDispatcher } from './delivery-dispatcher';
-import { DeliveryTargets } from './delivery-targets';
 import { DELIVERY_MODEL, deliverySchema } from './delivery.schema';
 
 /** Chime bot event delivery: requests from `rekey.bots.deliveries.v1`, per-bot queues, signed POSTs, outcome events. */
@@ -30,10 +29,10 @@ export class DeliveriesModule {
           { name: DELIVERY_QUEUE_MODEL, schema: deliveryQueueSchema },
           { name: DELIVERY_MODEL, schema: deliverySchema },
         ]),
-        BotsModule,
+        DeliveryTargetsModule,
         OutboundModule,
       ],
-      providers: [{ provide: DELIVERIES_TOPIC, useValue: options.topic ?? BOT_DELIVERIES_TOPIC }, DeliveriesRepository, DeliveriesMetrics, DeliveryTargets, BotEventSender, DeliveryDispatcher, DeliveriesService, DeliveriesTopic],
+      providers: [{ provide: DELIVERIES_TOPIC, useValue: options.topic ?? BOT_DELIVERIES_TOPIC }, DeliveriesRepository, DeliveriesMetrics, BotEventSender, DeliveryDispatcher, DeliveriesService, DeliveriesTopic],
     };
   }
 }

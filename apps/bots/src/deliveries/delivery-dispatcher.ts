@@ -15,11 +15,18 @@ const MAX_ACTIVE_QUEUES = 64;
 /** Deliveries of a queue read at once. */
 const PAGE_SIZE = 32;
 /**
- * Outcomes are recorded (and the lease renewed) in one write per page, or sooner once this long has
- * passed since the last: outcome events wait at most this long plus one delivery (6.6 s at worst),
- * and the write (MongoDB, then Kafka's acknowledgement) costs a few milliseconds per delivery.
+ * Outcomes are recorded (and the lease renewed) in one write once this long has passed since the
+ * last, once PAGE_SIZE are waiting, or when the queue is empty: outcome events wait at most this
+ * long plus one delivery (6.6 s at worst), and the write (MongoDB, then Kafka's acknowledgement)
+ * costs a few milliseconds per delivery.
  */
 const RECORD_EVERY_MS = 1_000;
+
+/** A promise awaited later: its failure surfaces there, not as an unhandled rejection meanwhile. */
+function background<T>(work: Promise<T>): Promise<T> {
+  work.catch(() => undefined);
+  return work;
+}
 
 /** A delivery made and its outcome, not yet recorded. */
 interface Finished {
@@ -80,30 +87,53 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     this.active.set(queueId, drain);
   }
 
+  /**
+   * Delivers the queue's events one at a time while the outcomes of those before are recorded (one
+   * write at a time, in order) and the next page is read: neither write nor read holds up the next
+   * POST. A lost lease is noticed at the next record, and the drain stops there.
+   */
   private async drain(queueId: string): Promise<void> {
-    let doneSeq = await this.repository.claim(queueId, this.owner, LEASE_MS);
-    if (doneSeq === null) return;
+    const claimed = await this.repository.claim(queueId, this.owner, LEASE_MS);
+    if (claimed === null) return;
+    let recording = Promise.resolve(true);
+    let finished: Finished[] = [];
+    let recordedAt = performance.now();
+    /** Starts recording what is finished once the record before is done; false if the lease was lost. */
+    const recordFinished = async (): Promise<boolean> => {
+      if (!(await recording)) return false;
+      if (finished.length > 0) recording = background(this.record(finished));
+      finished = [];
+      recordedAt = performance.now();
+      return true;
+    };
+    // Alongside the first read, which skips what it removes; one that fails is made again at the next claim.
+    const purging = this.repository.purgeFinished(queueId, claimed).catch(() => undefined);
     try {
-      await this.repository.purgeFinished(queueId, doneSeq);
+      let reading = this.repository.next(queueId, claimed, PAGE_SIZE);
       while (!this.stopping) {
-        const page = await this.repository.next(queueId, doneSeq, PAGE_SIZE);
-        if (page.length === 0) return;
-        let finished: Finished[] = [];
-        let recordedAt = performance.now();
+        const page = await reading;
+        if (page.length === 0) break;
+        const last = page[page.length - 1].seq;
+        // A full page: the queue may hold more, read while this page is delivered; else read once it is.
+        const full = page.length === PAGE_SIZE;
+        if (full) reading = background(this.repository.next(queueId, last, PAGE_SIZE));
         for (const delivery of page) {
           if (this.stopping) break;
           finished.push({ delivery, outcome: await this.sender.send(delivery), at: new Date() });
-          if (performance.now() - recordedAt < RECORD_EVERY_MS) continue;
-          if (!(await this.record(finished))) return;
-          doneSeq = delivery.seq;
-          finished = [];
-          recordedAt = performance.now();
+          if (finished.length < PAGE_SIZE && performance.now() - recordedAt < RECORD_EVERY_MS) continue;
+          if (!(await recordFinished())) return;
         }
-        if (finished.length > 0 && !(await this.record(finished))) return;
-        doneSeq = finished.at(-1)?.delivery.seq ?? doneSeq;
+        if (!full) reading = this.repository.next(queueId, last, PAGE_SIZE);
       }
+      await recordFinished();
     } finally {
-      await this.repository.release(queueId, this.owner).catch(() => undefined);
+      // What was sent is recorded before the lease goes (also on shutdown); a failed record is the drain's failure.
+      try {
+        await recording;
+      } finally {
+        await purging;
+        await this.repository.release(queueId, this.owner).catch(() => undefined);
+      }
     }
   }
 

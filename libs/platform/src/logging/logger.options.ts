@@ -26,8 +26,6 @@ export function loggerOptions(config: RekeyConfig): Params {
       // made, once per request at any level, and writing out every header cost more than some
       // operations' own work; headers also carry credentials, which never belong in logs.
       serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
-      // Probes and scrapes would drown the request logs. (The middleware layer may rewrite `url`.)
-      autoLogging: { ignore: (req: IncomingMessage & { originalUrl?: string }) => /^\/(health|metrics)\b/.test(req.originalUrl ?? req.url ?? '') },
       // trace_id and span_id on every line written inside a span (none without a tracing SDK).
       mixin: traceLogFields,
     },

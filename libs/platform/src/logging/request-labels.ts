@@ -1,6 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 
+/** Probes and scrapes: neither logged nor traced, as kubelets and Prometheus would drown both. */
+const PROBE_OR_SCRAPE = /^\/(health|metrics)\b/;
+
 const OPERATION = Symbol('rekey.operation');
 const TENANT = Symbol('rekey.tenant');
 
@@ -34,4 +37,9 @@ export function operationOf(request: FastifyRequest): string {
   if (labelled) return labelled;
   const route = request.routeOptions?.url;
   return route ? `${request.method} ${route}` : 'unmatched';
+}
+
+/** Whether a request URL is a probe or a scrape (see PROBE_OR_SCRAPE). */
+export function isProbeOrScrape(url: string): boolean {
+  return PROBE_OR_SCRAPE.test(url);
 }

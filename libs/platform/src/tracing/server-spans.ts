@@ -1,13 +1,10 @@
 import { context, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { operationOf } from '../logging/request-labels';
+import { isProbeOrScrape, operationOf } from '../logging/request-labels';
 import { contextWithTraceparent, TRACER_NAME } from './trace-context';
 import { tracingStarted } from './tracing-sdk';
 
 const spans = new WeakMap<FastifyRequest, Span>();
-
-/** Probes and scrapes would drown the traces, as they would the request logs. */
-const UNTRACED = /^\/(health|metrics)\b/;
 
 /**
  * A SERVER span per request, named by its AWS operation once known, continuing the caller's W3C
@@ -21,7 +18,7 @@ export function traceRequests(fastify: FastifyInstance): void {
   if (!tracingStarted()) return;
   const tracer = trace.getTracer(TRACER_NAME);
   fastify.addHook('onRequest', (request, _reply, done) => {
-    if (!UNTRACED.test(request.url)) {
+    if (!isProbeOrScrape(request.url)) {
       const traceparent = request.headers.traceparent;
       const parent = contextWithTraceparent(typeof traceparent === 'string' ? traceparent : undefined);
       spans.set(request, tracer.startSpan(`${request.method}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method } }, parent));

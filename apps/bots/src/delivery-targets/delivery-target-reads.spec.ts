@@ -1,5 +1,5 @@
 import { BotKey, BotsService, DeliveryTarget } from '../bots/bots.service';
-import { DeliveryTargets } from './delivery-targets';
+import { DeliveryTargetReads } from './delivery-target-reads';
 
 const key = (botId: string): BotKey => ({ tenant: '111111111111', accountId: 'acc', botId });
 
@@ -11,23 +11,23 @@ function controlledBots() {
     deliveryTargets: (keys: BotKey[]) =>
       new Promise<Array<DeliveryTarget | null>>((resolve) => {
         // The database answers as of the moment the read is made.
-        const targets = keys.map(({ botId }) => (tokens.has(botId) ? { disabled: false, endpoint: 'https://bot.example', securityToken: tokens.get(botId)! } : null));
+        const targets = keys.map(({ botId }) => (tokens.has(botId) ? { disabled: false, endpoint: 'https://bot.example', securityToken: tokens.get(botId)!, generation: 1 } : null));
         reads.push({ keys, answer: () => resolve(targets) });
       }),
   };
-  return { tokens, reads, targets: new DeliveryTargets(bots as unknown as BotsService) };
+  return { tokens, reads, targets: new DeliveryTargetReads(bots as unknown as BotsService) };
 }
 
-describe('DeliveryTargets', () => {
-  it('answers attempts that ask during a read with the next read, never the one under way (a rotation in between is seen)', async () => {
+describe('DeliveryTargetReads', () => {
+  it('answers misses that ask during a read with the next read, never the one under way (a rotation in between is seen)', async () => {
     const { tokens, reads, targets } = controlledBots();
     tokens.set('a', 'old').set('b', 'old');
-    const first = targets.target(key('a'));
+    const first = targets.read(key('a'));
     expect(reads.map(({ keys }) => keys.map(({ botId }) => botId))).toEqual([['a']]);
     // RegenerateSecurityToken answers while the first read is under way; then two attempts ask.
     tokens.set('a', 'new').set('b', 'new');
-    const second = targets.target(key('a'));
-    const third = targets.target(key('b'));
+    const second = targets.read(key('a'));
+    const third = targets.read(key('b'));
     expect(reads).toHaveLength(1);
     reads[0].answer();
     expect((await first)?.securityToken).toBe('old');
@@ -38,10 +38,10 @@ describe('DeliveryTargets', () => {
     expect([(await second)?.securityToken, (await third)?.securityToken]).toEqual(['new', 'new']);
   });
 
-  it('rejects every attempt of a read that fails, and reads again for the next', async () => {
+  it('rejects every miss of a read that fails, and reads again for the next', async () => {
     const bots = { deliveryTargets: jest.fn().mockRejectedValueOnce(new Error('MongoDB timed out')).mockResolvedValueOnce([null]) };
-    const targets = new DeliveryTargets(bots as unknown as BotsService);
-    await expect(targets.target(key('a'))).rejects.toThrow('MongoDB timed out');
-    await expect(targets.target(key('gone'))).resolves.toBeNull();
+    const targets = new DeliveryTargetReads(bots as unknown as BotsService);
+    await expect(targets.read(key('a'))).rejects.toThrow('MongoDB timed out');
+    await expect(targets.read(key('gone'))).resolves.toBeNull();
   });
 });

@@ -12,23 +12,23 @@ interface Waiting {
 }
 
 /**
- * Reads bots for delivery attempts, the attempts of all queues draining here sharing reads: one
- * read in flight, the attempts that ask meanwhile answered together by the next. A read is made
- * after every attempt it answers asked (never joined to one already under way), so an attempt
- * still sees every rotation that had answered when it asked.
+ * Reads bots from the database for the projection's misses, the misses of all queues draining here
+ * sharing reads: one read in flight, the misses that ask meanwhile answered together by the next.
+ * A read is made after every miss it answers asked (never joined to one already under way), so it
+ * sees every change written before the miss.
  */
 @Injectable()
-export class DeliveryTargets {
-  private readonly reads = new JoiningQueue<Waiting>(MAX_READ, (batch) => this.read(batch));
+export class DeliveryTargetReads {
+  private readonly reads = new JoiningQueue<Waiting>(MAX_READ, (batch) => this.readMany(batch));
 
   constructor(private readonly bots: BotsService) {}
 
   /** The bot's state now (token, endpoint, Disabled); null if it does not exist or its account is not live. */
-  target(key: BotKey): Promise<DeliveryTarget | null> {
+  read(key: BotKey): Promise<DeliveryTarget | null> {
     return new Promise((resolve, reject) => this.reads.push({ key, resolve, reject }));
   }
 
-  private async read(batch: Waiting[]): Promise<void> {
+  private async readMany(batch: Waiting[]): Promise<void> {
     try {
       const targets = await this.bots.deliveryTargets(batch.map(({ key }) => key));
       batch.forEach(({ resolve }, n) => resolve(targets[n]));
