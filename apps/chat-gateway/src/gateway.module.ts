@@ -13,6 +13,7 @@ import { AdmissionService } from './sessions/admission.service';
 import { ChatSocketServer } from './sessions/chat-socket.server';
 import { ClientRequestsService } from './sessions/client-requests.service';
 import { ConnectionRegistry } from './sessions/connection-registry';
+import { OffsetOrder } from './sessions/offset-order';
 import { RoomDelivery } from './sessions/room-delivery.service';
 import { TokenUsesRepository } from './sessions/token-uses.repository';
 
@@ -36,6 +37,7 @@ export class ChatGatewayAppModule {
         ConnectionRegistry,
         ClientRequestsService,
         RoomDelivery,
+        OffsetOrder,
         ChatSocketServer,
       ],
     };

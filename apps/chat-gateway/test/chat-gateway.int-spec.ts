@@ -1,6 +1,7 @@
 import { DeleteMessageCommand, DeleteRoomCommand, DisconnectUserCommand, SendEventCommand, UpdateRoomCommand } from '@aws-sdk/client-ivschat';
 import { getConnectionToken } from '@nestjs/mongoose';
-import { DEV_TENANTS, eventually, scrapeMetric, TestApp } from '@rekey/testing';
+import { TOPICS } from '@rekey/contracts';
+import { DEV_TENANTS, eventually, scrapeMetric, TestApp, TopicTail } from '@rekey/testing';
 import { chatTokenClaims, ChatTokenClaims, Keyring, KEYRING, sealChatToken, sha256Hex } from '@rekey/tokens';
 import { ChatError, DeleteMessageRequest, DisconnectUserRequest, SendMessageRequest } from 'amazon-ivs-chat-messaging';
 import type { Connection } from 'mongoose';
@@ -108,6 +109,31 @@ describe('chat gateway: the official client on two replicas (a third one to drai
     for (const room of [ann, bob]) {
       await room.received('n19');
       expect(room.messages.map((m) => m.content).filter((c) => c.startsWith('n'))).toEqual(burst);
+    }
+  });
+
+  it("two replicas sending into one room at once: every connection on both sees the topic's order, each replica's own messages included", async () => {
+    const roomArn = await createRoom(stack, { maximumMessageRatePerSecond: 100 });
+    const [ann, cal] = [await join(roomArn, 0, { userId: 'ann', capabilities: ['SEND_MESSAGE'] }), await join(roomArn, 0, { userId: 'cal' })];
+    const [bob, dee] = [await join(roomArn, 1, { userId: 'bob', capabilities: ['SEND_MESSAGE'] }), await join(roomArn, 1, { userId: 'dee' })];
+    // Once both replicas have consumed a message of the room's partition, they deliver their own at the acknowledgement.
+    await ann.room.sendMessage(new SendMessageRequest('warm-up'));
+    await Promise.all([ann, bob, cal, dee].map((room) => room.received('warm-up')));
+    const topic = await TopicTail.start(TOPICS['chat-gateway']);
+    try {
+      // Rounds of three messages from each replica at once: which replica's come first in the topic is a race each time.
+      for (let round = 0; round < 10; round += 1) {
+        const contents = [0, 1, 2].flatMap((i) => [`a${round * 3 + i}`, `b${round * 3 + i}`]);
+        await Promise.all(contents.map((content) => (content.startsWith('a') ? ann : bob).room.sendMessage(new SendMessageRequest(content))));
+      }
+      const published = await topic.waitFor((event) => event.key === roomArn && /^[ab]\d+$/.test(String(event.data.content)), 60);
+      const topicOrder = published.map((event) => event.data.content);
+      for (const room of [ann, cal, bob, dee]) {
+        await eventually(() => (room.messages.filter((m) => /^[ab]\d+$/.test(m.content)).length === 60 ? true : undefined), 5_000, 'all 60 messages');
+        expect(room.messages.map((m) => m.content).filter((content) => /^[ab]\d+$/.test(content))).toEqual(topicOrder);
+      }
+    } finally {
+      await topic.stop();
     }
   });
 

@@ -18,13 +18,13 @@ export interface ChatStack {
 
 /**
  * The chat app and `replicas` gateway replicas sharing one gateway database and the chat app's
- * keyring, on the real servers.
+ * keyring, on the real servers; `shared` is given to all of them (a private Kafka).
  */
-export async function startChatStack(replicas: number): Promise<ChatStack> {
+export async function startChatStack(replicas: number, shared: NodeJS.ProcessEnv = {}): Promise<ChatStack> {
   await buildApps(['chat']);
-  const chat = await spawnProductionApp('chat');
+  const chat = await spawnProductionApp('chat', shared);
   await waitUntilReady(chat);
-  const env = { MONGO_URI: uniqueMongoUri('rekey_chat_gateway'), REKEY_KEYRING_FILE: chat.env.REKEY_KEYRING_FILE };
+  const env = { ...shared, MONGO_URI: uniqueMongoUri('rekey_chat_gateway'), REKEY_KEYRING_FILE: chat.env.REKEY_KEYRING_FILE };
   const gateways = await Promise.all(Array.from({ length: replicas }, () => startTestApp('chat-gateway', (config) => ChatGatewayAppModule.register(config), env)));
   await Promise.all(gateways.map((gateway) => eventually(async () => ((await fetch(`${gateway.url}/health/ready`)).ok ? true : undefined), 30_000, 'gateway ready')));
   const clients = new Map<string, IvschatClient>();

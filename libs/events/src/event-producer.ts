@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { KAFKA, withDeadline } from '@rekey/platform';
-import { Kafka, Message, Producer, ProducerConfig, TopicMessages } from 'kafkajs';
+import { ICustomPartitioner, Kafka, Message, Partitioners, Producer, ProducerConfig, RecordMetadata, TopicMessages } from 'kafkajs';
 import { toKafkaMessage } from './envelope';
-import { RekeyEvent } from './event';
+import { EventPlacement, RekeyEvent } from './event';
 import { JoiningQueue } from './joining-queue';
 
 /** Sends waiting together go out as one batch, up to this many. */
@@ -29,7 +29,7 @@ const PRODUCER_CONFIG: ProducerConfig = { idempotent: true, maxInFlightRequests:
 interface PendingSend {
   topic: string;
   messages: Message[];
-  resolve(): void;
+  resolve(placements: EventPlacement[]): void;
   reject(error: unknown): void;
 }
 
@@ -73,6 +73,36 @@ export function produceRequests(sends: Pick<PendingSend, 'topic' | 'messages'>[]
   return requests;
 }
 
+/** kafkajs's default partitioner (murmur2 of the key), noting the partition it picks for each message. */
+function notingPartitions(partitions: WeakMap<Message, number>): ICustomPartitioner {
+  return () => {
+    const partitionOf = Partitioners.DefaultPartitioner();
+    return (args) => {
+      const partition = partitionOf(args);
+      partitions.set(args.message, partition);
+      return partition;
+    };
+  };
+}
+
+/**
+ * Where each message of an acknowledged request was stored: Kafka acknowledges a base offset per
+ * partition, from which that partition's messages were stored in request order.
+ */
+export function placementsOf(messages: { topic: string; message: Message }[], acknowledged: RecordMetadata[], partitionOf: (message: Message) => number | undefined): Map<Message, EventPlacement> {
+  const next = new Map<string, bigint>();
+  for (const { topicName, partition, baseOffset } of acknowledged) if (baseOffset !== undefined) next.set(`${partition}@${topicName}`, BigInt(baseOffset));
+  const placements = new Map<Message, EventPlacement>();
+  for (const { topic, message } of messages) {
+    const partition = partitionOf(message);
+    const offset = next.get(`${partition}@${topic}`);
+    if (partition === undefined || offset === undefined) throw new Error(`Kafka acknowledged no offset for a message of ${topic}`);
+    placements.set(message, { topic, partition, offset: offset.toString() });
+    next.set(`${partition}@${topic}`, offset + 1n);
+  }
+  return placements;
+}
+
 /**
  * The app's Kafka producer. Sends that arrive while a request is in flight wait and then go out
  * together, so that callers awaiting their own ack (chat tokens) are not served one round trip at
@@ -89,6 +119,8 @@ export class EventProducer {
   private connecting?: Promise<Producer>;
   private failing = false;
   private inFlightSince?: number;
+  /** The partition kafkajs chose for each message in flight. */
+  private readonly partitions = new WeakMap<Message, number>();
   private readonly sends = new JoiningQueue<PendingSend>(MAX_SENDS_PER_REQUEST, (batch) => this.sendTogether(batch));
 
   constructor(@Inject(KAFKA) private readonly kafka: Kafka) {}
@@ -102,9 +134,9 @@ export class EventProducer {
     return !this.failing && (this.inFlightSince === undefined || Date.now() - this.inFlightSince < STALLED_AFTER_MS);
   }
 
-  /** Resolves once every event is acknowledged by Kafka (acks=all). */
-  send(topic: string, events: RekeyEvent[]): Promise<void> {
-    if (events.length === 0) return Promise.resolve();
+  /** Resolves once every event is acknowledged by Kafka (acks=all), with where each was stored, in order. */
+  send(topic: string, events: RekeyEvent[]): Promise<EventPlacement[]> {
+    if (events.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => this.sends.push({ topic, messages: events.map(toKafkaMessage), resolve, reject }));
   }
 
@@ -116,12 +148,17 @@ export class EventProducer {
 
   private async sendTogether(sends: PendingSend[]): Promise<void> {
     let settled = 0;
+    // A send split over several requests completes with the last of them.
+    const placed = new Map<Message, EventPlacement>();
     try {
       this.inFlightSince = Date.now();
       const producer = await withDeadline(this.connect(), SEND_DEADLINE_MS, `no connection to Kafka within ${SEND_DEADLINE_MS} ms`);
       for (const request of produceRequests(sends)) {
-        await withDeadline(producer.sendBatch({ acks: -1, topicMessages: request.topicMessages }), SEND_DEADLINE_MS, `Kafka did not acknowledge within ${SEND_DEADLINE_MS} ms`);
-        for (; settled < request.completesSends; settled += 1) sends[settled].resolve();
+        // Listed before sending: kafkajs merges a request's lists of one topic in place.
+        const messages = request.topicMessages.flatMap(({ topic, messages }) => messages.map((message) => ({ topic, message })));
+        const acknowledged = await withDeadline(producer.sendBatch({ acks: -1, topicMessages: request.topicMessages }), SEND_DEADLINE_MS, `Kafka did not acknowledge within ${SEND_DEADLINE_MS} ms`);
+        for (const [message, placement] of placementsOf(messages, acknowledged, (one) => this.partitions.get(one))) placed.set(message, placement);
+        for (; settled < request.completesSends; settled += 1) sends[settled].resolve(sends[settled].messages.map((message) => placed.get(message)!));
       }
       this.failing = false;
     } catch (error) {
@@ -147,7 +184,7 @@ export class EventProducer {
   }
 
   private async open(): Promise<Producer> {
-    const producer = this.kafka.producer(PRODUCER_CONFIG);
+    const producer = this.kafka.producer({ ...PRODUCER_CONFIG, createPartitioner: notingPartitions(this.partitions) });
     try {
       await producer.connect();
       return producer;

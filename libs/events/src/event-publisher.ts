@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventProducer } from './event-producer';
-import { RekeyEvent } from './event';
+import { EventPlacement, RekeyEvent } from './event';
 import { EVENTS_TOPIC } from './events.tokens';
 
-/** Direct publishing for paths with no state to write: resolves once Kafka acknowledged (acks=all). */
+/** Direct publishing for paths with no state to write: resolves once Kafka acknowledged (acks=all), with where it stored the event. */
 @Injectable()
 export class EventPublisher {
   constructor(
@@ -11,7 +11,8 @@ export class EventPublisher {
     @Inject(EVENTS_TOPIC) private readonly topic: string,
   ) {}
 
-  publish(event: RekeyEvent): Promise<void> {
-    return this.producer.send(this.topic, [event]);
+  async publish(event: RekeyEvent): Promise<EventPlacement> {
+    const [placement] = await this.producer.send(this.topic, [event]);
+    return placement;
   }
 }

@@ -21,6 +21,14 @@ export interface RekeyEvent<T = unknown> {
   data: T;
 }
 
+/** Where Kafka stored an acknowledged event: its offset in its partition of the topic. */
+export interface EventPlacement {
+  topic: string;
+  partition: number;
+  /** As kafkajs gives offsets (and `EventContext.offset`): a decimal int64. */
+  offset: string;
+}
+
 /** Builds an event of this app, with a fresh id, its source, the current time and the active trace context. */
 export function newEvent<T>(app: AppName, init: { type: string; subject: string; tenant: string; key: string; data: T }): RekeyEvent<T> {
   const traceparent = activeTraceparent();

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EVENT_TYPES, EventSentData, GatewayMessageDeletedData, GatewayUserDisconnectedData, MessageDeletedData, MessageSentData, RoomEventData, UserDisconnectedData } from '@rekey/contracts';
 import { EventContext } from '@rekey/events';
+import { OffsetOrder } from '../sessions/offset-order';
 import { RoomDelivery } from '../sessions/room-delivery.service';
 import { RoomProjection } from './room-projection.service';
 
@@ -20,6 +21,7 @@ export class LiveEventsController {
   constructor(
     private readonly projection: RoomProjection,
     private readonly delivery: RoomDelivery,
+    private readonly order: OffsetOrder,
   ) {}
 
   @EventPattern(CHAT.RoomCreated, LIVE_SUBSCRIPTION)
@@ -53,18 +55,20 @@ export class LiveEventsController {
     this.delivery.eventSent(event);
   }
 
+  // Clients' requests, from any replica: in offset order with what this replica delivered at its own publishes' acknowledgement.
+
   @EventPattern(GATEWAY.MessageSent, LIVE_SUBSCRIPTION)
-  messageSent(@Payload() message: MessageSentData): void {
-    this.delivery.messageSent(message);
+  messageSent(@Payload() message: MessageSentData, @Ctx() context: EventContext): void {
+    this.order.consumed(context, () => this.delivery.messageSent(message));
   }
 
   @EventPattern(GATEWAY.MessageDeleted, LIVE_SUBSCRIPTION)
   clientDeletedMessage(@Payload() deletion: GatewayMessageDeletedData, @Ctx() context: EventContext): void {
-    this.delivery.messageDeleted(deletion, context.time, deletion.origin);
+    this.order.consumed(context, () => this.delivery.messageDeleted(deletion, context.time, deletion.origin));
   }
 
   @EventPattern(GATEWAY.UserDisconnected, LIVE_SUBSCRIPTION)
   clientDisconnectedUser(@Payload() disconnect: GatewayUserDisconnectedData, @Ctx() context: EventContext): void {
-    this.delivery.userDisconnected(disconnect, context.id, context.time, disconnect.origin);
+    this.order.consumed(context, () => this.delivery.userDisconnected(disconnect, context.id, context.time, disconnect.origin));
   }
 }

@@ -12,15 +12,24 @@ import { errorEntity } from '../ivschat-messaging/server-entity';
 import { RoomLimits } from '../projection/room-limits';
 import { RoomProjection } from '../projection/room-projection.service';
 import { ChatConnection } from './chat-connection';
+import { OffsetOrder } from './offset-order';
+import { RoomDelivery } from './room-delivery.service';
 
 /** How often replicas add up their message counts per room (as the API throttle does). */
 const RECONCILE_MS = 250;
 
+/** A request's event, and what delivering it does on this replica. */
+interface Accepted {
+  event: RekeyEvent;
+  deliver(): void;
+}
+
 /**
  * A client's request: checked (capability, room, length, rate) and published to
- * `rekey.chat.messages.v1`, from which every replica, this one included, delivers it in topic
- * order. The answer (the echoed MESSAGE or EVENT with the RequestId) comes through that path too;
- * refusals are answered here with an ERROR.
+ * `rekey.chat.messages.v1`, from which every replica delivers it in topic order; this replica
+ * delivers it as soon as Kafka acknowledged it, in that same order ({@link OffsetOrder}). The
+ * answer (the echoed MESSAGE or EVENT with the RequestId) is part of that delivery; refusals are
+ * answered here with an ERROR.
  */
 @Injectable()
 export class ClientRequestsService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -33,6 +42,8 @@ export class ClientRequestsService implements OnApplicationBootstrap, OnApplicat
     private readonly projection: RoomProjection,
     private readonly publisher: EventPublisher,
     private readonly metrics: GatewayMetrics,
+    private readonly delivery: RoomDelivery,
+    private readonly order: OffsetOrder,
     @InjectConnection() connection: Connection,
   ) {
     this.rates = new RequestThrottle({ defaultPerSecond: 0, perOperation: {} }, new MongoThrottleCounters(connection));
@@ -55,8 +66,10 @@ export class ClientRequestsService implements OnApplicationBootstrap, OnApplicat
       if (!connection.can(request.action)) throw new MessagingError(403, `The token does not allow ${request.action}`, requestId);
       const room = this.projection.room(connection.roomArn);
       if (!room) throw new MessagingError(404, 'Room not found', requestId);
-      await this.publisher.publish(this.eventFor(connection, room, request));
+      const { event, deliver } = this.accept(connection, room, request);
+      const placement = await this.publisher.publish(event);
       this.metrics.accepted(request.action);
+      this.order.acknowledged(placement, deliver);
     } catch (error) {
       const refusal = error instanceof MessagingError ? error : this.internalError(error as Error, requestId);
       this.metrics.refused('request', refusal.code);
@@ -64,7 +77,7 @@ export class ClientRequestsService implements OnApplicationBootstrap, OnApplicat
     }
   }
 
-  private eventFor(connection: ChatConnection, room: RoomLimits, request: ClientRequest): RekeyEvent {
+  private accept(connection: ChatConnection, room: RoomLimits, request: ClientRequest): Accepted {
     const { tenant, roomArn } = connection.identity;
     const origin = { connectionId: connection.id, requestId: request.requestId };
     switch (request.action) {
@@ -76,21 +89,17 @@ export class ClientRequestsService implements OnApplicationBootstrap, OnApplicat
           throw new MessagingError(429, `The room's maximumMessageRatePerSecond of ${room.maximumMessageRatePerSecond} is exceeded`, request.requestId);
         }
         const { userId, attributes } = connection.identity;
-        return messageSent({
-          tenant,
-          roomArn,
-          id: newIvschatId(),
-          content: request.content,
-          attributes: request.attributes,
-          sender: { userId, attributes },
-          sendTime: new Date().toISOString(),
-          origin,
-        });
+        const data = { tenant, roomArn, id: newIvschatId(), content: request.content, attributes: request.attributes, sender: { userId, attributes }, sendTime: new Date().toISOString(), origin };
+        return { event: messageSent(data), deliver: () => this.delivery.messageSent(data) };
       }
-      case 'DELETE_MESSAGE':
-        return gatewayMessageDeleted({ tenant, roomArn, id: newIvschatId(), messageId: request.id, reason: request.reason, origin });
-      case 'DISCONNECT_USER':
-        return gatewayUserDisconnected({ tenant, roomArn, userId: request.userId, reason: request.reason, revokedAt: new Date().toISOString(), origin });
+      case 'DELETE_MESSAGE': {
+        const event = gatewayMessageDeleted({ tenant, roomArn, id: newIvschatId(), messageId: request.id, reason: request.reason, origin });
+        return { event, deliver: () => this.delivery.messageDeleted(event.data, event.time, origin) };
+      }
+      case 'DISCONNECT_USER': {
+        const event = gatewayUserDisconnected({ tenant, roomArn, userId: request.userId, reason: request.reason, revokedAt: new Date().toISOString(), origin });
+        return { event, deliver: () => this.delivery.userDisconnected(event.data, event.id, event.time, origin) };
+      }
     }
   }
 

@@ -38,7 +38,7 @@ export class DurablePublisher {
     await this.pending.record(event);
   }
 
-  private directly(event: RekeyEvent): Promise<void> {
-    return withDeadline(this.publisher.publish(event), PUBLISH_TIMEOUT_MS, `no acknowledgement within ${PUBLISH_TIMEOUT_MS} ms`);
+  private async directly(event: RekeyEvent): Promise<void> {
+    await withDeadline(this.publisher.publish(event), PUBLISH_TIMEOUT_MS, `no acknowledgement within ${PUBLISH_TIMEOUT_MS} ms`);
   }
 }

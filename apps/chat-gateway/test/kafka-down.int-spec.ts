@@ -1,0 +1,44 @@
+import { LocalKafka } from '@rekey/testing';
+import { ChatError, SendMessageRequest } from 'amazon-ivs-chat-messaging';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ChatStack, createRoom, RecordingRoom, startChatStack, tokenProvider, wsUrl } from './gateway-test-kit';
+
+describe('chat gateway while Kafka is down', () => {
+  const kafka = new LocalKafka(19692);
+  let stack: ChatStack;
+  const rooms: RecordingRoom[] = [];
+
+  beforeAll(async () => {
+    await kafka.start();
+    stack = await startChatStack(2, { KAFKA_BROKERS: kafka.brokers });
+  }, 120_000);
+  afterAll(async () => {
+    for (const room of rooms) room.room.disconnect();
+    await stack?.close();
+    await kafka.stop();
+  }, 60_000);
+
+  const join = (roomArn: string, replica: number, userId: string) => {
+    const room = new RecordingRoom(wsUrl(stack.gateways[replica]), tokenProvider(stack, roomArn, { userId, capabilities: ['SEND_MESSAGE'] }));
+    rooms.push(room);
+    return room.connect();
+  };
+
+  it('answers ERROR 500 to a message Kafka did not acknowledge, and no connection on any replica sees it', async () => {
+    const roomArn = await createRoom(stack);
+    const [ann, cal, bob] = [await join(roomArn, 0, 'ann'), await join(roomArn, 0, 'cal'), await join(roomArn, 1, 'bob')];
+    // Both replicas know where the room's partition stands: the sender's delivers its own messages at the acknowledgement.
+    await ann.room.sendMessage(new SendMessageRequest('before'));
+    await Promise.all([ann, cal, bob].map((room) => room.received('before')));
+
+    await kafka.stop();
+    const refusal = await ann.room.sendMessage(new SendMessageRequest('lost')).then(
+      () => undefined,
+      (error: ChatError) => error,
+    );
+    expect(refusal).toMatchObject({ errorCode: 500 });
+    // Nothing could deliver it later but a replica that had delivered it before the acknowledgement.
+    await sleep(1_000);
+    for (const room of [ann, cal, bob]) expect(room.messages.map((m) => m.content)).toEqual(['before']);
+  });
+});
