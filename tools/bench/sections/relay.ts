@@ -129,23 +129,13 @@ export async function relayRows(context: BenchContext): Promise<Row[]> {
     for (let i = 0; i < count; i += 50) opened.push(...(await Promise.all(Array.from({ length: Math.min(50, count - i) }, open))));
     return opened;
   };
-  const pair = async (tunnel: Opened) => {
-    const destination = await startProxy({ endpoint, mode: 'destination', token: tunnel.destinationAccessToken, version: 3, services: { SSH: echoPort } });
-    const source = await startProxy({ endpoint, mode: 'source', token: tunnel.sourceAccessToken, version: 3, services: { SSH: 0 } });
+  const pair = async (tunnel: Opened, at = endpoint) => {
+    const destination = await startProxy({ endpoint: at, mode: 'destination', token: tunnel.destinationAccessToken, version: 3, services: { SSH: echoPort } });
+    const source = await startProxy({ endpoint: at, mode: 'source', token: tunnel.sourceAccessToken, version: 3, services: { SSH: 0 } });
     proxies.push(destination, source);
     return { tunnel, source, destination };
   };
   try {
-    // Many tunnels first, on a relay that has carried no stream yet: the stream's buffers, freed
-    // later, would move its RSS more than the tunnels do (a run measured -26 KiB per tunnel).
-    const rssBefore = rssBytes(relay.process.pid!);
-    const opened = await openMany(CONCURRENT_TUNNELS);
-    for (let i = 0; i < CONCURRENT_TUNNELS; i += 50) await Promise.all(opened.slice(i, i + 50).map((tunnel) => pair(tunnel)));
-    const perTunnel = (rssBytes(relay.process.pid!) - rssBefore) / CONCURRENT_TUNNELS;
-    const probe = proxies[proxies.length - 1];
-    const manyTrips = summarize(await roundTrips(probe.port('SSH')), 1, 0);
-    await Promise.all(proxies.splice(0).map((proxy) => proxy.stop()));
-
     // Stream and echo rows: each local proxy, the relay and the bare pipe in a process of its own.
     const [streamed] = await openMany(1);
     const destinationProcess = await proxyProcess(endpoint, 'destination', streamed.destinationAccessToken, echoPort);
@@ -188,6 +178,17 @@ export async function relayRows(context: BenchContext): Promise<Row[]> {
 
     await Promise.all(proxies.splice(0).map((proxy) => proxy.stop()));
     await Promise.all(processes.splice(0).map((server) => server.stop()));
+
+    // Many tunnels on a relay of their own: the stream's buffers, freed meanwhile, would move this
+    // one's RSS more than the tunnels do (a run measured -26 KiB per tunnel).
+    const manyRelay = await startApp('tunnel-relay', context.infra, database(context, 'relay_many'), { name: 'tunnel-relay-many' });
+    processes.push(manyRelay);
+    const rssBefore = rssBytes(manyRelay.process.pid!);
+    const opened = await openMany(CONCURRENT_TUNNELS);
+    for (let i = 0; i < CONCURRENT_TUNNELS; i += 50) await Promise.all(opened.slice(i, i + 50).map((tunnel) => pair(tunnel, manyRelay.url.replace(/^http/, 'ws'))));
+    const perTunnel = (rssBytes(manyRelay.process.pid!) - rssBefore) / CONCURRENT_TUNNELS;
+    const probe = proxies[proxies.length - 1];
+    const manyTrips = summarize(await roundTrips(probe.port('SSH')), 1, 0);
 
     return [
       { section: 'Tunnel relay', name: `one stream through the relay (MB/s, echo both ways, median of ${STREAM_RUNS})`, measurement: relayRate, ratio: { value: relayRate.rps / bareRate.rps, meaning: 'MB/s ÷ bare pipe MB/s', target: '≥ 0.5' } },
