@@ -194,7 +194,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       { _id: { $in: ids }, ...claimable },
       { $set: { [OUTBOX.claimedBy]: claim, [OUTBOX.claimUntil]: new Date(now.getTime() + LEASE_MS) } },
     );
-    const claimed = await collection.find({ _id: { $in: ids }, [OUTBOX.claimedBy]: claim }, { projection: { [OUTBOX.events]: { $slice: ENTRIES_PER_DOCUMENT } } }).toArray();
+    const claimed = await collection.find({ _id: { $in: ids }, [OUTBOX.claimedBy]: claim }, { projection: { _id: 1, [OUTBOX.events]: { $slice: ENTRIES_PER_DOCUMENT } } }).toArray();
     // Another replica may have claimed every candidate between the two queries.
     if (claimed.length === 0) return 0;
     // Entries a request is sending are its own to send and remove; entries sent lately are only removed.
