@@ -3,6 +3,11 @@ import { ChatError, SendMessageRequest } from 'amazon-ivs-chat-messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChatStack, createRoom, RecordingRoom, startChatStack, tokenProvider, wsUrl } from './gateway-test-kit';
 
+/** Longer than the consumers' retries: they give up and restart as new members of their groups. */
+const OUTAGE_MS = 20_000;
+/** A broadcast group's one member rejoins once its predecessor's session lapsed (Kafka's default, 30 s, before). */
+const REJOIN_BOUND_MS = 20_000;
+
 describe('chat gateway while Kafka is down', () => {
   const kafka = new LocalKafka(19692);
   let stack: ChatStack;
@@ -24,7 +29,7 @@ describe('chat gateway while Kafka is down', () => {
     return room.connect();
   };
 
-  it('answers ERROR 500 to a message Kafka did not acknowledge, and no connection on any replica sees it', async () => {
+  it('answers ERROR 500 to a message Kafka did not acknowledge, and no connection on any replica sees it; once Kafka is back, messages cross replicas again within seconds', async () => {
     const roomArn = await createRoom(stack);
     const [ann, cal, bob] = [await join(roomArn, 0, 'ann'), await join(roomArn, 0, 'cal'), await join(roomArn, 1, 'bob')];
     // Both replicas know where the room's partition stands: the sender's delivers its own messages at the acknowledgement.
@@ -40,5 +45,17 @@ describe('chat gateway while Kafka is down', () => {
     // Nothing could deliver it later but a replica that had delivered it before the acknowledgement.
     await sleep(1_000);
     for (const room of [ann, cal, bob]) expect(room.messages.map((m) => m.content)).toEqual(['before']);
-  });
+
+    // Away long enough for every consumer to give up on the broker and start again as a new group member.
+    await sleep(OUTAGE_MS);
+    await kafka.start();
+    const back = Date.now();
+    for (let sent = 1; !bob.messages.some((m) => m.content.startsWith('after')) && Date.now() - back < 3 * REJOIN_BOUND_MS; sent += 1) {
+      await ann.room.sendMessage(new SendMessageRequest(`after ${sent}`)).catch(() => undefined);
+      await sleep(250);
+    }
+    const acrossAfterMs = Date.now() - back;
+    console.log(`first message across replicas ${acrossAfterMs} ms after Kafka answered again`);
+    expect(acrossAfterMs).toBeLessThan(REJOIN_BOUND_MS);
+  }, 150_000);
 });

@@ -62,6 +62,12 @@ export interface GroupConsumerDeps {
 
 /** Back-off between attempts to start consuming while Kafka is away. */
 const START_RETRY_MS = { first: 500, max: 5_000 };
+/**
+ * A broadcast group has one member, this process. A consumer that gave up on a broker away for
+ * long rejoins as a new member, and Kafka holds the group until the old member's session lapses:
+ * kafkajs's default 30 s would leave this replica deaf that long after Kafka is back.
+ */
+const BROADCAST_MEMBERSHIP = { sessionTimeout: 10_000, heartbeatInterval: 1_000 };
 
 /** The message of a handler's failure, whatever it threw (Nest may hand over a plain `{ message }`). */
 function reasonOf(error: unknown): string {
@@ -124,7 +130,7 @@ export class GroupConsumer {
   private async keepTrying(): Promise<void> {
     for (let delayMs = START_RETRY_MS.first; !this.stopped; delayMs = Math.min(delayMs * 2, START_RETRY_MS.max)) {
       // kafkajs restarts a crashed consumer by itself, even one disconnected while restarting: not once stopped.
-      const consumer = this.deps.kafka.consumer({ groupId: this.groupId, retry: { retries: 5, restartOnFailure: async () => !this.stopped } });
+      const consumer = this.deps.kafka.consumer({ groupId: this.groupId, ...(this.subscription.broadcast && BROADCAST_MEMBERSHIP), retry: { retries: 5, restartOnFailure: async () => !this.stopped } });
       try {
         await this.run(consumer);
         return;
