@@ -36,7 +36,7 @@ export async function botsRows(context: BenchContext): Promise<Row[]> {
 
     // Ceilings: the same documents, copied once the relay emptied their outboxes, on the same server.
     await outboxDrained(context, db, 'bots');
-    const bare = await bareCeilings(context, { api: 'chime', from: db, collection: 'bots', reads: getCalls, rotations: rotationCalls });
+    const bare = await bareCeilings(context, { api: 'chime', from: db, collection: 'bots', alsoRead: ['accounts'], reads: getCalls, rotations: rotationCalls });
     const ceilingDb = database(context, 'bots_ceiling');
     await copyCollection(context, db, ceilingDb, 'bots');
     const bots = context.mongo.db(ceilingDb).collection<{ _id: string; revision: number; generation: number; securityToken: object }>('bots');
@@ -73,7 +73,7 @@ export async function botsRows(context: BenchContext): Promise<Row[]> {
       ...live,
       ...againstCeiling('RegenerateSecurityToken (bots app)', rotateRun, 'minimal correct rotation: bare Fastify, same SigV4 check, one write with its outbox entry, Kafka acks=all before answering', bare.rotation, '≥ 0.6'),
       floorRow('raw driver findOneAndUpdate, same filter and write', rotateFloor, rotateRun),
-      ...againstCeiling('GetBot (bots app)', getRun, 'bare Fastify, same SigV4 check and findOne', bare.read, '≥ 0.6'),
+      ...againstCeiling('GetBot (bots app)', getRun, 'bare Fastify, same SigV4 check, findOne of the bot and of its live account together', bare.read, '≥ 0.6'),
       floorRow('raw driver findOne, same filter', getFloor, getRun),
       ...events,
     ];
