@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       const { accountId, botId } = request.params;
       if (!CHIME_NON_EMPTY.test(accountId) || !CHIME_NON_EMPTY.test(botId)) throw new Error('invalid path');
       const [account, bot] = await Promise.all([
-        accounts.findOne({ _id: accountId, tenant: TENANT, ...NOT_DELETED, deletingAt: { $exists: false } }),
+        accounts.findOne({ _id: accountId, tenant: TENANT, ...NOT_DELETED, deletingAt: { $exists: false } }, { projection: { _id: 1 } }),
         bots.findOne({ _id: botId, tenant: TENANT, accountId, ...NOT_DELETED }),
       ]);
       found(account);

@@ -7,7 +7,6 @@
 // sections/chat.ts in its own process, on PORT.
 import 'reflect-metadata';
 import { validateInput } from '@rekey/aws-protocol';
-import { RoomDirectory } from '@rekey/chat-rooms';
 import { CreateChatTokenRequest, EVENT_TYPES, fingerprint } from '@rekey/contracts';
 import { newEvent, NOT_DELETED, toKafkaMessage } from '@rekey/events';
 import { chatTokenClaims, Keyring, sealChatToken } from '@rekey/tokens';
@@ -20,10 +19,9 @@ const keyring = Keyring.dev();
 async function main(): Promise<void> {
   const topic = process.env.BARE_TOPIC!;
   const mongo = await MongoClient.connect(process.env.MONGO_URI!);
-  const rooms = new RoomDirectory();
-  for (const room of await mongo.db().collection<{ _id: string; tenant: string }>('rooms').find({ ...NOT_DELETED }, { projection: { tenant: 1 } }).toArray()) {
-    rooms.put({ arn: room._id, tenant: room.tenant });
-  }
+  // ARN → tenant, as the app's room cache holds them.
+  const rooms = new Map<string, string>();
+  for (const room of await mongo.db().collection<{ _id: string; tenant: string }>('rooms').find({ ...NOT_DELETED }, { projection: { tenant: 1 } }).toArray()) rooms.set(room._id, room.tenant);
   await mongo.close();
   const producer = new Kafka({ clientId: 'rekey-bench-ceiling', brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
@@ -33,7 +31,7 @@ async function main(): Promise<void> {
     server.post('/CreateChatToken', async (request) => {
       const tenant = await verify(request);
       const input = validateInput(CreateChatTokenRequest, request.body);
-      if (rooms.lookup(tenant, input.roomIdentifier) !== true) throw new Error(`no such room ${input.roomIdentifier}`);
+      if (rooms.get(input.roomIdentifier) !== tenant) throw new Error(`no such room ${input.roomIdentifier}`);
       const claims = chatTokenClaims(tenant, input);
       const token = sealChatToken(keyring, claims);
       const { roomArn, userId, capabilities, sessionExpirationTime, tokenExpirationTime } = claims;
