@@ -1,10 +1,15 @@
 // The ceiling of GetBot (BARE_API=chime) and DescribeTunnel (BARE_API=iotsecuretunneling): a bare
-// Fastify handler that checks the SigV4 signature with the apps' verifier, does the app's read
-// (the raw driver's findOne with the repository's filter) and answers the operation's shape (a
-// bot's security token decrypted as the bots app does). No framework, validation, throttling, logs
-// or metrics. Started by sections/bots.ts and tunnels.ts on PORT, on the ceiling's copy of the
-// app's documents (MONGO_URI).
+// Fastify handler that checks the SigV4 signature with the apps' verifier, validates the input as
+// the contract requires (DescribeTunnel's body with validateInput and the same DTO; GetBot's path
+// segments against the model's NonEmptyString pattern), does the app's read (the raw driver's findOne with
+// the repository's filter; for a bot, together with the findOne of its live account: a bot of an
+// account DeleteAccount has marked is not found) and answers the operation's shape (a bot's
+// security token decrypted as the bots app does). No framework, throttling, logs or metrics.
+// Started by sections/bots.ts and tunnels.ts on PORT, on the ceiling's copy of the app's
+// documents (MONGO_URI).
 import 'reflect-metadata';
+import { validateInput } from '@rekey/aws-protocol';
+import { CHIME_NON_EMPTY, DescribeTunnelRequest } from '@rekey/contracts';
 import { NOT_DELETED, StringIdDocument } from '@rekey/events';
 import { Keyring } from '@rekey/tokens';
 import { MongoClient } from 'mongodb';
@@ -54,6 +59,7 @@ async function main(): Promise<void> {
   const api = process.env.BARE_API as 'chime' | 'iotsecuretunneling';
   const db = (await MongoClient.connect(process.env.MONGO_URI!)).db();
   const bots = db.collection<Doc>('bots');
+  const accounts = db.collection<Doc>('accounts');
   const tunnels = db.collection<Doc>('tunnels');
   const found = (doc: Doc | null) => {
     if (!doc) throw new Error('not found');
@@ -64,12 +70,19 @@ async function main(): Promise<void> {
     server.get<{ Params: { accountId: string; botId: string } }>('/accounts/:accountId/bots/:botId', async (request) => {
       await verify(request);
       const { accountId, botId } = request.params;
-      return botView(found(await bots.findOne({ _id: botId, tenant: TENANT, accountId, ...NOT_DELETED })));
+      if (!CHIME_NON_EMPTY.test(accountId) || !CHIME_NON_EMPTY.test(botId)) throw new Error('invalid path');
+      const [account, bot] = await Promise.all([
+        accounts.findOne({ _id: accountId, tenant: TENANT, ...NOT_DELETED, deletingAt: { $exists: false } }, { projection: { _id: 1 } }),
+        bots.findOne({ _id: botId, tenant: TENANT, accountId, ...NOT_DELETED }),
+      ]);
+      found(account);
+      return botView(found(bot));
     });
     server.post<{ Body: { tunnelId: string } }>('/', async (request, reply) => {
       await verify(request);
       void reply.header('content-type', 'application/x-amz-json-1.1');
-      return tunnelView(found(await tunnels.findOne({ _id: request.body.tunnelId, tenant: TENANT, state: { $in: ['OPEN', 'CLOSED'] }, ...NOT_DELETED })));
+      const { tunnelId } = validateInput(DescribeTunnelRequest, request.body);
+      return tunnelView(found(await tunnels.findOne({ _id: tunnelId, tenant: TENANT, state: { $in: ['OPEN', 'CLOSED'] }, ...NOT_DELETED })));
     });
   });
 }

@@ -1,17 +1,51 @@
-// CreateChatToken's ceiling: a bare Fastify handler doing the same sealing as the chat app
-// (sealChatToken with the development keyring, same claims and answer), with no framework, no
-// validation, no authentication and no event. Started by main.ts in its own process, on PORT.
+// CreateChatToken's ceiling: a bare Fastify handler doing what the chat app must do for it by
+// contract, and nothing else: the apps' SigV4 check, the request validated once (validateInput,
+// the same DTO), the room's existence from memory (the rooms read once at start from the app's
+// database, MONGO_URI, as the app's room cache holds them), the same sealing (sealChatToken, dev
+// keyring), and ChatTokenCreated (the same event, never the token) produced with acks=all to
+// BARE_TOPIC before answering (docs/chat.md). No framework, throttling, logs or metrics. Started by
+// sections/chat.ts in its own process, on PORT.
 import 'reflect-metadata';
-import { CreateChatTokenRequest } from '@rekey/contracts';
+import { validateInput } from '@rekey/aws-protocol';
+import { CreateChatTokenRequest, EVENT_TYPES, fingerprint } from '@rekey/contracts';
+import { newEvent, NOT_DELETED, toKafkaMessage } from '@rekey/events';
 import { chatTokenClaims, Keyring, sealChatToken } from '@rekey/tokens';
-import { serveBare, TENANT } from './lib/bare-server';
+import { Kafka, logLevel } from 'kafkajs';
+import { MongoClient } from 'mongodb';
+import { serveBare, sigV4 } from './lib/bare-server';
 
 const keyring = Keyring.dev();
 
-serveBare((server) =>
-  server.post<{ Body: CreateChatTokenRequest }>('/CreateChatToken', async (request) => {
-    const claims = chatTokenClaims(TENANT, request.body);
-    const token = sealChatToken(keyring, claims);
-    return { token, tokenExpirationTime: claims.tokenExpirationTime, sessionExpirationTime: claims.sessionExpirationTime };
-  }),
-);
+async function main(): Promise<void> {
+  const topic = process.env.BARE_TOPIC!;
+  const mongo = await MongoClient.connect(process.env.MONGO_URI!);
+  // ARN → tenant, as the app's room cache holds them.
+  const rooms = new Map<string, string>();
+  for (const room of await mongo.db().collection<{ _id: string; tenant: string }>('rooms').find({ ...NOT_DELETED }, { projection: { tenant: 1 } }).toArray()) rooms.set(room._id, room.tenant);
+  await mongo.close();
+  const producer = new Kafka({ clientId: 'rekey-bench-ceiling', brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING }).producer();
+  await producer.connect();
+
+  serveBare((server) => {
+    const verify = sigV4(server, 'ivschat');
+    server.post('/CreateChatToken', async (request) => {
+      const tenant = await verify(request);
+      const input = validateInput(CreateChatTokenRequest, request.body);
+      if (rooms.get(input.roomIdentifier) !== tenant) throw new Error(`no such room ${input.roomIdentifier}`);
+      const claims = chatTokenClaims(tenant, input);
+      const token = sealChatToken(keyring, claims);
+      const { roomArn, userId, capabilities, sessionExpirationTime, tokenExpirationTime } = claims;
+      const event = newEvent('chat', {
+        type: EVENT_TYPES.chat.ChatTokenCreated,
+        subject: roomArn,
+        tenant,
+        key: roomArn,
+        data: { tenant, roomArn, userId, capabilities, sessionExpirationTime, tokenExpirationTime, fingerprint: fingerprint(token) },
+      });
+      await producer.send({ topic, acks: -1, messages: [toKafkaMessage(event)] });
+      return { token, tokenExpirationTime, sessionExpirationTime };
+    });
+  });
+}
+
+void main();

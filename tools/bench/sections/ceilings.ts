@@ -10,6 +10,8 @@ export interface BareCeilingsOf {
   /** The app's database, whose collection is copied once its outbox is empty. */
   from: string;
   collection: string;
+  /** Other collections of the app's database that the read consults too (copied alike): the bots' accounts. */
+  alsoRead?: string[];
   reads: Call[];
   rotations: Call[];
 }
@@ -21,7 +23,7 @@ export interface BareCeilingsOf {
  */
 export async function bareCeilings(context: BenchContext, of: BareCeilingsOf): Promise<{ read: Measurement; rotation: Measurement }> {
   const db = database(context, `${of.collection}_bare`);
-  await copyCollection(context, of.from, db, of.collection);
+  for (const collection of [of.collection, ...(of.alsoRead ?? [])]) await copyCollection(context, of.from, db, collection);
   const env = { MONGO_URI: `${context.infra.mongoUrl}/${db}`, KAFKA_BROKERS: context.infra.kafkaBrokers, BARE_API: of.api, BARE_TOPIC: topic(context, `${of.collection}-ceiling`) };
   const run = async (name: string, file: string, calls: Call[]) => {
     const server = await startBenchServer(`${name}-${of.collection}`, file, env);

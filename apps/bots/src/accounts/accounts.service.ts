@@ -51,7 +51,7 @@ export class AccountsService implements OnApplicationBootstrap, OnApplicationShu
 
   /** Whether the account exists for the tenant and is not being deleted. */
   async isLive(tenant: string, id: string): Promise<boolean> {
-    return (await this.accounts.findLive(tenant, id)) !== null;
+    return this.accounts.isLive(tenant, id);
   }
 
   /** Of `keys`, those {@link isLive}, as `<tenant>/<id>`. */

@@ -17,6 +17,11 @@ function withoutNulls(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).filter(([, member]) => member !== null).map(([key, member]) => [key, withoutNulls(member)]));
 }
 
+/** The Validation error listing `fieldList`, one problem per failing constraint. */
+export function validationError(fieldList: FieldProblem[]): ServiceError {
+  return new ServiceError('Validation', fieldList.map((p) => `${p.name}: ${p.message}`).join('; '), { fieldList });
+}
+
 /**
  * Validates plain input against a class-validator DTO (from @rekey/contracts) and returns the
  * instance; throws ServiceError('Validation') with one FieldProblem per failing constraint.
@@ -28,9 +33,6 @@ export function validateInput<T extends object>(dto: new () => T, input: unknown
   }
   const instance = plainToInstance(dto, withoutNulls(input), { enableImplicitConversion: false });
   const errors = validateSync(instance, { forbidUnknownValues: false });
-  if (errors.length > 0) {
-    const fieldList = problems(errors);
-    throw new ServiceError('Validation', fieldList.map((p) => `${p.name}: ${p.message}`).join('; '), { fieldList });
-  }
+  if (errors.length > 0) throw validationError(problems(errors));
   return instance;
 }

@@ -7,12 +7,15 @@ import { IsString, Length, Matches } from 'class-validator';
  */
 export const CHIME_NON_EMPTY = /^.*\S.*$/;
 
+/** What a value failing {@link CHIME_NON_EMPTY} is told. */
+export const CHIME_NON_EMPTY_MESSAGE = 'must contain a non-blank character';
+
 /** A string matching {@link CHIME_NON_EMPTY} (`NonEmptyString`), of `length` characters when the shape limits it (`AccountName`: 1..100). */
 export function IsNonEmptyString(length?: { min: number; max: number }): PropertyDecorator {
   return (target, property) => {
     IsString()(target, property);
     if (length) Length(length.min, length.max)(target, property);
-    Matches(CHIME_NON_EMPTY, { message: 'must contain a non-blank character' })(target, property);
+    Matches(CHIME_NON_EMPTY, { message: CHIME_NON_EMPTY_MESSAGE })(target, property);
   };
 }
 
