@@ -18,7 +18,7 @@ describe('JoiningQueue', () => {
 });
 
 describe('JoiningReads', () => {
-  it('answers keys asked during a read with the next read, made after they were asked, together; a failed read rejects its keys only', async () => {
+  it('answers keys asked during a read with the next read, made after they were asked, together; a failed read rejects its keys and those asked meanwhile', async () => {
     const state = new Map([['a', 1]]);
     const reads: Array<{ keys: string[]; answer: () => void }> = [];
     const joined = new JoiningReads<string, number | undefined>(10, (keys) => {
@@ -36,8 +36,12 @@ describe('JoiningReads', () => {
     const failing = joined.read('fail');
     reads[1].answer();
     await expect(Promise.all([second, third])).resolves.toEqual([2, 3]);
+    // Asked while the failing read is under way: failed with it, not left to wait for a read of its own.
+    const behind = joined.read('a');
     reads[2].answer();
     await expect(failing).rejects.toThrow('down');
+    await expect(behind).rejects.toThrow('down');
+    expect(reads).toHaveLength(3);
     const after = joined.read('b');
     reads[3].answer();
     await expect(after).resolves.toBe(3);
