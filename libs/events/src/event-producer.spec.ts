@@ -66,6 +66,15 @@ describe('EventProducer', () => {
     expect(producers.map((p) => p.sent)).toEqual([[], ['b']]);
   });
 
+  it('connects once the app has started, and its first send uses that connection', async () => {
+    const { kafka, producers } = kafkaStandIn(() => false);
+    const producer = new EventProducer(kafka);
+    producer.onApplicationBootstrap();
+    expect(producers).toHaveLength(1);
+    await producer.send('t', [event('a')]);
+    expect(producers.map(({ sent }) => sent)).toEqual([['a']]);
+  });
+
   it('resolves each send with where Kafka stored its events', async () => {
     const { kafka } = kafkaStandIn(() => false);
     const producer = new EventProducer(kafka);

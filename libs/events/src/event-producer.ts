@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { KAFKA, withDeadline } from '@rekey/platform';
 import { ICustomPartitioner, Kafka, Message, Partitioners, Producer, ProducerConfig, RecordMetadata, TopicMessages } from 'kafkajs';
 import { toKafkaMessage } from './envelope';
@@ -111,11 +111,13 @@ export function placementsOf(messages: { topic: string; message: Message }[], ac
  * It heals itself: after any failed send the kafkajs producer is dropped and the next send
  * connects a fresh one, since an idempotent producer can be left in states it never leaves (an
  * out-of-order sequence number after a broker restart, a fenced epoch). A failed send also fails
- * every send queued behind it, so that nothing sent later overtakes it. Connects on first use, so
- * that the app starts (and keeps recording events in the outbox) while Kafka is away.
+ * every send queued behind it, so that nothing sent later overtakes it. Connects when the app has
+ * started, in the background: the app starts (and keeps recording events in the outbox) while Kafka
+ * is away, and a new replica's first requests do not wait for the connection (metadata, a producer
+ * id), which would hold their events past the fast path's deadline.
  */
 @Injectable()
-export class EventProducer {
+export class EventProducer implements OnApplicationBootstrap {
   private connecting?: Promise<Producer>;
   private failing = false;
   private inFlightSince?: number;
@@ -124,6 +126,11 @@ export class EventProducer {
   private readonly sends = new JoiningQueue<PendingSend>(MAX_SENDS_PER_REQUEST, (batch) => this.sendTogether(batch));
 
   constructor(@Inject(KAFKA) private readonly kafka: Kafka) {}
+
+  /** Not awaited: a failed connection is the first send's to retry. */
+  onApplicationBootstrap(): void {
+    this.connect().catch(() => undefined);
+  }
 
   /**
    * False from a failed send until the next acknowledged one, and while a request has been waiting

@@ -7,7 +7,7 @@ import { Connection, Model, Schema } from 'mongoose';
 import { newEvent, RekeyEvent } from './event';
 import { ConcurrentChangeError, EventfulCollection, EventfulCollections, MAX_CHANGE_ATTEMPTS } from './eventful-collection';
 import { EventsModule } from './events.module';
-import { withOutbox } from './outbox';
+import { OUTBOX, withOutbox } from './outbox';
 
 interface Counter {
   _id: string;
@@ -119,6 +119,27 @@ describe('EventfulCollection: the one write path, on real Kafka and MongoDB', ()
     expect(await counters.collection.findOne({ _id: 'c4' })).toMatchObject({ value: 113, revision: 16 });
     const values = (await tail.waitFor((event) => event.key === 'c4', 16)).map((event) => (event.data as { value: number }).value);
     expect(values).toEqual([0, 1, 2, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113]);
+  });
+
+  it('changes of one document in a row: the last clearing removes the earlier entries this process sent too, with no entry-by-entry removal', async () => {
+    await counters.insert({ _id: 'c6', value: 0, revision: 0 }, counted('c6', 0));
+    await tail.waitFor((event) => event.key === 'c6', 1);
+    const removals = jest.spyOn(counters.collection, 'updateOne');
+    try {
+      // Each writes as soon as the previous one wrote, before its clearing: the outbox holds the earlier entries.
+      const written = await Promise.all(
+        Array.from({ length: 10 }, () => counters.change({ _id: 'c6' }, (current) => ({ set: { value: current.value + 1 }, events: [counted('c6', current.value + 1)] }), { version: 'revision', remember: true })),
+      );
+      expect(written.map((doc) => doc!.value)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect((await tail.waitFor((event) => event.key === 'c6', 11)).map((event) => (event.data as { value: number }).value)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      const outboxOf = async () => (await counters.collection.findOne({ _id: 'c6' }, { projection: { [OUTBOX.events]: 1, [OUTBOX.pending]: 1 } })) as Record<string, unknown> | null;
+      // The clearing follows the answers in the background.
+      for (let waited = 0; (await outboxOf())?.[OUTBOX.pending] !== false && waited < 100; waited += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await outboxOf()).toMatchObject({ [OUTBOX.events]: [], [OUTBOX.pending]: false });
+      expect(removals.mock.calls.filter(([, update]) => '$pullAll' in update)).toEqual([]);
+    } finally {
+      removals.mockRestore();
+    }
   });
 
   it(`compare-and-set: gives up after ${MAX_CHANGE_ATTEMPTS} lost races with the registration's error`, async () => {

@@ -93,12 +93,14 @@ export class OutboxFastPath {
    */
   private async publish(collection: Collection<StringIdDocument>, mine: Claimed, outbox: RekeyEvent[], purge: boolean): Promise<void> {
     const events = this.relay.sending.take(outbox);
-    // Purging deletes the document: only when this request sends everything it still holds.
-    const purgeNow = purge && events.length === outbox.length;
     const acknowledged = this.producer.send(this.topic, events).then(
       () => {
         this.relay.sending.release(events, true);
-        void this.clear(collection, mine, events, purgeNow);
+        // The entries before these are usually a previous change's here, whose clearing this write's
+        // claim stopped: acknowledged by now (sends are acknowledged in order), they are cleared
+        // with these. Purging deletes the document: only once everything it holds was sent.
+        const whole = outbox.every((event) => this.relay.sending.wasSent(event));
+        void this.clear(collection, mine, events, whole ? outbox : events, purge && whole);
       },
       async (error: unknown) => {
         this.relay.sending.release(events, false);
@@ -109,12 +111,13 @@ export class OutboxFastPath {
     await withDeadline(acknowledged, PUBLISH_TIMEOUT_MS).catch(() => undefined);
   }
 
-  private async clear(collection: Collection<StringIdDocument>, mine: Claimed, events: RekeyEvent[], purge: boolean): Promise<void> {
+  /** `events` were just published; `sent` (they and maybe entries before them) are what the outbox should hold exactly, all sent, to be cleared. */
+  private async clear(collection: Collection<StringIdDocument>, mine: Claimed, events: RekeyEvent[], sent: RekeyEvent[], purge: boolean): Promise<void> {
     this.relay.observePublished(events);
     try {
-      if (await this.clearingOf(collection).clear(mine._id, mine[OUTBOX.claimedBy], events, purge)) return;
+      if (await this.clearingOf(collection).clear(mine._id, mine[OUTBOX.claimedBy], sent, purge)) return;
       // The outbox holds more (another write, or entries someone else is sending): remove exactly these, whoever claims it now.
-      await collection.updateOne({ _id: mine._id }, { $pullAll: { [OUTBOX.events]: events } as never });
+      await collection.updateOne({ _id: mine._id }, { $pullAll: { [OUTBOX.events]: sent } as never });
       await collection.updateOne(mine, UNCLAIM);
       this.relay.wake();
     } catch (error) {

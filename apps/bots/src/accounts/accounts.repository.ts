@@ -53,11 +53,6 @@ export class AccountsRepository {
     return doc ? toRecord(doc) : null;
   }
 
-  /** Whether {@link findLive} would find the account: only its id is read (every bot operation asks). */
-  async isLive(tenant: string, id: string): Promise<boolean> {
-    return (await this.accounts.collection.findOne({ _id: id, tenant, ...LIVE }, { projection: { _id: 1 } })) !== null;
-  }
-
   /** Of `keys`, the live accounts (as {@link findLive}), as `<tenant>/<id>`: one query for them all. */
   async liveOf(keys: Array<{ tenant: string; id: string }>): Promise<Set<string>> {
     const docs = await this.accounts.collection.find({ _id: { $in: [...new Set(keys.map(({ id }) => id))] }, ...LIVE }, { projection: { tenant: 1 } }).toArray();

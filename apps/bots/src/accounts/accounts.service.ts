@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { keysetPage, PaginationTokens, readKeysetCursor, ServiceError } from '@rekey/aws-protocol';
 import { AccountView, CreateAccountRequest, LIST_ACCOUNTS_LIMITS, ListAccountsRequest, UpdateAccountRequest } from '@rekey/contracts';
 import { randomUUID } from 'node:crypto';
+import { AccountLiveness } from './account-liveness';
 import { AccountMembers } from './account-members';
 import { accountNotFound } from './accounts.errors';
 import { accountCreated, accountDeleted, accountUpdated } from './accounts.events';
@@ -33,11 +34,14 @@ export class AccountsService implements OnApplicationBootstrap, OnApplicationShu
   private readonly logger = new Logger(AccountsService.name);
   private sweep?: NodeJS.Timeout;
   private registeredMembers?: AccountMembers;
+  private readonly liveness: AccountLiveness;
 
   constructor(
     private readonly accounts: AccountsRepository,
     private readonly paginationTokens: PaginationTokens,
-  ) {}
+  ) {
+    this.liveness = new AccountLiveness((keys) => accounts.liveOf(keys));
+  }
 
   /** Registers what lives in accounts (the bots feature, at its module's init). */
   admitMembers(members: AccountMembers): void {
@@ -50,8 +54,8 @@ export class AccountsService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** Whether the account exists for the tenant and is not being deleted. */
-  async isLive(tenant: string, id: string): Promise<boolean> {
-    return this.accounts.isLive(tenant, id);
+  isLive(tenant: string, id: string): Promise<boolean> {
+    return this.liveness.isLive(tenant, id);
   }
 
   /** Of `keys`, those {@link isLive}, as `<tenant>/<id>`. */

@@ -4,8 +4,12 @@ import { BotEventData, EVENT_TYPES, EventsConfigurationChangedData, TokenRotated
 import { EventSubscription } from '@rekey/events';
 import { DeliveryTargets } from './delivery-targets';
 
-/** Every replica follows the bots' changes (a group per replica), from when it starts: what it held before it started, it read since. */
-export const BOT_CHANGES_SUBSCRIPTION = { group: 'rekey-bots.delivery-targets', broadcast: true } satisfies EventSubscription;
+/**
+ * Every replica follows the bots' changes (a group per replica), from when it starts: what it held
+ * before it started, it read since. In batches: every replica consumes every change of every bot,
+ * so the per-event cost of consuming is paid once per fetch rather than per event.
+ */
+export const BOT_CHANGES_SUBSCRIPTION = { group: 'rekey-bots.delivery-targets', broadcast: true, batch: true } satisfies EventSubscription;
 
 /** Applies the changes of bots written by any replica, from their events on rekey.bots.v1, to this replica's {@link DeliveryTargets}. */
 @Controller()
@@ -13,18 +17,20 @@ export class BotChangesController {
   constructor(private readonly targets: DeliveryTargets) {}
 
   @EventPattern(EVENT_TYPES.bots.TokenRotated, BOT_CHANGES_SUBSCRIPTION)
-  tokenRotated(@Payload() rotated: TokenRotatedData): void {
-    if (rotated.chimeAccountId) this.targets.rotated({ tenant: rotated.tenant, accountId: rotated.chimeAccountId, botId: rotated.resourceId }, rotated.generation);
+  tokenRotated(@Payload() rotations: TokenRotatedData[]): void {
+    for (const rotated of rotations) {
+      if (rotated.chimeAccountId) this.targets.rotated({ tenant: rotated.tenant, accountId: rotated.chimeAccountId, botId: rotated.resourceId }, rotated.generation);
+    }
   }
 
   /** Disabled, enabled, or deleted with its account. */
   @EventPattern(EVENT_TYPES.bots.BotUpdated, BOT_CHANGES_SUBSCRIPTION)
-  botUpdated(@Payload() bot: BotEventData): void {
-    this.targets.botChanged({ tenant: bot.tenant, accountId: bot.chimeAccountId, botId: bot.botId });
+  botUpdated(@Payload() bots: BotEventData[]): void {
+    for (const bot of bots) this.targets.botChanged({ tenant: bot.tenant, accountId: bot.chimeAccountId, botId: bot.botId });
   }
 
   @EventPattern(EVENT_TYPES.bots.EventsConfigurationChanged, BOT_CHANGES_SUBSCRIPTION)
-  eventsConfigurationChanged(@Payload() change: EventsConfigurationChangedData): void {
-    this.targets.botChanged({ tenant: change.tenant, accountId: change.chimeAccountId, botId: change.botId });
+  eventsConfigurationChanged(@Payload() changes: EventsConfigurationChangedData[]): void {
+    for (const change of changes) this.targets.botChanged({ tenant: change.tenant, accountId: change.chimeAccountId, botId: change.botId });
   }
 }

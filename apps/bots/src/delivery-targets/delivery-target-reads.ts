@@ -1,15 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { JoiningQueue } from '@rekey/events';
+import { JoiningReads } from '@rekey/events';
 import { BotKey, BotsService, DeliveryTarget } from '../bots/bots.service';
 
 /** Bots read in one round trip at most. */
 const MAX_READ = 256;
-
-interface Waiting {
-  key: BotKey;
-  resolve: (target: DeliveryTarget | null) => void;
-  reject: (error: unknown) => void;
-}
 
 /**
  * Reads bots from the database for the projection's misses, the misses of all queues draining here
@@ -19,21 +13,14 @@ interface Waiting {
  */
 @Injectable()
 export class DeliveryTargetReads {
-  private readonly reads = new JoiningQueue<Waiting>(MAX_READ, (batch) => this.readMany(batch));
+  private readonly reads: JoiningReads<BotKey, DeliveryTarget | null>;
 
-  constructor(private readonly bots: BotsService) {}
+  constructor(bots: BotsService) {
+    this.reads = new JoiningReads(MAX_READ, (keys) => bots.deliveryTargets(keys));
+  }
 
   /** The bot's state now (token, endpoint, Disabled); null if it does not exist or its account is not live. */
   read(key: BotKey): Promise<DeliveryTarget | null> {
-    return new Promise((resolve, reject) => this.reads.push({ key, resolve, reject }));
-  }
-
-  private async readMany(batch: Waiting[]): Promise<void> {
-    try {
-      const targets = await this.bots.deliveryTargets(batch.map(({ key }) => key));
-      batch.forEach(({ resolve }, n) => resolve(targets[n]));
-    } catch (error) {
-      for (const { reject } of batch) reject(error);
-    }
+    return this.reads.read(key);
   }
 }
