@@ -12,7 +12,7 @@ const LEASE_MS = 30_000;
 const SWEEP_MS = 1_000;
 /** Queues one replica drains at once: a slow endpoint holds one of these, not the others. */
 const MAX_ACTIVE_QUEUES = 64;
-/** Deliveries of a queue read at once. */
+/** Deliveries recorded at once at most; a queue is read twice as many at a time, those sent but not yet recorded at its head. */
 const PAGE_SIZE = 32;
 /**
  * Outcomes are recorded (and the lease renewed) in one write once this long has passed since the
@@ -38,8 +38,8 @@ interface Finished {
 /**
  * Drains bots' delivery queues: one replica at a time per queue (a lease in the queue document),
  * one delivery at a time per queue (so in order per bot), many queues at once (so a slow endpoint
- * delays only its own bot). A delivery is removed only in the write that records its outcome (a
- * few at a time: RECORD_EVERY_MS), so a replica stopping before that leaves it (and those made
+ * delays only its own bot). A delivery leaves its queue only in the write that records its outcome
+ * (a few at a time: RECORD_EVERY_MS), so a replica stopping before that leaves it (and those made
  * since the last record) for the next lease holder: at least once.
  */
 @Injectable()
@@ -89,60 +89,74 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
 
   /**
    * Delivers the queue's events one at a time while the outcomes of those before are recorded (one
-   * write at a time, in order) and the next page is read: neither write nor read holds up the next
-   * POST. A lost lease is noticed at the next record, and the drain stops there.
+   * write at a time, in order), each record answering the queue's next deliveries: neither holds up
+   * the next POST while the page in hand lasts. A lost lease is noticed at the next record, and the
+   * drain stops there; the drain ends with a release that applies only to an empty queue.
    */
   private async drain(queueId: string): Promise<void> {
-    const claimed = await this.repository.claim(queueId, this.owner, LEASE_MS);
-    if (claimed === null) return;
-    let recording = Promise.resolve(true);
+    let page = await this.repository.claim(queueId, this.owner, LEASE_MS, 2 * PAGE_SIZE);
+    if (page === null) return;
+    /** Sent since the page in hand was read (it still holds them). */
+    const sent = new Set<string>();
     let finished: Finished[] = [];
+    let recording: Promise<Delivery[] | null> | undefined;
     let recordedAt = performance.now();
-    /** Starts recording what is finished once the record before is done; false if the lease was lost. */
-    const recordFinished = async (): Promise<boolean> => {
-      if (!(await recording)) return false;
-      if (finished.length > 0) recording = background(this.record(finished));
+    /** Starts recording what is finished, once the record before is done (unless that one lost the lease). */
+    const record = () => {
+      const these = finished;
+      const before = recording;
+      recording = background((async () => ((await before) === null ? null : this.record(queueId, these)))());
       finished = [];
       recordedAt = performance.now();
-      return true;
     };
-    // Alongside the first read, which skips what it removes; one that fails is made again at the next claim.
-    const purging = this.repository.purgeFinished(queueId, claimed).catch(() => undefined);
+    let released = false;
     try {
-      let reading = this.repository.next(queueId, claimed, PAGE_SIZE);
       while (!this.stopping) {
-        const page = await reading;
-        if (page.length === 0) break;
-        const last = page[page.length - 1].seq;
-        // A full page: the queue may hold more, read while this page is delivered; else read once it is.
-        const full = page.length === PAGE_SIZE;
-        if (full) reading = background(this.repository.next(queueId, last, PAGE_SIZE));
-        for (const delivery of page) {
-          if (this.stopping) break;
-          finished.push({ delivery, outcome: await this.sender.send(delivery), at: new Date() });
-          if (finished.length < PAGE_SIZE && performance.now() - recordedAt < RECORD_EVERY_MS) continue;
-          if (!(await recordFinished())) return;
+        const next = page.find(({ id }) => !sent.has(id));
+        if (next) {
+          sent.add(next.id);
+          finished.push({ delivery: next, outcome: await this.sender.send(next), at: new Date() });
+          if (finished.length >= PAGE_SIZE || performance.now() - recordedAt >= RECORD_EVERY_MS) record();
+          continue;
         }
-        if (!full) reading = this.repository.next(queueId, last, PAGE_SIZE);
+        // The page in hand is done: the page the last record answers, or a record now, or the end.
+        if (finished.length > 0) record();
+        if (recording) {
+          const recorded = await recording;
+          recording = undefined;
+          if (recorded === null) return;
+          // Everything sent is recorded now, and so gone from the page the record answered.
+          sent.clear();
+          page = recorded;
+          continue;
+        }
+        if ((released = await this.repository.releaseIfEmpty(queueId, this.owner))) return;
+        const read = await this.repository.read(queueId, this.owner, 2 * PAGE_SIZE);
+        if (read === null) return;
+        page = read;
       }
-      await recordFinished();
+      // Stopping: what was sent is recorded before the lease goes.
+      if (finished.length > 0) record();
     } finally {
-      // What was sent is recorded before the lease goes (also on shutdown); a failed record is the drain's failure.
       try {
         await recording;
       } finally {
-        await purging;
-        await this.repository.release(queueId, this.owner).catch(() => undefined);
+        if (!released) await this.repository.release(queueId, this.owner).catch(() => undefined);
       }
     }
   }
 
-  /** Records the outcomes of the queue's deliveries just made; false if the lease was lost (another replica took the queue over, as this one stalled: it delivers them again). */
-  private async record(finished: Finished[]): Promise<boolean> {
+  /**
+   * Records the outcomes of the queue's deliveries just made; answers the queue's first deliveries
+   * after them, or null if the lease was lost (another replica took the queue over, as this one
+   * stalled: it delivers them again).
+   */
+  private async record(queueId: string, finished: Finished[]): Promise<Delivery[] | null> {
     const events = finished.map(({ delivery, outcome, at }) => deliveryOutcomeEvent(delivery, outcome, at));
-    if (!(await this.repository.finish(finished.map(({ delivery }) => delivery), this.owner, LEASE_MS, events))) return false;
-    for (const { outcome } of finished) this.metrics.finished(outcome);
-    return true;
+    const deliveries = finished.map(({ delivery }) => delivery);
+    const page = await this.repository.finish(queueId, this.owner, LEASE_MS, deliveries, events, 2 * PAGE_SIZE);
+    if (page !== null) for (const { outcome } of finished) this.metrics.finished(outcome);
+    return page;
   }
 
   private scheduleSweep(): void {
