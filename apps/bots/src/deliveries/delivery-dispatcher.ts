@@ -28,6 +28,28 @@ function background<T>(work: Promise<T>): Promise<T> {
   return work;
 }
 
+/** A queue draining here: woken by this replica's consumer since its last read, and how to end a wait for that. */
+class Drain {
+  done: Promise<void> = Promise.resolve();
+  woken = false;
+  private nudged?: () => void;
+
+  /** Resolves when nudged, or after `ms`. */
+  async waitForNudge(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.nudged = resolve;
+      timer = setTimeout(resolve, Math.max(0, ms));
+    });
+    clearTimeout(timer);
+    this.nudged = undefined;
+  }
+
+  nudge(): void {
+    this.nudged?.();
+  }
+}
+
 /** A delivery made and its outcome, not yet recorded. */
 interface Finished {
   delivery: Delivery;
@@ -46,9 +68,7 @@ interface Finished {
 export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryDispatcher.name);
   private readonly owner = `${hostname()}/${randomUUID()}`;
-  private readonly active = new Map<string, Promise<void>>();
-  /** Queues woken while their drain was finishing here: drained once more, so a request never waits for the sweep. */
-  private readonly wokenAgain = new Set<string>();
+  private readonly active = new Map<string, Drain>();
   private sweepTimer?: NodeJS.Timeout;
   private sweepFailing = false;
   private stopping = false;
@@ -67,22 +87,34 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.sweepTimer);
-    await Promise.all(this.active.values());
+    for (const drain of this.active.values()) drain.nudge();
+    await Promise.all([...this.active.values()].map(({ done }) => done));
   }
 
-  /** Starts draining the queue here unless this replica already is, or is at its limit (a sweep takes it up later). */
+  /**
+   * Starts draining the queue here unless this replica already is (then the drain reads the queue
+   * again), or is at its limit (then drains waiting for more give their places up, and a sweep
+   * takes the queue up later).
+   */
   wake(queueId: string): void {
     if (this.stopping) return;
-    if (this.active.has(queueId)) {
-      this.wokenAgain.add(queueId);
+    const active = this.active.get(queueId);
+    if (active) {
+      active.woken = true;
+      active.nudge();
       return;
     }
-    if (this.active.size >= MAX_ACTIVE_QUEUES) return;
-    const drain = this.drain(queueId)
+    if (this.active.size >= MAX_ACTIVE_QUEUES) {
+      for (const drain of this.active.values()) drain.nudge();
+      return;
+    }
+    const drain = new Drain();
+    drain.done = this.drain(queueId, drain)
       .catch((error: Error) => this.logger.warn(`delivery queue left for a later sweep: ${error.message}`))
       .finally(() => {
         this.active.delete(queueId);
-        if (this.wokenAgain.delete(queueId)) this.wake(queueId);
+        // Woken after its last read: drained once more, so a request never waits for the sweep.
+        if (drain.woken) this.wake(queueId);
       });
     this.active.set(queueId, drain);
   }
@@ -90,17 +122,21 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   /**
    * Delivers the queue's events one at a time while the outcomes of those before are recorded (one
    * write at a time, in order), each record answering the queue's next deliveries: neither holds up
-   * the next POST while the page in hand lasts. A lost lease is noticed at the next record, and the
-   * drain stops there; the drain ends with a release that applies only to an empty queue.
+   * the next POST while the page in hand lasts. Once the queue is sent, the drain waits for more
+   * (a wake from this replica's consumer, then one read) until its outcomes are due to be
+   * recorded, so a bot receiving a stream costs a read per batch queued, not a lease. A lost lease
+   * is noticed at the next record, and the drain stops there; it ends with a release that applies
+   * only to an empty queue.
    */
-  private async drain(queueId: string): Promise<void> {
+  private async drain(queueId: string, drain: Drain): Promise<void> {
     let page = await this.repository.claim(queueId, this.owner, LEASE_MS, 2 * PAGE_SIZE);
     if (page === null) return;
-    /** Sent since the page in hand was read (it still holds them). */
+    /** Sent and not yet recorded when the page in hand was read or answered (it still holds them), and sent since. */
     const sent = new Set<string>();
     let finished: Finished[] = [];
     let recording: Promise<Delivery[] | null> | undefined;
     let recordedAt = performance.now();
+    const due = () => finished.length >= PAGE_SIZE || performance.now() - recordedAt >= RECORD_EVERY_MS;
     /** Starts recording what is finished, once the record before is done (unless that one lost the lease). */
     const record = () => {
       const these = finished;
@@ -116,18 +152,32 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         if (next) {
           sent.add(next.id);
           finished.push({ delivery: next, outcome: await this.sender.send(next), at: new Date() });
-          if (finished.length >= PAGE_SIZE || performance.now() - recordedAt >= RECORD_EVERY_MS) record();
+          if (due()) record();
           continue;
         }
-        // The page in hand is done: the page the last record answers, or a record now, or the end.
-        if (finished.length > 0) record();
+        // The page in hand is sent: the page the record under way answers, or a read if woken
+        // meanwhile, or a wait for a wake until the outcomes are due, or a record now, or the end.
         if (recording) {
           const recorded = await recording;
           recording = undefined;
           if (recorded === null) return;
-          // Everything sent is recorded now, and so gone from the page the record answered.
-          sent.clear();
           page = recorded;
+          sent.clear();
+          for (const { delivery } of finished) sent.add(delivery.id);
+          continue;
+        }
+        if (!drain.woken && finished.length > 0 && !due() && this.active.size < MAX_ACTIVE_QUEUES) {
+          await drain.waitForNudge(RECORD_EVERY_MS - (performance.now() - recordedAt));
+        }
+        if (drain.woken && !this.stopping) {
+          drain.woken = false;
+          const read = await this.repository.read(queueId, this.owner, 2 * PAGE_SIZE);
+          if (read === null) return;
+          page = read;
+          continue;
+        }
+        if (finished.length > 0) {
+          record();
           continue;
         }
         if ((released = await this.repository.releaseIfEmpty(queueId, this.owner))) return;
