@@ -29,7 +29,7 @@ export class DeliveriesService {
     });
     const { queueIds, refused } = await this.repository.enqueue(queued);
     await this.refuse(refused);
-    for (const queueId of queueIds) this.dispatcher.wake(queueId);
+    for (const queueId of queueIds) this.dispatcher.wake(queueId, true);
   }
 
   /** Records EventDeliveryFailed (QueueFull, nothing sent) for requests whose bot's queue was full. */

@@ -28,10 +28,13 @@ function background<T>(work: Promise<T>): Promise<T> {
   return work;
 }
 
-/** A queue draining here: woken by this replica's consumer since its last read, and how to end a wait for that. */
+/** A queue draining here: whether this replica's consumer queues for it, whether it did since the last read, and how to end a wait for that. */
 class Drain {
   done: Promise<void> = Promise.resolve();
   woken = false;
+
+  constructor(public fedHere: boolean) {}
+
   private nudged?: () => void;
 
   /** Resolves when nudged, or after `ms`. */
@@ -94,13 +97,14 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   /**
    * Starts draining the queue here unless this replica already is (then the drain reads the queue
    * again), or is at its limit (then drains waiting for more give their places up, and a sweep
-   * takes the queue up later).
+   * takes the queue up later). `queuedHere`: this replica's consumer just queued for it.
    */
-  wake(queueId: string): void {
+  wake(queueId: string, queuedHere = false): void {
     if (this.stopping) return;
     const active = this.active.get(queueId);
     if (active) {
       active.woken = true;
+      active.fedHere ||= queuedHere;
       active.nudge();
       return;
     }
@@ -108,13 +112,13 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       for (const drain of this.active.values()) drain.nudge();
       return;
     }
-    const drain = new Drain();
+    const drain = new Drain(queuedHere);
     drain.done = this.drain(queueId, drain)
       .catch((error: Error) => this.logger.warn(`delivery queue left for a later sweep: ${error.message}`))
       .finally(() => {
         this.active.delete(queueId);
         // Woken after its last read: drained once more, so a request never waits for the sweep.
-        if (drain.woken) this.wake(queueId);
+        if (drain.woken) this.wake(queueId, drain.fedHere);
       });
     this.active.set(queueId, drain);
   }
@@ -124,7 +128,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
    * write at a time, in order), each record answering the queue's next deliveries: neither holds up
    * the next POST while the page in hand lasts. Once the queue is sent, the drain waits for more
    * (a wake from this replica's consumer, then one read) until its outcomes are due to be
-   * recorded, so a bot receiving a stream costs a read per batch queued, not a lease. A lost lease
+   * recorded, if that consumer is what queues for it (no wake comes for another's), so a bot receiving a stream costs a read per batch queued, not a lease. A lost lease
    * is noticed at the next record, and the drain stops there; it ends with a release that applies
    * only to an empty queue.
    */
@@ -166,7 +170,8 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
           for (const { delivery } of finished) sent.add(delivery.id);
           continue;
         }
-        if (!drain.woken && finished.length > 0 && !due() && this.active.size < MAX_ACTIVE_QUEUES) {
+        // Only for a queue this replica's consumer feeds: no wake comes for what another replica queues.
+        if (drain.fedHere && !drain.woken && finished.length > 0 && !due() && this.active.size < MAX_ACTIVE_QUEUES) {
           await drain.waitForNudge(RECORD_EVERY_MS - (performance.now() - recordedAt));
         }
         if (drain.woken && !this.stopping) {
