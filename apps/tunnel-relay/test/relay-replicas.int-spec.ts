@@ -1,8 +1,10 @@
 import { IoTSecureTunnelingClient, RotateTunnelAccessTokenCommand } from '@aws-sdk/client-iotsecuretunneling';
 import { EVENT_TYPES, TOPICS } from '@rekey/contracts';
+import { OUTBOX } from '@rekey/events';
 import { withDeadline } from '@rekey/platform';
-import { ofType, ProductionApp, spawnProductionApp, TopicTail, uniqueMongoUri, waitUntilReady, writeProductionSecrets } from '@rekey/testing';
+import { eventually, ofType, ProductionApp, spawnProductionApp, TopicTail, uniqueMongoUri, waitUntilReady, writeProductionSecrets } from '@rekey/testing';
 import { LocalProxy } from '@rekey/tunnel-protocol';
+import { Collection, MongoClient } from 'mongodb';
 import { Server } from 'node:net';
 import { openTunnel, proxyPool, roundTrip, spawnTunnelsApp, startEchoServer, stopApp } from './relay-harness';
 
@@ -11,8 +13,8 @@ const CLIENT_TOKEN = 'replica-test-client-token-0123456789';
 const PEER_LEASE_MS = 1_500;
 
 /** Three relay replicas as processes sharing one database and one keyring, as behind one Service. */
-async function spawnReplicas(): Promise<[ProductionApp, ProductionApp, ProductionApp]> {
-  const shared = { MONGO_URI: uniqueMongoUri('rekey_tunnel_relay'), REKEY_KEYRING_FILE: writeProductionSecrets().REKEY_KEYRING_FILE, REKEY_RELAY_PEER_LEASE_MS: String(PEER_LEASE_MS) };
+async function spawnReplicas(mongoUri: string): Promise<[ProductionApp, ProductionApp, ProductionApp]> {
+  const shared = { MONGO_URI: mongoUri, REKEY_KEYRING_FILE: writeProductionSecrets().REKEY_KEYRING_FILE, REKEY_RELAY_PEER_LEASE_MS: String(PEER_LEASE_MS) };
   const replicas = await Promise.all([0, 1, 2].map(() => spawnProductionApp('tunnel-relay', shared, { fromSource: true })));
   await Promise.all(replicas.map((replica) => waitUntilReady(replica, 90_000)));
   return replicas as [ProductionApp, ProductionApp, ProductionApp];
@@ -26,17 +28,20 @@ describe('tunnel relay on several replicas', () => {
   let c: ProductionApp;
   let relayEvents: TopicTail;
   let echo: { port: number; server: Server };
+  const mongoUri = uniqueMongoUri('rekey_tunnel_relay');
+  const database = new MongoClient(mongoUri);
+  const peers: Collection<{ _id: string }> = database.db().collection('peers');
   const { proxy, stopAll } = proxyPool();
   const endOf = (p: LocalProxy) => new Promise<{ code?: number; at: number }>((resolve) => p.once('ended', (end) => resolve({ ...end, at: Date.now() })));
 
   beforeAll(async () => {
-    [{ app: tunnels, api }, [a, b, c], relayEvents] = await Promise.all([spawnTunnelsApp(), spawnReplicas(), TopicTail.start(TOPICS['tunnel-relay'])]);
+    [{ app: tunnels, api }, [a, b, c], relayEvents] = await Promise.all([spawnTunnelsApp(), spawnReplicas(mongoUri), TopicTail.start(TOPICS['tunnel-relay'])]);
     echo = await startEchoServer();
   }, 120_000);
   afterAll(async () => {
     await stopAll();
     echo?.server.close();
-    await Promise.all([stopApp(a), stopApp(b), stopApp(c), stopApp(tunnels), relayEvents?.stop()]);
+    await Promise.all([stopApp(a), stopApp(b), stopApp(c), stopApp(tunnels), relayEvents?.stop(), database.close()]);
   });
 
   it('rotation ALL / SOURCE / DESTINATION cuts exactly the revoked peers, on both replicas, within 1 s', async () => {
@@ -91,10 +96,11 @@ describe('tunnel relay on several replicas', () => {
     expect(await roundTrip(second.port('SSH'), 'second source')).toBe('second source');
 
     // What DescribeTunnel shows is the tunnels app's reading of these events (relay.int-spec). The
-    // replica dies once its PeerConnected is out (one that dies holding an outbox claim delays its
-    // document's events by the claim's 30 s).
+    // replica dies once its PeerConnected is out and the end's outbox is cleared and released: one
+    // that dies holding an outbox claim delays its document's next events by the claim's 30 s.
     const ofSource = (type: string) => (event: Parameters<ReturnType<typeof ofType>>[0]) => ofType(type, tunnel.tunnelId)(event) && event.data.mode === 'SOURCE';
     await relayEvents.waitFor(ofSource(EVENT_TYPES['tunnel-relay'].PeerConnected), 2);
+    await eventually(() => peers.findOne({ _id: `${tunnel.tunnelId}:SOURCE`, [OUTBOX.events]: { $size: 0 }, [OUTBOX.claimedBy]: { $exists: false } }).then((end) => end ?? undefined), 15_000, "the source end's outbox cleared and unclaimed");
     const killedAt = Date.now();
     await stopApp(c, 'SIGKILL');
     const [gone] = await relayEvents.waitFor(ofSource(EVENT_TYPES['tunnel-relay'].PeerDisconnected), 1, 15_000);

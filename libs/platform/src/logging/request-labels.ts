@@ -31,11 +31,14 @@ export function tenantLabel(message: IncomingMessage): string | undefined {
   return (message as LabelledMessage)[TENANT];
 }
 
-/** The operation of a request: the one set by labelOperation, else the route pattern (bounded). */
-export function operationOf(request: FastifyRequest): string {
+/**
+ * The operation of a request: the one set by labelOperation, else the route pattern (bounded).
+ * `route` spares a caller that already read the pattern a second read: Fastify builds a new
+ * routeOptions object on each.
+ */
+export function operationOf(request: FastifyRequest, route: string | undefined = request.routeOptions?.url): string {
   const labelled = operationLabel(request.raw);
   if (labelled) return labelled;
-  const route = request.routeOptions?.url;
   return route ? `${request.method} ${route}` : 'unmatched';
 }
 
