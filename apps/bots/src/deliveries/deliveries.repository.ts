@@ -129,8 +129,10 @@ export class DeliveriesRepository {
    */
   private async push(queueId: string, { tenant, accountId, botId }: DeliveryRequest, entries: QueuedDelivery[]): Promise<void> {
     const size = sizeOf(entries);
+    // A queue written before deliveries were kept in it has no pendingBytes (and no pending): it has room.
+    const room = { $or: [{ pendingBytes: { $lte: MAX_PENDING_BYTES - size } }, { pendingBytes: { $exists: false } }] };
     await this.queues.updateOne(
-      { _id: queueId, 'pending.id': { $nin: entries.map(({ id }) => id) }, pendingBytes: { $lte: MAX_PENDING_BYTES - size } },
+      { _id: queueId, 'pending.id': { $nin: entries.map(({ id }) => id) }, ...room },
       { $push: { pending: { $each: entries } }, $inc: { pendingBytes: size }, $set: { waiting: true }, $setOnInsert: { tenant, accountId, botId } },
       { upsert: true },
     );
