@@ -12,7 +12,7 @@ describe('BotEventSender', () => {
   let ca: TestCa;
   let client: OutboundClient;
   let receiver: ChimeReceiver;
-  const delivery: Delivery = { id: 'd-1', queueId: 'q', tenant: '111111111111', accountId: 'acc', botId: 'bot', eventType: 'Remove', body: '{"EventType":"Remove"}', acceptedAt: new Date() };
+  const delivery: Delivery = { id: 'd-1', queueId: 'q', seq: 1, tenant: '111111111111', accountId: 'acc', botId: 'bot', eventType: 'Remove', body: '{"EventType":"Remove"}', acceptedAt: new Date() };
 
   /** A sender whose n-th read of the bot answers targets[n] (the last one repeating). */
   const sender = (targets: Array<DeliveryTarget | null>) => {

@@ -212,23 +212,6 @@ describe('Chime bot outgoing events', () => {
       expect(received.map((request) => (JSON.parse(request.body) as { Message: string }).Message)).toEqual(['slow 1', 'slow 2', 'slow 3']);
     });
 
-    it('refuses a request once its bot\'s queue holds 4 MiB, with EventDeliveryFailed (QueueFull, nothing sent), and only from there on', async () => {
-      // Each event is 3 attempts of 2 s: the queue hardly drains while it fills.
-      const { bot } = await botWithEndpoint('swamped', (request, index) => ({ ...echoChallenge(request, index), delayMs: index === 0 ? 0 : 3_000 }));
-      const requested: string[] = [];
-      // About 64 KiB each: 63 fit in 4 MiB.
-      for (let n = 0; n < 70; n += 1) requested.push(await requestDelivery(bot, mention(`${n} `.padEnd(65_536, 'x'))));
-      const last = await outcomeOf(requested[69], bot.BotId!);
-      expect(last.headers.ce_type).toBe(EVENT_TYPES.bots.EventDeliveryFailed);
-      expect(last.data).toMatchObject({ reason: 'QueueFull', attempts: 0, status: null });
-      const refused = new Set(tail.events.filter((event) => event.data.reason === 'QueueFull').map((event) => event.data.deliveryId));
-      const firstRefused = requested.findIndex((id) => refused.has(id));
-      expect(firstRefused).toBeGreaterThanOrEqual(63);
-      expect(requested.slice(firstRefused).every((id) => refused.has(id))).toBe(true);
-      // The rest go quickly.
-      await chimeA.send(new UpdateBotCommand({ AccountId: accountId, BotId: bot.BotId, Disabled: true }));
-    });
-
     it('dead-letters a request its contract refuses, delivers a repeated request once, and keeps the bot\'s order', async () => {
       const { bot, endpoint } = await botWithEndpoint('strict');
       const refusedId = await requestDelivery(bot, { ...mention('not a Chime event'), EventType: 'Join' });

@@ -23,14 +23,6 @@ export interface Change {
   where?: Record<string, unknown>;
 }
 
-/** A fast-path write ({@link EventfulCollection.publish}): a change's fields and events, and array elements and numbers it also updates. */
-export interface PublishedChange extends Pick<Change, 'set' | 'unset' | 'events'> {
-  /** Exact elements removed from arrays (`$pullAll`: the conditional `$pull` is a no-op on FerretDB). */
-  pullAll?: Record<string, unknown[]>;
-  /** Numbers added to (`$inc`). */
-  inc?: Record<string, number>;
-}
-
 /** How a collection's compare-and-set works. */
 export interface ChangeOptions {
   /** Numeric field, +1 per change: the write applies only if it is unchanged since the read. */
@@ -103,9 +95,8 @@ export class EventfulCollection<T extends StringIdDocument> {
    * fast path, at most a second's wait). Resolves to the written document (`projection`'s fields,
    * if given), or null when nothing matched `filter`. `onWritten` runs once the write is done, before the publication.
    */
-  async publish(filter: Filter<T>, change: PublishedChange, projection?: Record<string, unknown>, onWritten?: () => void): Promise<T | null> {
-    const { unset, pullAll, inc } = change;
-    const written = await this.fastPath.recordAndPublish(this.driver, filter as Filter<StringIdDocument>, change.set ?? {}, change.events, { unset, pullAll, inc, projection, onWritten });
+  async publish(filter: Filter<T>, change: Pick<Change, 'set' | 'unset' | 'events'>, projection?: Record<string, 1>, onWritten?: () => void): Promise<T | null> {
+    const written = await this.fastPath.recordAndPublish(this.driver, filter as Filter<StringIdDocument>, change.set ?? {}, change.events, { unset: change.unset, projection, onWritten });
     return written as T | null;
   }
 

@@ -20,12 +20,10 @@ const OUTBOX_FIELDS = { [OUTBOX.events]: 1, [OUTBOX.claimedBy]: 1, [OUTBOX.delet
 /** Filter: the document, while still under this claim. */
 type Claimed = { _id: string } & Record<string, string>;
 
-/** Options of a fast-path write: fields it removes, exact array elements it removes, numbers it adds to, the written document's fields to read back (all if absent), what to do once written (before publishing). */
+/** Options of a fast-path write: fields it removes, the written document's fields to read back (all if absent), what to do once written (before publishing). */
 export interface FastPathOptions {
   unset?: string[];
-  pullAll?: Record<string, unknown[]>;
-  inc?: Record<string, number>;
-  projection?: Record<string, unknown>;
+  projection?: Record<string, 1>;
   onWritten?: () => void;
 }
 
@@ -63,7 +61,7 @@ export class OutboxFastPath {
     filter: Filter<StringIdDocument>,
     set: Record<string, unknown>,
     events: RekeyEvent[],
-    { unset, pullAll, inc, projection, onWritten }: FastPathOptions = {},
+    { unset, projection, onWritten }: FastPathOptions = {},
   ): Promise<StringIdDocument | null> {
     // While Kafka is failing, record without claiming or reading the outbox back: the relay's back-off finds out when it returns.
     const direct = this.producer.available;
@@ -71,8 +69,7 @@ export class OutboxFastPath {
     const claimFields = direct ? { [OUTBOX.claimedBy]: claim, [OUTBOX.claimUntil]: new Date(Date.now() + CLAIM_MS) } : {};
     const fields = direct ? projection && { ...projection, ...OUTBOX_FIELDS } : (projection ?? { [OUTBOX.events]: 0 });
     const removed = unset?.length ? { $unset: Object.fromEntries(unset.map((field) => [field, ''])) } : {};
-    const others = { ...(pullAll && { $pullAll: pullAll }), ...(inc && { $inc: inc }) };
-    const update = recordEvents({ $set: { ...set, ...claimFields }, ...removed, ...others }, ...events) as UpdateFilter<StringIdDocument>;
+    const update = recordEvents({ $set: { ...set, ...claimFields }, ...removed }, ...events) as UpdateFilter<StringIdDocument>;
     const written = await collection.findOneAndUpdate({ ...filter, ...outboxHasRoom() }, update, { returnDocument: 'after', ...(fields && { projection: fields }) });
     if (!written) return this.refuseIfFull(collection, filter);
     onWritten?.();

@@ -11,6 +11,7 @@ import { DELIVERY_QUEUE_MODEL, deliveryQueueSchema } from './delivery-queue.sche
 import { DELIVERIES_TOPIC, DeliveriesTopic } from './deliveries-topic';
 import { DELIVERY_REQUESTS_GROUP, deliveryRequestsController } from './delivery-requests.controller';
 import { DeliveryDispatcher } from './delivery-dispatcher';
+import { DELIVERY_MODEL, deliverySchema } from './delivery.schema';
 
 /** Chime bot event delivery: requests from `rekey.bots.deliveries.v1`, per-bot queues, signed POSTs, outcome events. */
 @Module({})
@@ -24,7 +25,10 @@ export class DeliveriesModule {
       module: DeliveriesModule,
       controllers: [deliveryRequestsController(options.topic ? `${DELIVERY_REQUESTS_GROUP}.${options.topic}` : DELIVERY_REQUESTS_GROUP)],
       imports: [
-        MongooseModule.forFeature([{ name: DELIVERY_QUEUE_MODEL, schema: deliveryQueueSchema }]),
+        MongooseModule.forFeature([
+          { name: DELIVERY_QUEUE_MODEL, schema: deliveryQueueSchema },
+          { name: DELIVERY_MODEL, schema: deliverySchema },
+        ]),
         DeliveryTargetsModule,
         OutboundModule,
       ],

@@ -3,20 +3,10 @@ import { Schema } from 'mongoose';
 
 export const DELIVERY_QUEUE_MODEL = 'DeliveryQueue';
 
-/** An accepted delivery request waiting in its bot's queue; removed in the write that records its outcome. */
-export interface QueuedDelivery {
-  /** The `ce_id` of the DeliveryRequested event: a redelivered request is not queued twice while it waits. */
-  id: string;
-  eventType: string;
-  /** The event body exactly as it is POSTed and signed. */
-  body: string;
-  acceptedAt: Date;
-}
-
 /**
- * One bot's delivery queue in `delivery_queues`: its waiting deliveries in order (oldest first) and
- * their size, the lease of the replica delivering it (one at a time, so a bot's events go out in
- * order), and the outbox of its outcome events (recorded in the write that removes the deliveries).
+ * One bot's delivery queue in `delivery_queues`: the sequence numbers handed out and finished, the
+ * lease of the replica delivering it (one at a time, so a bot's events go out in order), and the
+ * outbox of its outcome events (recorded in the same write that marks a delivery finished).
  */
 export interface DeliveryQueueDocument {
   /** `<tenant>/<chimeAccountId>/<botId>`. */
@@ -24,11 +14,10 @@ export interface DeliveryQueueDocument {
   tenant: string;
   accountId: string;
   botId: string;
-  pending: QueuedDelivery[];
-  /** What `pending` holds, counted as {@link queuedSize} does: the document's bound. */
-  pendingBytes: number;
-  /** Set while `pending` may hold deliveries: what a sweep looks for (sparse index). */
-  waiting?: true;
+  /** The last sequence number handed to a request. */
+  lastSeq: number;
+  /** Every delivery up to this sequence number is finished (its outcome recorded). */
+  doneSeq: number;
   leaseOwner?: string;
   leaseUntil?: Date;
 }
@@ -40,14 +29,11 @@ export const deliveryQueueSchema = withOutbox(
       tenant: { type: String, required: true },
       accountId: { type: String, required: true },
       botId: { type: String, required: true },
-      pending: { type: [Object], required: true },
-      pendingBytes: { type: Number, required: true },
-      waiting: { type: Boolean },
+      lastSeq: { type: Number, required: true },
+      doneSeq: { type: Number, required: true },
       leaseOwner: { type: String },
       leaseUntil: { type: Date },
     },
     { collection: 'delivery_queues', versionKey: false },
   ),
 );
-// Queues that may have work, for the sweep.
-deliveryQueueSchema.index({ waiting: 1 }, { sparse: true });

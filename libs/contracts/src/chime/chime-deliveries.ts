@@ -93,7 +93,7 @@ export class DeliveryRequestedData {
 }
 
 /** Why a delivery did not reach the bot. */
-export const DELIVERY_FAILURE_REASONS = ['BotNotFound', 'BotDisabled', 'NoEndpoint', 'Rejected', 'ServerError', 'Timeout', 'Unreachable', 'EndpointNotAllowed', 'QueueFull'] as const;
+export const DELIVERY_FAILURE_REASONS = ['BotNotFound', 'BotDisabled', 'NoEndpoint', 'Rejected', 'ServerError', 'Timeout', 'Unreachable', 'EndpointNotAllowed'] as const;
 export type DeliveryFailureReason = (typeof DELIVERY_FAILURE_REASONS)[number];
 
 /** What both outcome events carry: which request, for which bot; never the body or a token. */
