@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { EVENT_TYPES } from '@rekey/contracts';
 import { PlatformModule, RekeyConfig } from '@rekey/platform';
-import { startTestApp, TestApp, TopicTail, uniqueMongoUri, uniqueName } from '@rekey/testing';
+import { eventually, startTestApp, TestApp, TopicTail, uniqueMongoUri, uniqueName } from '@rekey/testing';
 import { Connection, Model, Schema } from 'mongoose';
 import { newEvent, RekeyEvent } from './event';
 import { ConcurrentChangeError, EventfulCollection, EventfulCollections, MAX_CHANGE_ATTEMPTS } from './eventful-collection';
@@ -134,7 +134,7 @@ describe('EventfulCollection: the one write path, on real Kafka and MongoDB', ()
       expect((await tail.waitFor((event) => event.key === 'c6', 11)).map((event) => (event.data as { value: number }).value)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       const outboxOf = async () => (await counters.collection.findOne({ _id: 'c6' }, { projection: { [OUTBOX.events]: 1, [OUTBOX.pending]: 1 } })) as Record<string, unknown> | null;
       // The clearing follows the answers in the background.
-      for (let waited = 0; (await outboxOf())?.[OUTBOX.pending] !== false && waited < 100; waited += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      await eventually(async () => ((await outboxOf())?.[OUTBOX.pending] === false ? true : undefined), 5_000, 'the clearing');
       expect(await outboxOf()).toMatchObject({ [OUTBOX.events]: [], [OUTBOX.pending]: false });
       expect(removals.mock.calls.filter(([, update]) => '$pullAll' in update)).toEqual([]);
     } finally {
