@@ -52,11 +52,15 @@ describe('Chime bot outgoing events', () => {
     EventTimestamp: new Date().toISOString(),
     Message: text,
   });
-  /** Requests a delivery on the topic as a trusted producer does (`times` copies of one message); answers the request's ce_id. */
+  /**
+   * Requests a delivery on the topic as a trusted producer does (`times` copies of one message);
+   * answers the request's ce_id. All in one partition, so that the bots share a consumer and one
+   * bot's slow endpoint could hold up another's deliveries.
+   */
   const requestDelivery = async (bot: Bot, event: object, times = 1): Promise<string> => {
     const id = randomUUID();
     const message = toKafkaMessage({ id, type: EVENT_TYPES.bots.DeliveryRequested, source: '/acme/chat', subject: `/accounts/${accountId}/bots/${bot.BotId}`, tenant: '111111111111', key: bot.BotId!, time: new Date().toISOString(), data: { tenant: '111111111111', chimeAccountId: accountId, botId: bot.BotId, event } });
-    await producer.send({ topic: deliveriesTopic, acks: -1, messages: Array.from({ length: times }, () => message) });
+    await producer.send({ topic: deliveriesTopic, acks: -1, messages: Array.from({ length: times }, () => ({ ...message, partition: 0 })) });
     return id;
   };
   const outcomeOf = async (deliveryId: string, botId: string) => {

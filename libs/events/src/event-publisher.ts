@@ -12,7 +12,12 @@ export class EventPublisher {
   ) {}
 
   async publish(event: RekeyEvent): Promise<EventPlacement> {
-    const [placement] = await this.producer.send(this.topic, [event]);
+    const [placement] = await this.publishAll([event]);
     return placement;
+  }
+
+  /** The events in one send, in order. */
+  publishAll(events: RekeyEvent[]): Promise<EventPlacement[]> {
+    return this.producer.send(this.topic, events);
   }
 }

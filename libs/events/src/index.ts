@@ -1,5 +1,6 @@
 export * from './dead-letters';
 export * from './driver-collection';
+export * from './durable-publisher';
 export * from './envelope';
 export * from './event';
 export * from './event-context';

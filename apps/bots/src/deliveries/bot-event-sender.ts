@@ -3,7 +3,7 @@ import { DeliveryFailureReason } from '@rekey/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OutboundResult } from '../outbound/outbound-client';
 import { SignedPoster } from '../outbound/signed-poster';
-import { Delivery } from './deliveries.repository';
+import { DeliveryRequest } from './deliveries.repository';
 import { DeliveryTargets } from '../delivery-targets/delivery-targets';
 
 /** Chime's retry policy (auth-bots.md): after a timeout or a 5xx, again 200 ms later, then 400 ms after that; three attempts in all. */
@@ -40,7 +40,7 @@ export class BotEventSender {
     private readonly poster: SignedPoster,
   ) {}
 
-  async send(delivery: Delivery): Promise<DeliveryOutcome> {
+  async send(delivery: DeliveryRequest): Promise<DeliveryOutcome> {
     for (let attempt = 1; ; attempt += 1) {
       const target = await this.targets.target(delivery);
       const notSent = (reason: DeliveryFailureReason): DeliveryOutcome => ({ delivered: false, reason, status: null, attempts: attempt - 1 });

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { BOT_DELIVERIES_TOPIC } from '@rekey/contracts';
+import { DurablePublishingModule } from '@rekey/events';
 import { DeliveryTargetsModule } from '../delivery-targets/delivery-targets.module';
 import { OutboundModule } from '../outbound/outbound.module';
 import { BotEventSender } from './bot-event-sender';
@@ -12,8 +13,9 @@ import { DELIVERIES_TOPIC, DeliveriesTopic } from './deliveries-topic';
 import { DELIVERY_REQUESTS_GROUP, deliveryRequestsController } from './delivery-requests.controller';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { DELIVERY_MODEL, deliverySchema } from './delivery.schema';
+import { DirectDeliveries } from './direct-deliveries';
 
-/** Chime bot event delivery: requests from `rekey.bots.deliveries.v1`, per-bot queues, signed POSTs, outcome events. */
+/** Chime bot event delivery: requests from `rekey.bots.deliveries.v1`, delivered at once or through per-bot queues, signed POSTs, outcome events. */
 @Module({})
 export class DeliveriesModule {
   /**
@@ -30,9 +32,10 @@ export class DeliveriesModule {
           { name: DELIVERY_MODEL, schema: deliverySchema },
         ]),
         DeliveryTargetsModule,
+        DurablePublishingModule,
         OutboundModule,
       ],
-      providers: [{ provide: DELIVERIES_TOPIC, useValue: options.topic ?? BOT_DELIVERIES_TOPIC }, DeliveriesRepository, DeliveriesMetrics, BotEventSender, DeliveryDispatcher, DeliveriesService, DeliveriesTopic],
+      providers: [{ provide: DELIVERIES_TOPIC, useValue: options.topic ?? BOT_DELIVERIES_TOPIC }, DeliveriesRepository, DeliveriesMetrics, BotEventSender, DeliveryDispatcher, DirectDeliveries, DeliveriesService, DeliveriesTopic],
     };
   }
 }

@@ -17,6 +17,18 @@ const toDelivery = ({ _id, ...fields }: DeliveryDocument): Delivery => ({ id: _i
 /** A bot's queue, per tenant and account, so that a request naming another tenant's bot never shares its queue. */
 export const queueIdOf = (request: Pick<Delivery, 'tenant' | 'accountId' | 'botId'>) => `${request.tenant}/${request.accountId}/${request.botId}`;
 
+/** The requests by bot queue, each bot's in their order. */
+export function groupByQueue(requests: DeliveryRequest[]): Map<string, DeliveryRequest[]> {
+  const byQueue = new Map<string, DeliveryRequest[]>();
+  for (const request of requests) {
+    const queueId = queueIdOf(request);
+    const queued = byQueue.get(queueId);
+    if (queued) queued.push(request);
+    else byQueue.set(queueId, [request]);
+  }
+  return byQueue;
+}
+
 /** The only code touching `delivery_queues` and `deliveries`. */
 @Injectable()
 export class DeliveriesRepository {
@@ -37,26 +49,25 @@ export class DeliveriesRepository {
 
   /**
    * Appends requests to their bots' queues, in their order (durably: only then are the Kafka
-   * messages acknowledged), and answers the queues' ids: one sequence-number reservation per queue
+   * messages acknowledged), and answers them as queued: one sequence-number reservation per queue
    * (the queues' in parallel), then one insert of them all. A request already queued (same id) is
    * left as it is.
    */
-  async enqueue(requests: DeliveryRequest[]): Promise<string[]> {
-    const byQueue = new Map<string, DeliveryRequest[]>();
-    for (const request of requests) {
-      const queueId = queueIdOf(request);
-      const queued = byQueue.get(queueId);
-      if (queued) queued.push(request);
-      else byQueue.set(queueId, [request]);
-    }
-    const documents = await Promise.all([...byQueue].map(([queueId, queued]) => this.reserve(queueId, queued)));
+  async enqueue(requests: DeliveryRequest[]): Promise<Delivery[]> {
+    const byQueue = groupByQueue(requests);
+    const documents = (await Promise.all([...byQueue].map(([queueId, queued]) => this.reserve(queueId, queued)))).flat();
     // Repeated requests took sequence numbers and insert nothing: the gaps are harmless.
-    await insertNew(this.deliveries, documents.flat());
-    return [...byQueue.keys()];
+    await insertNew(this.deliveries, documents);
+    return documents.map(toDelivery);
+  }
+
+  /** Those of the queues that hold deliveries: a bot's next request waits behind them. */
+  async holdingDeliveries(queueIds: string[]): Promise<Set<string>> {
+    return new Set((await this.deliveries.distinct('queueId', { queueId: { $in: queueIds } })) as string[]);
   }
 
   /** The queue's next `requests.length` sequence numbers, as the documents of the requests (in order). */
-  private async reserve(queueId: string, requests: DeliveryRequest[]) {
+  private async reserve(queueId: string, requests: DeliveryRequest[]): Promise<DeliveryDocument[]> {
     const { tenant, accountId, botId } = requests[0];
     const queue = await this.queues.findOneAndUpdate(
       { _id: queueId },

@@ -1,29 +1,35 @@
 import { Injectable } from '@nestjs/common';
 import { DeliveryRequestedData } from '@rekey/contracts';
 import { EventBatchContext, ReceivedEvent } from '@rekey/events';
-import { DeliveriesRepository } from './deliveries.repository';
+import { DeliveriesRepository, DeliveryRequest, groupByQueue } from './deliveries.repository';
 import { DeliveryDispatcher } from './delivery-dispatcher';
+import { DirectDeliveries } from './direct-deliveries';
 
-/** Accepts delivery requests from `rekey.bots.deliveries.v1` into their bots' queues, a batch at a time. */
+/** Accepts delivery requests from `rekey.bots.deliveries.v1`, a batch at a time. */
 @Injectable()
 export class DeliveriesService {
   constructor(
     private readonly repository: DeliveriesRepository,
     private readonly dispatcher: DeliveryDispatcher,
+    private readonly direct: DirectDeliveries,
   ) {}
 
   /**
-   * Queues the requests durably, in order (the Kafka messages are acknowledged once this resolves),
-   * and starts their bots' queues here; the deliveries themselves do not hold up the consumer.
+   * Delivers the requests of bots with nothing queued at once, and queues the others' durably
+   * behind what their bots have waiting (in order); the Kafka messages are acknowledged once this
+   * resolves. Queued deliveries do not hold up the consumer.
    */
   async accept(requests: DeliveryRequestedData[], batch: EventBatchContext): Promise<void> {
-    const queued = requests.map((request, n) => {
-      const context = batch.events[n];
-      // The body as the producer wrote it (members in its order, any the contract does not name kept).
-      const raw = context.getArgByIndex(0) as ReceivedEvent;
-      const body = JSON.stringify((raw.data as { event: unknown }).event);
-      return { id: context.id, tenant: request.tenant, accountId: request.chimeAccountId, botId: request.botId, eventType: request.event.EventType, body, acceptedAt: new Date() };
-    });
-    for (const queueId of await this.repository.enqueue(queued)) this.dispatcher.wake(queueId);
+    const byQueue = groupByQueue(requests.map((request, n) => deliveryRequest(request, batch.events[n].getArgByIndex(0) as ReceivedEvent)));
+    const waiting = await this.repository.holdingDeliveries([...byQueue.keys()]);
+    const queued = await this.repository.enqueue([...byQueue].filter(([queueId]) => waiting.has(queueId)).flatMap(([, queue]) => queue));
+    for (const queueId of new Set(queued.map((delivery) => delivery.queueId))) this.dispatcher.wake(queueId);
+    await this.direct.deliver(new Map([...byQueue].filter(([queueId]) => !waiting.has(queueId))));
   }
+}
+
+/** The request as delivered: the body as the producer wrote it (members in its order, any the contract does not name kept). */
+function deliveryRequest(request: DeliveryRequestedData, received: ReceivedEvent): DeliveryRequest {
+  const body = JSON.stringify((received.data as { event: unknown }).event);
+  return { id: received.id, tenant: request.tenant, accountId: request.chimeAccountId, botId: request.botId, eventType: request.event.EventType, body, acceptedAt: new Date() };
 }

@@ -35,6 +35,12 @@ interface Finished {
   at: Date;
 }
 
+/** A queue's next delivery, already being sent when it was queued (see {@link DeliveryDispatcher.handOver}). */
+interface InFlight {
+  delivery: Delivery;
+  sending: Promise<DeliveryOutcome>;
+}
+
 /**
  * Drains bots' delivery queues: one replica at a time per queue (a lease in the queue document),
  * one delivery at a time per queue (so in order per bot), many queues at once (so a slow endpoint
@@ -78,10 +84,27 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       return;
     }
     if (this.active.size >= MAX_ACTIVE_QUEUES) return;
-    const drain = this.drain(queueId)
+    this.start(queueId);
+  }
+
+  /**
+   * Drains the queue of a delivery sent directly that was queued (as the queue's next) while still
+   * in flight: the drain records its outcome before it sends the next, so the bot's order holds. If
+   * another replica holds the queue, that one sends the delivery again (at least once).
+   */
+  handOver(delivery: Delivery, sending: Promise<DeliveryOutcome>): void {
+    if (this.stopping) return;
+    this.start(delivery.queueId, { delivery, sending });
+  }
+
+  /** Drains the queue, after its drain already running here if any. */
+  private start(queueId: string, inFlight?: InFlight): void {
+    const running = this.active.get(queueId) ?? Promise.resolve();
+    const drain: Promise<void> = running
+      .then(() => this.drain(queueId, inFlight))
       .catch((error: Error) => this.logger.warn(`delivery queue left for a later sweep: ${error.message}`))
       .finally(() => {
-        this.active.delete(queueId);
+        if (this.active.get(queueId) === drain) this.active.delete(queueId);
         if (this.wokenAgain.delete(queueId)) this.wake(queueId);
       });
     this.active.set(queueId, drain);
@@ -92,11 +115,11 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
    * write at a time, in order) and the next page is read: neither write nor read holds up the next
    * POST. A lost lease is noticed at the next record, and the drain stops there.
    */
-  private async drain(queueId: string): Promise<void> {
+  private async drain(queueId: string, inFlight?: InFlight): Promise<void> {
     const claimed = await this.repository.claim(queueId, this.owner, LEASE_MS);
     if (claimed === null) return;
     let recording = Promise.resolve(true);
-    let finished: Finished[] = [];
+    let finished: Finished[] = inFlight ? [{ delivery: inFlight.delivery, outcome: await inFlight.sending, at: new Date() }] : [];
     let recordedAt = performance.now();
     /** Starts recording what is finished once the record before is done; false if the lease was lost. */
     const recordFinished = async (): Promise<boolean> => {
@@ -109,7 +132,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     // Alongside the first read, which skips what it removes; one that fails is made again at the next claim.
     const purging = this.repository.purgeFinished(queueId, claimed).catch(() => undefined);
     try {
-      let reading = this.repository.next(queueId, claimed, PAGE_SIZE);
+      let reading = this.repository.next(queueId, inFlight?.delivery.seq ?? claimed, PAGE_SIZE);
       while (!this.stopping) {
         const page = await reading;
         if (page.length === 0) break;

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CreateChatTokenRequest, CreateChatTokenResponse } from '@rekey/contracts';
 import { TokenMetrics } from '@rekey/platform';
+import { DurablePublisher } from '@rekey/events';
 import { chatTokenClaims, Keyring, KEYRING, sealChatToken } from '@rekey/tokens';
 import { roomNotFound } from '../rooms/room-arn';
 import { RoomCache } from '../rooms/room-cache';
 import { chatTokenCreated } from './chat-tokens.events';
-import { DurablePublisher } from './durable-publisher';
 
 
 /** CreateChatToken: sealed, self-contained tokens; nothing is written per token while Kafka is up. */
@@ -22,7 +22,7 @@ export class ChatTokensService {
     if (!(await this.rooms.exists(tenant, input.roomIdentifier))) throw roomNotFound(input.roomIdentifier);
     const claims = chatTokenClaims(tenant, input);
     const token = sealChatToken(this.keyring, claims);
-    await this.events.publish(chatTokenCreated(claims, token));
+    await this.events.publish([chatTokenCreated(claims, token)]);
     this.metrics.issued('ChatToken');
     return { token, tokenExpirationTime: claims.tokenExpirationTime, sessionExpirationTime: claims.sessionExpirationTime };
   }

@@ -1,21 +1,22 @@
-import { EventPublisher, newEvent, RekeyEvent } from '@rekey/events';
 import { DurablePublisher } from './durable-publisher';
-import { PendingEventsRepository } from './pending-events.repository';
+import { newEvent, RekeyEvent } from './event';
+import { EventPublisher } from './event-publisher';
+import { PendingEventsRepository } from './pending-events';
 
 const event = () => newEvent('chat', { type: 'rekey.chat.ChatTokenCreated', subject: 'room', tenant: '111111111111', key: 'room', data: {} });
 
 function harness(publish: (event: RekeyEvent) => Promise<void>) {
   const published: RekeyEvent[] = [];
   const recorded: RekeyEvent[] = [];
-  const publisher = { publish: async (e: RekeyEvent) => (await publish(e), void published.push(e)) } as unknown as EventPublisher;
-  const pending = { record: async (e: RekeyEvent) => void recorded.push(e) } as unknown as PendingEventsRepository;
+  const publisher = { publishAll: async (events: RekeyEvent[]) => (await Promise.all(events.map(publish)), void published.push(...events)) } as unknown as EventPublisher;
+  const pending = { record: async (events: RekeyEvent[]) => void recorded.push(...events) } as unknown as PendingEventsRepository;
   return { durable: new DurablePublisher(publisher, pending), published, recorded };
 }
 
 describe('DurablePublisher', () => {
   it('publishes directly when Kafka acknowledges, writing nothing', async () => {
     const h = harness(async () => undefined);
-    await h.durable.publish(event());
+    await h.durable.publish([event()]);
     expect(h.published).toHaveLength(1);
     expect(h.recorded).toHaveLength(0);
   });
@@ -25,7 +26,7 @@ describe('DurablePublisher', () => {
       throw new Error('broker down');
     });
     const e = event();
-    await h.durable.publish(e);
+    await h.durable.publish([e]);
     expect(h.recorded).toEqual([e]);
   });
 
@@ -36,11 +37,11 @@ describe('DurablePublisher', () => {
       return new Promise<void>(() => undefined);
     });
     const started = Date.now();
-    await h.durable.publish(event());
+    await h.durable.publish([event()]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(Date.now() - started).toBeLessThan(3_000);
     const second = Date.now();
-    await h.durable.publish(event());
+    await h.durable.publish([event()]);
     expect(Date.now() - second).toBeLessThan(200);
     expect(attempts).toBe(1);
     expect(h.recorded).toHaveLength(2);
