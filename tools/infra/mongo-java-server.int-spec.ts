@@ -92,6 +92,23 @@ describe('indexed mongo-java-server answers like a collection scan', () => {
     await expectSameAnswers(400);
   });
 
+  it('answers sorted pages (keyset pagination) in the same order, skip and limit applied', async () => {
+    const after = new Date(1_700_000_000_000 + Math.floor(random() * 1000) * 1000);
+    for (let i = 0; i < 200; i++) {
+      const query: Filter<Doc> = pick<Filter<Doc>>([
+        { tenant: pick(tenants), accountId: pick(accounts), deletedAt: { $exists: false } },
+        { tenant: pick(tenants), accountId: pick(accounts), $or: [{ createdAt: { $gt: after } }, { createdAt: after, _id: { $gt: id() } }] },
+        { tenant: pick(tenants) },
+      ]);
+      // Total orders (the _id breaks ties), so that both answers have one right order.
+      const sort = pick<Record<string, 1 | -1>>([{ createdAt: 1, _id: 1 }, { accountId: 1, createdAt: 1, _id: 1 }, { createdAt: -1, _id: -1 }, { _id: 1 }]);
+      const [skip, limit] = [pick([0, 0, 3]), pick([0, 1, 5, 11])];
+      const page = (collection: Collection<Doc>) => collection.find(query).sort(sort).skip(skip).limit(limit).toArray();
+      const [fromIndex, fromScan] = await Promise.all([page(indexed), page(scanned)]);
+      expect({ query, sort, skip, limit, ids: fromIndex.map((doc) => doc._id) }).toEqual({ query, sort, skip, limit, ids: fromScan.map((doc) => doc._id) });
+    }
+  });
+
   it('still does after updates that change indexed fields and deletions', async () => {
     for (let i = 0; i < 300; i++) {
       const query = filter();

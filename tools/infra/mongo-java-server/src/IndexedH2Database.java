@@ -1,5 +1,8 @@
+import java.lang.reflect.Field;
 import java.util.List;
 
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
@@ -15,8 +18,34 @@ import org.h2.mvstore.MVStore;
  * whole filter to what an index returns, so an index only narrows the candidates.
  */
 final class IndexedH2Database extends H2Database {
+  /** H2Database's store, read by reflection: collections are opened from its constructor, before a field of ours could be set. */
+  private static final Field MV_STORE = storeField();
+
   IndexedH2Database(String databaseName, MVStore mvStore, CursorRegistry cursorRegistry) {
     super(databaseName, mvStore, cursorRegistry);
+  }
+
+  private static Field storeField() {
+    try {
+      Field field = H2Database.class.getDeclaredField("mvStore");
+      field.setAccessible(true);
+      return field;
+    } catch (NoSuchFieldException e) {
+      throw new IllegalStateException("mongo-java-server's H2Database has no mvStore field any more", e);
+    }
+  }
+
+  /** As H2Database opens a collection (the same map names, so existing data opens), with queries that stop at their limit (IndexedH2Collection). */
+  @Override
+  protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+    MVStore store;
+    try {
+      store = (MVStore) MV_STORE.get(this);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+    String fullName = getFullCollectionNamespace(collectionName);
+    return new IndexedH2Collection(this, collectionName, options, store.openMap("databases." + fullName), store.openMap("meta." + fullName), cursorRegistry);
   }
 
   @Override

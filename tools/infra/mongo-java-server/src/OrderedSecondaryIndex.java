@@ -27,9 +27,11 @@ final class OrderedSecondaryIndex extends Index<Object> {
 
   private final ConcurrentSkipListMap<List<Object>, Set<Object>> positionsByKey = new ConcurrentSkipListMap<>(KEY_ORDER);
   private final AtomicLong entries = new AtomicLong();
+  private final List<IndexKey> indexKeys;
 
   OrderedSecondaryIndex(String name, List<IndexKey> keys, boolean sparse) {
     super(name, keys, sparse);
+    this.indexKeys = List.copyOf(keys);
   }
 
   @Override
@@ -42,7 +44,7 @@ final class OrderedSecondaryIndex extends Index<Object> {
     List<Object> prefix = QueryEqualities.fixedPrefix(query, keys());
     List<Object> upperBound = new ArrayList<>(prefix);
     upperBound.add(MaxKey.getInstance());
-    List<Object> positions = new ArrayList<>();
+    KeyOrderedPositions positions = new KeyOrderedPositions(indexKeys.subList(prefix.size(), indexKeys.size()));
     positionsByKey.subMap(prefix, true, upperBound, false).values().forEach(positions::addAll);
     return positions;
   }
