@@ -12,17 +12,6 @@ import { DeliveryDispatcher } from './delivery-dispatcher';
  */
 const PATIENCE_MS = 500;
 
-/** The outcome, or undefined if it is not there within `ms`. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, ms))));
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * Delivers requests of bots whose queues are empty as they come from Kafka, with no MongoDB write
  * per delivery: each bot's in order, the bots at once, their outcome events published before the
@@ -42,18 +31,23 @@ export class DirectDeliveries {
 
   /** Resolves once each request is delivered (its outcome event published) or queued. */
   async deliver(byQueue: Map<string, DeliveryRequest[]>): Promise<void> {
-    const deadline = performance.now() + PATIENCE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const patienceOver = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), PATIENCE_MS)));
     const finished: Array<{ delivery: DeliveryRequest; outcome: DeliveryOutcome; at: Date }> = [];
-    await Promise.all(
-      [...byQueue.values()].map(async (requests) => {
-        for (let n = 0; n < requests.length; n += 1) {
-          const sending = this.sender.send(requests[n]);
-          const outcome = await within(sending, deadline - performance.now());
-          if (outcome === undefined) return this.queueTheRest(requests.slice(n), sending);
-          finished.push({ delivery: requests[n], outcome, at: new Date() });
-        }
-      }),
-    );
+    try {
+      await Promise.all(
+        [...byQueue.values()].map(async (requests) => {
+          for (let n = 0; n < requests.length; n += 1) {
+            const sending = this.sender.send(requests[n]);
+            const outcome = await Promise.race([sending, patienceOver]);
+            if (outcome === undefined) return this.queueTheRest(requests.slice(n), sending);
+            finished.push({ delivery: requests[n], outcome, at: new Date() });
+          }
+        }),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
     await this.publisher.publish(finished.map(({ delivery, outcome, at }) => deliveryOutcomeEvent(delivery, outcome, at)));
     for (const { outcome } of finished) this.metrics.finished(outcome);
   }
