@@ -13,7 +13,7 @@ import { EVENTS_TOPIC } from './events.tokens';
 import { EventfulCollections } from './eventful-collection';
 import { OutboxFastPath } from './outbox-fast-path';
 import { OutboxRelay } from './outbox-relay';
-import { MongoProcessedEvents, PROCESSED_EVENTS } from './processed-events';
+import { MongoProcessedEvents, PROCESSED_EVENTS, ProcessedEventsExpiry } from './processed-events';
 
 /** Creates the app's topic at start-up (idempotent), retrying in the background while Kafka is away. */
 @Injectable()
@@ -71,6 +71,7 @@ export class EventsModule {
         EventPublisher,
         TopicInitializer,
         { provide: PROCESSED_EVENTS, inject: [getConnectionToken()], useFactory: (connection: Connection) => new MongoProcessedEvents(connection) },
+        ProcessedEventsExpiry,
         {
           provide: KafkaEventTransport,
           inject: [KAFKA, PROCESSED_EVENTS, METRICS_REGISTRY],

@@ -1,3 +1,4 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import { insertNew } from './driver-collection';
 
@@ -14,10 +15,16 @@ export const PROCESSED_EVENTS = Symbol('PROCESSED_EVENTS');
 const entryId = (groupId: string, eventId: string) => `${groupId}:${eventId}`;
 
 /**
+ * How long an event is remembered: as long as Kafka keeps a topic's messages by default (7 days),
+ * past which a message is not fetched again. A redelivery older than this would be handled again,
+ * which handlers tolerate (at-least-once).
+ */
+export const PROCESSED_EVENTS_KEPT_MS = 7 * 24 * 3_600_000;
+
+/**
  * Durable store in the consuming app's own database (`processed_events`), one round trip per
- * batch. Entries are not expired by a TTL index, which the local MongoDB stand-ins lack; a
- * redelivery older than the retention a deployment configures on MongoDB is handled again, which
- * handlers tolerate (at-least-once).
+ * batch; entries older than PROCESSED_EVENTS_KEPT_MS are removed by {@link ProcessedEventsExpiry}
+ * (not a TTL index, which FerretDB lacks).
  */
 export class MongoProcessedEvents implements ProcessedEvents {
   constructor(private readonly connection: Connection) {}
@@ -37,6 +44,42 @@ export class MongoProcessedEvents implements ProcessedEvents {
     const at = new Date();
     // Entries already there (an event handled again after a crash) stay.
     await insertNew(this.collection, eventIds.map((id) => ({ _id: entryId(groupId, id), at })));
+  }
+
+  /** Forgets every event handled before `cutoff` (any group); answers how many. */
+  async forgetBefore(cutoff: Date): Promise<number> {
+    await this.collection.createIndex({ at: 1 });
+    return (await this.collection.deleteMany({ at: { $lt: cutoff } })).deletedCount;
+  }
+}
+
+/** How often each replica removes expired entries (replicas doing it at once is harmless). */
+const EXPIRY_EVERY_MS = 3_600_000;
+
+/** Removes the app's `processed_events` entries older than PROCESSED_EVENTS_KEPT_MS, at start-up and hourly. */
+@Injectable()
+export class ProcessedEventsExpiry implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ProcessedEventsExpiry.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(@Inject(PROCESSED_EVENTS) private readonly processed: MongoProcessedEvents) {}
+
+  onApplicationBootstrap(): void {
+    void this.expire();
+    this.timer = setInterval(() => void this.expire(), EXPIRY_EVERY_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async expire(): Promise<void> {
+    try {
+      await this.processed.forgetBefore(new Date(Date.now() - PROCESSED_EVENTS_KEPT_MS));
+    } catch (error) {
+      this.logger.warn(`cannot remove expired processed_events entries, retrying in an hour: ${(error as Error).message}`);
+    }
   }
 }
 
