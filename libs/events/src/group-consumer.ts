@@ -69,6 +69,9 @@ const START_RETRY_MS = { first: 500, max: 5_000 };
  */
 const BROADCAST_MEMBERSHIP = { sessionTimeout: 10_000, heartbeatInterval: 1_000 };
 
+/** What a fetch of a group with `gatherMs` waits for at most (see EventSubscription.gatherMs). */
+const GATHER_BYTES = 64 * 1024;
+
 /** The message of a handler's failure, whatever it threw (Nest may hand over a plain `{ message }`). */
 function reasonOf(error: unknown): string {
   if (error instanceof Error) return error.message;
@@ -127,10 +130,15 @@ export class GroupConsumer {
     await this.consumer?.disconnect();
   }
 
+  /** kafkajs's fetch options for the subscription's `gatherMs` (none: its defaults answer as soon as an event is there). */
+  private fetchSize(): { minBytes?: number; maxWaitTimeInMs?: number } {
+    return this.subscription.gatherMs > 0 ? { minBytes: GATHER_BYTES, maxWaitTimeInMs: this.subscription.gatherMs } : {};
+  }
+
   private async keepTrying(): Promise<void> {
     for (let delayMs = START_RETRY_MS.first; !this.stopped; delayMs = Math.min(delayMs * 2, START_RETRY_MS.max)) {
       // kafkajs restarts a crashed consumer by itself, even one disconnected while restarting: not once stopped.
-      const consumer = this.deps.kafka.consumer({ groupId: this.groupId, ...(this.subscription.broadcast && BROADCAST_MEMBERSHIP), retry: { retries: 5, restartOnFailure: async () => !this.stopped } });
+      const consumer = this.deps.kafka.consumer({ groupId: this.groupId, ...(this.subscription.broadcast && BROADCAST_MEMBERSHIP), ...this.fetchSize(), retry: { retries: 5, restartOnFailure: async () => !this.stopped } });
       try {
         await this.run(consumer);
         return;
