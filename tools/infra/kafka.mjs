@@ -9,6 +9,18 @@ import { dataDir, KAFKA_VERSION, kafkaLibsDir } from './paths.mjs';
 import { kafkaAnswers } from './probes.mjs';
 import { startDetached } from './processes.mjs';
 
+/**
+ * A KRaft cluster id: 16 random bytes, base64url, as Kafka's own Uuid.randomUuid makes them, and
+ * like it never starting with "-", which the storage tool's argument parser would take for an
+ * option (1 id in 64 did, failing a fresh machine's first start).
+ */
+function clusterId() {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 const pom = join(dirname(fileURLToPath(import.meta.url)), 'kafka', 'pom.xml');
 export const KAFKA_MARKER = 'kafka.Kafka';
 
@@ -62,8 +74,7 @@ export async function startKafka({ name, port }) {
   const jvm = ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', `-Dlog4j.configuration=file:${log4j}`, '-cp', classpath];
   if (!existsSync(join(logDirs, 'meta.properties'))) {
     step(`${name}: formatting KRaft storage`);
-    const clusterId = randomBytes(16).toString('base64url');
-    run('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties, '--ignore-formatted']);
+    run('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', properties, '--ignore-formatted']);
   }
   step(`${name}: starting on 127.0.0.1:${port} (controller ${port + 1})`);
   return startDetached({
