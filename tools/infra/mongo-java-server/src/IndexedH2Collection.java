@@ -20,6 +20,18 @@ final class IndexedH2Collection extends H2Collection {
     super(database, collectionName, options, dataMap, metaMap, cursorRegistry);
   }
 
+  /**
+   * A copy of the stored document. Stock updates a stored document in place, while an earlier
+   * reply may still be encoding that same object on another connection's thread: the encoder then
+   * fails (ConcurrentModificationException) and the server drops that connection. With copies, an
+   * update changes a copy and stores it in the document's place, and nothing a reply holds changes.
+   */
+  @Override
+  protected Document getDocument(Object position) {
+    Document stored = super.getDocument(position);
+    return stored == null ? null : stored.cloneDeeply();
+  }
+
   @Override
   protected QueryResult matchDocuments(Document query, Iterable<Object> positions, Document orderBy, int numberToSkip, int limit, int batchSize, Document fieldSelector) {
     if (!(positions instanceof KeyOrderedPositions ordered) || !ordered.alreadySortedBy(orderBy)) {
