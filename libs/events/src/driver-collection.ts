@@ -16,6 +16,11 @@ export type StringIdDocument = Document & { _id: string };
 
 const DUPLICATE_KEY = 11000;
 
+/** Whether a write failed only because a document with its unique key (`_id` or a unique index) is already stored. */
+export function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number } | undefined)?.code === DUPLICATE_KEY;
+}
+
 /**
  * Inserts `documents` in one unordered round trip, leaving those whose `_id` is already stored as
  * they are (a repeat of a write that was done); rejects on any other failure.
@@ -26,6 +31,6 @@ export async function insertNew<T extends StringIdDocument>(collection: Collecti
     await collection.insertMany(documents, { ordered: false });
   } catch (error) {
     const failures = (error as { writeErrors?: Array<{ code?: number }> | { code?: number } }).writeErrors;
-    if (!failures || ![failures].flat().every(({ code }) => code === DUPLICATE_KEY)) throw error;
+    if (!failures || ![failures].flat().every(isDuplicateKey)) throw error;
   }
 }

@@ -3,11 +3,11 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { Schema } from 'mongoose';
 import { RekeyEvent } from './event';
+import { isDuplicateKey } from './driver-collection';
 import { EventfulCollection, EventfulCollections } from './eventful-collection';
 import { markDeleted, withOutbox } from './outbox';
 
 export const PENDING_EVENT_MODEL = 'PendingEvent';
-const DUPLICATE_KEY = 11000;
 
 /**
  * `pending_events`: an event that could not be published directly (Kafka away), held in its own
@@ -42,7 +42,7 @@ export class PendingEventsRepository {
     try {
       await this.pending.insert({ _id: event.id, recordedAt: new Date(), ...markDeleted() }, event);
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
 }

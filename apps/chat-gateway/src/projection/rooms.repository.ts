@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import type { Collection, MongoServerError } from 'mongodb';
+import { isDuplicateKey } from '@rekey/events';
+import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { RoomLimits } from './room-limits';
 
@@ -8,8 +9,6 @@ interface RoomDocument extends Omit<RoomLimits, 'arn'> {
   _id: string;
   deleted: boolean;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /** The gateway's own copy of the rooms (`rooms` in its database), written from `rekey.chat.v1`. */
 @Injectable()
@@ -29,7 +28,7 @@ export class RoomsRepository implements OnModuleInit {
       await this.rooms.updateOne({ _id: arn, deleted: false, updateTime: { $lte: room.updateTime } }, { $set: fields, $setOnInsert: { deleted: false } }, { upsert: true });
     } catch (error) {
       // The room exists and is deleted or newer: the filter missed it and the upsert collided.
-      if ((error as MongoServerError).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
 

@@ -1,7 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
+import { isDuplicateKey } from '@rekey/events';
 import { sha256Hex } from '@rekey/tokens';
-import type { Collection, MongoServerError } from 'mongodb';
+import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 
 interface TokenUseDocument {
@@ -10,7 +11,6 @@ interface TokenUseDocument {
   expiresAt: Date;
 }
 
-const DUPLICATE_KEY = 11000;
 const PURGE_EVERY_MS = 60_000;
 
 /**
@@ -33,7 +33,7 @@ export class TokenUsesRepository implements OnModuleInit {
     try {
       await this.uses.insertOne({ _id: sha256Hex(token), expiresAt: tokenExpirationTime });
     } catch (error) {
-      if ((error as MongoServerError).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
     await this.purgeNowAndThen();

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { PeerMode } from '@rekey/contracts';
-import { driverCollection } from '@rekey/events';
+import { driverCollection, isDuplicateKey } from '@rekey/events';
 import type { Collection } from 'mongodb';
 import type { Model } from 'mongoose';
 import { TunnelView, usedByField, verifierField } from './tunnel-view';
 import { TUNNEL_VIEW_MODEL } from './tunnel-view.schema';
-
-const DUPLICATE_KEY = 11000;
 
 type StoredView = Omit<TunnelView, 'id'> & { _id: string };
 
@@ -31,7 +29,7 @@ export class TunnelViewsRepository {
       const defined = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
       await this.views.insertOne({ _id: id, ...defined } as StoredView);
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
 
