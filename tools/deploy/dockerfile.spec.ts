@@ -29,9 +29,9 @@ describe('deploy/docker/Dockerfile', () => {
   const final = instructions.filter((i) => i.stage === finalStage);
   const all = (keyword: string) => instructions.filter((i) => i.keyword === keyword);
 
-  it('is multi-stage on a pinned Node 22 image', () => {
+  it('is multi-stage on an exactly pinned Node 22 image (the version the bench runs on, tools/scripts/image-runtime.mjs)', () => {
     const baseImage = instructions.find((i) => i.keyword === 'ARG' && i.args.startsWith('NODE_IMAGE='))?.args.split('=')[1];
-    expect(baseImage).toMatch(/^node:22\.\d+[\w.-]*$/);
+    expect(baseImage).toMatch(/^node:22\.\d+\.\d+-[\w.-]+$/);
     expect(all('FROM').length).toBeGreaterThanOrEqual(3);
     for (const from of all('FROM')) expect(from.args).not.toMatch(/:latest\b/);
   });
@@ -42,6 +42,10 @@ describe('deploy/docker/Dockerfile', () => {
     expect(copies.length).toBeGreaterThan(0);
     for (const copy of copies) expect(copy.args).toMatch(/^--from=/);
     expect(final.find((i) => i.keyword === 'ENV')?.args).toContain('NODE_ENV=production');
+  });
+
+  it('runs AsyncLocalStorage on async context frames (no promise hooks on every promise)', () => {
+    expect(final.find((i) => i.keyword === 'ENV')?.args).toMatch(/\bNODE_OPTIONS=--experimental-async-context-frame\b/);
   });
 
   it('runs as a non-root user with node as PID 1, exec form, and a health check', () => {

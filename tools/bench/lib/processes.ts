@@ -18,7 +18,9 @@ export function infraUp(): { mongoUrl: string; kafkaBrokers: string } {
 /** The apps' production builds (Nx caches them when nothing changed). BENCH_SKIP_BUILD=1 uses dist/ as it is. */
 export function buildApps(apps: AppName[]): void {
   if (process.env.BENCH_SKIP_BUILD === '1') return;
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', `--projects=${apps.join(',')}`], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  // nx runs on the PATH's node, which may not know the images' NODE_OPTIONS (a build does not need them).
+  const env = { ...process.env, NODE_OPTIONS: undefined };
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', `--projects=${apps.join(',')}`], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 function freePort(): Promise<number> {
@@ -51,7 +53,7 @@ const answers = (path: string) => (url: string) => fetch(`${url}${path}`).then((
 
 async function start(name: string, args: string[], env: NodeJS.ProcessEnv, ready: (url: string, stderr: string) => boolean | Promise<boolean>): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...profileArgs(name), ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...profileArgs(name), ...args], { cwd: ROOT, env: { PATH: process.env.PATH, NODE_OPTIONS: process.env.NODE_OPTIONS, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr = (stderr + String(chunk)).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -37,7 +37,7 @@ export function machineFacts(extra: Record<string, string>): Record<string, stri
     date: new Date().toISOString(),
     cores: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown'}`,
     memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
-    node: process.version,
+    node: `${process.version}${process.env.NODE_OPTIONS ? ` (NODE_OPTIONS=${process.env.NODE_OPTIONS})` : ''}`,
     ...extra,
   };
 }
