@@ -1,4 +1,6 @@
 import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SignedCall } from './signed-requests';
 
@@ -106,3 +108,29 @@ export async function sequential(operation: (i: number) => Promise<boolean>, sec
   }
   return summarize(latencies, (performance.now() - start) / 1000, errors);
 }
+
+/** The machine's CPU time so far, all cores and all processes (Linux's /proc/stat): busy and total, in ticks. */
+function machineTicks(): { busy: number; total: number } | undefined {
+  try {
+    const [user, nice, system, idle, iowait, ...rest] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = user + nice + system + idle + iowait + rest.reduce((sum, ticks) => sum + ticks, 0);
+    return { busy: total - idle - iowait, total };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How many of the machine's cores were busy (all processes: apps, Kafka, MongoDB, this load
+ * generator) while `work` ran: whether a rate was bounded by the machine itself.
+ */
+export async function withMachineLoad<T>(work: () => Promise<T>): Promise<{ result: T; busyCores?: number }> {
+  const before = machineTicks();
+  const result = await work();
+  const after = machineTicks();
+  if (!before || !after || after.total === before.total) return { result };
+  return { result, busyCores: ((after.busy - before.busy) / (after.total - before.total)) * cpus().length };
+}
+
+/** A row's note on the machine's load, e.g. "machine 1.9 of 2 cores busy". */
+export const machineLoadNote = (busyCores: number | undefined) => (busyCores === undefined ? undefined : `machine ${busyCores.toFixed(1)} of ${cpus().length} cores busy`);

@@ -1,13 +1,14 @@
 import { EVENT_TYPES } from '@rekey/contracts';
 import { toKafkaMessage } from '@rekey/events';
 import { Kafka, logLevel, Message } from 'kafkajs';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
-import { Measurement, summarize } from '../lib/measure';
-import { startApp } from '../lib/processes';
+import { chimeHeaders, chimeSignature } from '../lib/chime-signing';
+import { machineLoadNote, Measurement, summarize, withMachineLoad } from '../lib/measure';
+import { startApp, startTool } from '../lib/processes';
 import { Row } from '../lib/report';
 import { RequestSigner } from '../lib/signed-requests';
 import { BenchContext, database, TENANT } from './context';
@@ -59,8 +60,6 @@ async function startReceiver() {
   };
 }
 
-const sign = (token: string, timestamp: string, body: string) => createHmac('sha256', token).update(`${timestamp}|${body}`).digest('base64');
-
 const event = (n: number) =>
   JSON.stringify({ Sender: { SenderId: 'user@example.com', SenderIdType: 'EmailId' }, Discussion: { DiscussionId: 'bench-room', DiscussionType: 'Room' }, EventType: 'Mention', EventTimestamp: new Date().toISOString(), Message: `bench ${n}` });
 
@@ -78,6 +77,7 @@ export async function deliveriesRows(context: BenchContext): Promise<Row[]> {
   const db = database(context, 'deliveries');
   const app = await startApp('bots', context.infra, db, { env: { REKEY_BOTS_DELIVERIES_TOPIC: topic } });
   let second: Awaited<ReturnType<typeof startApp>> | undefined;
+  let minimalDelivery: Awaited<ReturnType<typeof startMinimalDelivery>> | undefined;
   const kafka = new Kafka({ clientId: 'rekey-bench-deliveries', brokers: context.infra.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
   try {
@@ -93,26 +93,38 @@ export async function deliveriesRows(context: BenchContext): Promise<Row[]> {
     }
     const requestOf = (n: number): Message =>
       toKafkaMessage({ id: randomUUID(), type: EVENT_TYPES.bots.DeliveryRequested, source: '/rekey/bench', subject: `/accounts/${accountId}/bots/${bots[n % BOTS].id}`, tenant: TENANT, key: bots[n % BOTS].id, time: new Date().toISOString(), data: { tenant: TENANT, chimeAccountId: accountId, botId: bots[n % BOTS].id, event: JSON.parse(event(n)) } });
-    const produce = async (from: number, count: number) => {
+    const produceTo = (to: string) => async (from: number, count: number) => {
       for (let start = from; start < from + count; start += 500) {
-        await producer.send({ topic, messages: Array.from({ length: Math.min(500, from + count - start) }, (_, i) => requestOf(start + i)) });
+        await producer.send({ topic: to, messages: Array.from({ length: Math.min(500, from + count - start) }, (_, i) => requestOf(start + i)) });
       }
     };
+    const produce = produceTo(topic);
+    /** Requested → last one received, for `count` requests from `from` on (the consumer warmed up before). */
+    const batch = async (send: (from: number, count: number) => Promise<void>, from: number, count: number) => {
+      const before = receiver.receipts.length;
+      const started = performance.now();
+      const { busyCores } = await withMachineLoad(async () => {
+        await send(from, count);
+        await receiver.waitFor(before + count);
+      });
+      return { ...throughput(receiver.receipts.length - before, count, (performance.now() - started) / 1000), busyCores };
+    };
 
-    // The baseline runs before and after the app's batch, half each, as the load on a shared machine drifts.
+    // The ceilings run before and after the app's batch, half each, as the load on a shared machine drifts.
     const bareBefore = await bareDeliveries(receiver.url, bots, DELIVERIES / 2);
-    // Warm-up (the consumer group joined, JIT, connection pools), then the measured batch: requested → last one received.
-    const warmUpFrom = receiver.receipts.length;
-    await produce(0, BOTS);
-    await receiver.waitFor(warmUpFrom + BOTS);
-    const before = receiver.receipts.length;
-    const started = performance.now();
-    await produce(BOTS, DELIVERIES);
-    await receiver.waitFor(before + DELIVERIES);
-    const appRun = throughput(receiver.receipts.length - before, DELIVERIES, (performance.now() - started) / 1000);
-
+    minimalDelivery = await startMinimalDelivery(context, kafka, bots.map((bot, n) => ({ ...bot, url: `${receiver.url}/bot/${n}` })));
+    const produceMinimal = produceTo(minimalDelivery.topic);
+    // Warm-ups (the consumer group joined, JIT, connection pools), then the measured batches.
+    await batch(produceMinimal, 0, BOTS);
+    const minimalBefore = await batch(produceMinimal, BOTS, DELIVERIES / 2);
+    await batch(produce, 0, BOTS);
+    const appRun = await batch(produce, BOTS, DELIVERIES);
+    const minimalAfter = await batch(produceMinimal, BOTS + DELIVERIES / 2, DELIVERIES / 2);
+    await minimalDelivery.stop();
     const bareAfter = await bareDeliveries(receiver.url, bots, DELIVERIES / 2);
     const bare = throughput(bareBefore.requests + bareAfter.requests, DELIVERIES, bareBefore.seconds + bareAfter.seconds);
+    const minimal = throughput(minimalBefore.requests + minimalAfter.requests, DELIVERIES, minimalBefore.seconds + minimalAfter.seconds);
+    const minimalBusyCores = ((minimalBefore.busyCores ?? Number.NaN) * minimalBefore.seconds + (minimalAfter.busyCores ?? Number.NaN) * minimalAfter.seconds) / minimal.seconds;
     // The rotations on two replicas (same database, same consumer group): either may drain a rotating bot's queue.
     second = await startApp('bots', context.infra, db, { name: 'bots-2', env: { REKEY_BOTS_DELIVERIES_TOPIC: topic } });
     // Through the consumer group's rebalance before the clock starts.
@@ -121,12 +133,20 @@ export async function deliveriesRows(context: BenchContext): Promise<Row[]> {
     await receiver.waitFor(rebalancedFrom + BOTS);
     const rotation = await rotationToNewToken(receiver, [signer, new RequestSigner(second.url, 'chime')], accountId, bots, produce);
     return [
-      { section: 'Throughput', name: 'signed bot event deliveries (bots app: topic → signed POST → outcome event)', measurement: appRun, ratio: { value: appRun.rps / bare.rps, meaning: 'deliveries/s ÷ bare deliveries/s', target: '≥ 0.7' } },
+      { section: 'Throughput', name: 'signed bot event deliveries (bots app: topic → signed POST → outcome event)', measurement: appRun, note: machineLoadNote(appRun.busyCores), ratio: { value: appRun.rps / bare.rps, meaning: 'deliveries/s ÷ bare deliveries/s', target: '≥ 0.7' } },
       { section: 'Throughput', name: `ceiling: bare undici POSTs with the same HMAC, ${BOTS} callers (half before, half after the app's batch)`, measurement: bare },
+      {
+        section: 'Throughput',
+        name: "ceiling: minimal correct delivery from Kafka (bare kafkajs: topic → signed POST → outcome event acks=all → offsets; half before, half after the app's batch)",
+        measurement: minimal,
+        note: machineLoadNote(Number.isNaN(minimalBusyCores) ? undefined : minimalBusyCores),
+        ratio: { value: appRun.rps / minimal.rps, meaning: `app deliveries/s ÷ these; these ÷ bare POSTs: ${(minimal.rps / bare.rps).toFixed(2)}` },
+      },
       { section: 'Event latency', name: `RegenerateSecurityToken answered → first delivery signed with the new token, 2 replicas (${ROTATING_BOTS} bots × ${STREAM_PER_BOT_PER_SECOND} deliveries/s)`, measurement: rotation },
     ];
   } finally {
     await producer.disconnect();
+    await minimalDelivery?.stop();
     await second?.stop();
     await app.stop();
     await receiver.close();
@@ -135,6 +155,23 @@ export async function deliveriesRows(context: BenchContext): Promise<Row[]> {
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect();
   }
+}
+
+/**
+ * bare-delivery-worker.ts in its own process (as the app runs in its), consuming a requests topic
+ * of its own (6 partitions, as the app's) and publishing its outcome events to another.
+ */
+async function startMinimalDelivery(context: BenchContext, kafka: Kafka, bots: Array<{ id: string; token: string; url: string }>) {
+  const topic = `rekey.bench.minimal-deliveries.${context.runId}`;
+  const outcomes = `${topic}.outcomes`;
+  context.topics.push(topic, outcomes);
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }, { topic: outcomes, numPartitions: 6 }], waitForLeaders: true });
+  await admin.disconnect();
+  const env = { KAFKA_BROKERS: context.infra.kafkaBrokers, BARE_TOPIC: topic, BARE_OUTCOMES_TOPIC: outcomes, BARE_BOTS: JSON.stringify(bots) };
+  const { server } = await startTool('bare-delivery', 'tools/bench/bare-delivery-worker.ts', [], env, /^ready$/m);
+  return { topic, stop: () => server.stop() };
 }
 
 /** Deliveries per second over a batch; latency percentiles do not apply (one figure for the batch). */
@@ -151,8 +188,7 @@ async function bareDeliveries(url: string, bots: Array<{ token: string }>, count
     bots.map(async (bot, n) => {
       for (let i = n; i < count; i += bots.length) {
         const body = event(i);
-        const timestamp = new Date().toISOString();
-        const response = await request(`${url}/bot/${n}`, { dispatcher: agent, method: 'POST', body, headers: { 'content-type': 'application/json', 'Chime-Request-Timestamp': timestamp, 'Chime-Signature': sign(bot.token, timestamp, body) } });
+        const response = await request(`${url}/bot/${n}`, { dispatcher: agent, method: 'POST', body, headers: chimeHeaders(bot.token, body) });
         await response.body.dump();
         if (response.statusCode !== 200) errors += 1;
       }
@@ -201,13 +237,13 @@ async function rotationToNewToken(
   const latencies: number[] = [];
   let errors = 0;
   for (const rotation of rotations) {
-    const first = receiver.receipts.find((receipt) => receipt.bot === rotation.bot && receipt.signature === sign(rotation.token, receipt.timestamp, receipt.body));
+    const first = receiver.receipts.find((receipt) => receipt.bot === rotation.bot && receipt.signature === chimeSignature(rotation.token, receipt.timestamp, receipt.body));
     if (first) latencies.push(first.at - rotation.answeredAt);
     else errors += 1;
     const later = rotations.filter((other) => other.bot === rotation.bot && other.answeredAt > rotation.answeredAt);
     const until = later[0]?.answeredAt ?? Number.POSITIVE_INFINITY;
     // Signed with this token past its bound after the next rotation answered.
-    errors += receiver.receipts.filter((receipt) => receipt.bot === rotation.bot && receipt.at > until + OLD_TOKEN_BOUND_MS && receipt.signature === sign(rotation.token, receipt.timestamp, receipt.body)).length;
+    errors += receiver.receipts.filter((receipt) => receipt.bot === rotation.bot && receipt.at > until + OLD_TOKEN_BOUND_MS && receipt.signature === chimeSignature(rotation.token, receipt.timestamp, receipt.body)).length;
   }
   return { ...summarize(latencies, (performance.now() - started) / 1000, errors), rps: rotations.length / ((performance.now() - started) / 1000) };
 }

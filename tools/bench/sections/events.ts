@@ -2,7 +2,7 @@ import { fingerprint } from '@rekey/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { steady, summarize } from '../lib/measure';
+import { machineLoadNote, steady, summarize, withMachineLoad } from '../lib/measure';
 import { Row } from '../lib/report';
 import { AppName, Server, startApp } from '../lib/processes';
 import { Call, RequestSigner, sendSigned, SigningName } from '../lib/signed-requests';
@@ -141,17 +141,20 @@ export async function eventLatencyRows(context: BenchContext, source: RotationSo
         targets.push(await targetOf(second));
       }
       for (const rate of EVENT_RATES) {
-        const measurement = await ackToReceipt(consumer, rate, async (i) => {
-          const { url, pool } = targets[i % replicas];
-          const answer = await sendSigned(agent, url, pool[i % pool.length]).catch(() => ({ status: 0, body: '' }));
-          const at = performance.now();
-          return answer.status === 200 ? { key: fingerprint(source.fingerprintOf(JSON.parse(answer.body))[0]), at } : undefined;
-        });
+        const { result: measurement, busyCores } = await withMachineLoad(() =>
+          ackToReceipt(consumer, rate, async (i) => {
+            const { url, pool } = targets[i % replicas];
+            const answer = await sendSigned(agent, url, pool[i % pool.length]).catch(() => ({ status: 0, body: '' }));
+            const at = performance.now();
+            return answer.status === 200 ? { key: fingerprint(source.fingerprintOf(JSON.parse(answer.body))[0]), at } : undefined;
+          }),
+        );
         const baseline = kafkaBaseline.get(rate);
         rows.push({
           section: SECTION,
           name: `${source.label} acked → TokenRotated consumed at ${rate}/s, ${replicas === 1 ? '1 replica' : `${replicas} replicas round-robin`}`,
           measurement,
+          note: machineLoadNote(busyCores),
           ratio: baseline ? { value: measurement.p99 / baseline, meaning: 'p99 ÷ bare Kafka p99', target: rate === 1000 && replicas === 2 ? '1000/s, p99 ≤ 50 ms' : undefined } : undefined,
         });
       }
