@@ -23,10 +23,12 @@ export async function chatRows(context: BenchContext): Promise<Row[]> {
       path: '/CreateChatToken',
       body: JSON.stringify({ roomIdentifier: room.arn, userId: `bench-user-${i}`, capabilities: ['SEND_MESSAGE', 'DELETE_MESSAGE'], attributes: { displayName: `User ${i}` } }),
     }));
+    // The probe before the load rows (CreateRoom above has run the per-request chain): they leave work behind in the app.
+    const live = await liveRows(app);
     bare = await startBenchServer('bare-seal', 'bare-seal-server.ts', { MONGO_URI: `${context.infra.mongoUrl}/${db}`, KAFKA_BROKERS: context.infra.kafkaBrokers, BARE_TOPIC: topic(context, 'chat-ceiling') });
     const bareRun = await hammer(bare.url, await new RequestSigner(bare.url, 'ivschat').signAll(calls));
     const appRun = await hammer(app.url, await signer.signAll(calls));
-    return [...(await liveRows(app)), ...againstCeiling('CreateChatToken (chat app)', appRun, 'bare Fastify handler: same SigV4 check, validation, room lookup in memory, sealing, event acked by Kafka', bareRun, '≥ 0.6')];
+    return [...live, ...againstCeiling('CreateChatToken (chat app)', appRun, 'bare Fastify handler: same SigV4 check, validation, room lookup in memory, sealing, event acked by Kafka', bareRun, '≥ 0.6')];
   } finally {
     await Promise.all([app.stop(), bare?.stop()]);
   }
