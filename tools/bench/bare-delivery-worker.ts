@@ -1,8 +1,9 @@
 // The ceiling of signed bot event deliveries that includes Kafka: a minimal correct delivery. A
 // bare kafkajs consumer of the requests topic (BARE_TOPIC) that, per fetched chunk, POSTs each
-// request to its bot signed with the bot's token (bots and their endpoints from BARE_BOTS), each bot's requests in order and the bots at once, produces their outcome events
-// with acks=all and only then resolves the chunk's offsets: the least an at-least-once delivery
-// from Kafka with outcome events needs. No framework, validation, de-duplication, check for queued
+// request to its bot signed with the bot's token (bots and their endpoints from BARE_BOTS), each
+// bot's requests in order and the bots at once, produces their outcome events with acks=all and
+// only then resolves the chunk's offsets: the least an at-least-once delivery from Kafka with
+// outcome events needs. No framework, validation, de-duplication, check for queued
 // deliveries, retries, SSRF checks, logs or metrics. Started by sections/deliveries.ts; writes
 // "ready" to standard error once its group has joined.
 import 'reflect-metadata';

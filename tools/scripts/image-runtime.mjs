@@ -21,5 +21,5 @@ export function imageRuntime() {
     const tarball = execFileSync('npm', ['pack', `node-${process.platform}-${process.arch}@${version}`, '--silent'], { cwd: dir, encoding: 'utf8' }).trim();
     execFileSync('tar', ['xzf', tarball], { cwd: dir });
   }
-  return { execPath, nodeOptions, version };
+  return { execPath, nodeOptions };
 }

@@ -100,7 +100,7 @@ export async function deliveriesRows(context: BenchContext): Promise<Row[]> {
     };
     const produce = produceTo(topic);
     /** Requested → last one received, for `count` requests from `from` on (the consumer warmed up before). */
-    const batch = async (send: (from: number, count: number) => Promise<void>, from: number, count: number) => {
+    const batch = async (send: (from: number, count: number) => Promise<void>, from: number, count: number): Promise<BatchRun> => {
       const before = receiver.receipts.length;
       const started = performance.now();
       const { busyCores } = await withMachineLoad(async () => {
@@ -122,9 +122,8 @@ export async function deliveriesRows(context: BenchContext): Promise<Row[]> {
     const minimalAfter = await batch(produceMinimal, BOTS + DELIVERIES / 2, DELIVERIES / 2);
     await minimalDelivery.stop();
     const bareAfter = await bareDeliveries(receiver.url, bots, DELIVERIES / 2);
-    const bare = throughput(bareBefore.requests + bareAfter.requests, DELIVERIES, bareBefore.seconds + bareAfter.seconds);
-    const minimal = throughput(minimalBefore.requests + minimalAfter.requests, DELIVERIES, minimalBefore.seconds + minimalAfter.seconds);
-    const minimalBusyCores = ((minimalBefore.busyCores ?? Number.NaN) * minimalBefore.seconds + (minimalAfter.busyCores ?? Number.NaN) * minimalAfter.seconds) / minimal.seconds;
+    const bare = bothHalves(bareBefore, bareAfter);
+    const minimal = bothHalves(minimalBefore, minimalAfter);
     // The rotations on two replicas (same database, same consumer group): either may drain a rotating bot's queue.
     second = await startApp('bots', context.infra, db, { name: 'bots-2', env: { REKEY_BOTS_DELIVERIES_TOPIC: topic } });
     // Through the consumer group's rebalance before the clock starts.
@@ -139,7 +138,7 @@ export async function deliveriesRows(context: BenchContext): Promise<Row[]> {
         section: 'Throughput',
         name: "ceiling: minimal correct delivery from Kafka (bare kafkajs: topic → signed POST → outcome event acks=all → offsets; half before, half after the app's batch)",
         measurement: minimal,
-        note: machineLoadNote(Number.isNaN(minimalBusyCores) ? undefined : minimalBusyCores),
+        note: machineLoadNote(minimal.busyCores),
         ratio: { value: appRun.rps / minimal.rps, meaning: `app deliveries/s ÷ these; these ÷ bare POSTs: ${(minimal.rps / bare.rps).toFixed(2)}` },
       },
       { section: 'Event latency', name: `RegenerateSecurityToken answered → first delivery signed with the new token, 2 replicas (${ROTATING_BOTS} bots × ${STREAM_PER_BOT_PER_SECOND} deliveries/s)`, measurement: rotation },
@@ -172,6 +171,16 @@ async function startMinimalDelivery(context: BenchContext, kafka: Kafka, bots: A
   const env = { KAFKA_BROKERS: context.infra.kafkaBrokers, BARE_TOPIC: topic, BARE_OUTCOMES_TOPIC: outcomes, BARE_BOTS: JSON.stringify(bots) };
   const { server } = await startTool('bare-delivery', 'tools/bench/bare-delivery-worker.ts', [], env, /^ready$/m);
   return { topic, stop: () => server.stop() };
+}
+
+/** A batch's figure, with how many of the machine's cores were busy meanwhile when measured. */
+type BatchRun = Measurement & { busyCores?: number };
+
+/** A ceiling's two halves (before and after the app's batch) as one figure; busy cores weighted by each half's time. */
+function bothHalves(before: BatchRun, after: BatchRun): BatchRun {
+  const seconds = before.seconds + after.seconds;
+  const busyCores = before.busyCores !== undefined && after.busyCores !== undefined ? (before.busyCores * before.seconds + after.busyCores * after.seconds) / seconds : undefined;
+  return { ...throughput(before.requests + after.requests, DELIVERIES, seconds), busyCores };
 }
 
 /** Deliveries per second over a batch; latency percentiles do not apply (one figure for the batch). */

@@ -34,10 +34,10 @@ export async function tunnelsRows(context: BenchContext): Promise<Row[]> {
     }
     const rotationCalls = tunnelIds.map((tunnelId) => operation('RotateTunnelAccessToken', { tunnelId, clientMode: 'ALL' }));
     const describeCalls = tunnelIds.map((tunnelId) => operation('DescribeTunnel', { tunnelId }));
-    // The read first, as its ceiling runs first: a rotation row leaves work behind (the relay clearing outboxes) that would land on the read's.
     // The probe before the load rows (the setup's API calls above have run the per-request chain,
     // request logger and AsyncLocalStorage included): the rows leave work behind in the app.
     const live = await liveRows(app);
+    // The read first, as its ceiling runs first: a rotation row leaves work behind (the relay clearing outboxes) that would land on the read's.
     const describeRun = await hammer(app.url, await signer.signAll(describeCalls));
     const rotateRun = await hammer(app.url, await signer.signAll(rotationCalls));
 
