@@ -1,4 +1,4 @@
-import { OffsetOrder } from './offset-order';
+import { CONSUMER_WAIT_MS, OffsetOrder } from './offset-order';
 
 /** An order and what it delivered, by name, in delivery order. */
 function recording() {
@@ -70,5 +70,36 @@ describe('OffsetOrder', () => {
     r.acknowledged(7, 'mine');
     r.consumed(7, 'mine');
     expect(r.delivered).toEqual(['before', 'refused by the transport', 'theirs', 'mine']);
+  });
+
+  describe('when the consumer does not reach an acknowledged event', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('delivers it once CONSUMER_WAIT_MS has passed (its sender waits for it), then the earlier ones from the consumer, none twice', () => {
+      const r = recording();
+      r.consumed(4, 'before');
+      r.acknowledged(6, 'mine');
+      jest.advanceTimersByTime(CONSUMER_WAIT_MS - 1);
+      expect(r.delivered).toEqual(['before']);
+      jest.advanceTimersByTime(1);
+      expect(r.delivered).toEqual(['before', 'mine']);
+      // The next acknowledgement follows it at once; the consumer brings the one it skipped, late.
+      r.acknowledged(7, 'mine too');
+      r.consumed(5, 'theirs, stored while its acknowledgement was lost');
+      r.consumed(6, 'mine');
+      r.consumed(7, 'mine too');
+      expect(r.delivered).toEqual(['before', 'mine', 'mine too', 'theirs, stored while its acknowledgement was lost']);
+    });
+
+    it('leaves it to the consumer that reached it within CONSUMER_WAIT_MS', () => {
+      const r = recording();
+      r.consumed(4, 'before');
+      r.acknowledged(6, 'mine');
+      r.consumed(5, 'theirs');
+      r.consumed(6, 'mine');
+      jest.advanceTimersByTime(CONSUMER_WAIT_MS);
+      expect(r.delivered).toEqual(['before', 'theirs', 'mine']);
+    });
   });
 });

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 
+/** How long an acknowledged event waits for this replica's consumer to reach it. */
+export const CONSUMER_WAIT_MS = 2_000;
+
 /** An event's position in `rekey.chat.messages.v1`: as acknowledged (`EventPlacement`) or as consumed (`EventContext`). */
 export interface TopicPosition {
   partition: number;
@@ -13,6 +16,11 @@ export interface TopicPosition {
  * the event just before it on its partition has been delivered here (then so has everything
  * before, since both paths go in offset order); otherwise the consumer delivers it in its turn.
  * The consumer skips what was delivered at its acknowledgement. See docs/chat-gateway.md.
+ *
+ * The delivery is the sender's answer, and the official client waits for it with no timeout of its
+ * own: an acknowledged event the consumer has not reached within CONSUMER_WAIT_MS (a consumer
+ * rejoining its group, an earlier event stored while its acknowledgement was lost) is delivered
+ * anyway, and the consumer then delivers the ones before it late.
  */
 @Injectable()
 export class OffsetOrder {
@@ -21,15 +29,20 @@ export class OffsetOrder {
   /** Per partition: offsets delivered at their acknowledgement that the consumer has not reached yet, ascending. */
   private readonly early = new Map<number, bigint[]>();
 
-  /** After Kafka acknowledged a publish of this replica: delivers it now if it is next on its partition, else leaves it to the consumer. */
+  /**
+   * After Kafka acknowledged a publish of this replica: delivers it now if it is next on its
+   * partition, else leaves it to the consumer for up to CONSUMER_WAIT_MS.
+   */
   acknowledged({ partition, offset }: TopicPosition, deliver: () => void): void {
     const at = BigInt(offset);
-    if (this.next.get(partition) !== at) return;
-    deliver();
-    this.next.set(partition, at + 1n);
-    const early = this.early.get(partition);
-    if (early) early.push(at);
-    else this.early.set(partition, [at]);
+    if (this.next.get(partition) === at) {
+      this.deliverEarly(partition, at, deliver);
+      return;
+    }
+    const waiting = setTimeout(() => {
+      if ((this.next.get(partition) ?? -1n) <= at) this.deliverEarly(partition, at, deliver);
+    }, CONSUMER_WAIT_MS);
+    waiting.unref();
   }
 
   /** An event as the consumer reads it: delivered unless it already was at its acknowledgement. */
@@ -41,5 +54,14 @@ export class OffsetOrder {
     if (early[0] === at) early.shift();
     else deliver();
     if ((this.next.get(partition) ?? -1n) <= at) this.next.set(partition, at + 1n);
+  }
+
+  /** Every offset delivered here so far is below `at`, so `early` stays ascending. */
+  private deliverEarly(partition: number, at: bigint, deliver: () => void): void {
+    deliver();
+    this.next.set(partition, at + 1n);
+    const early = this.early.get(partition);
+    if (early) early.push(at);
+    else this.early.set(partition, [at]);
   }
 }
