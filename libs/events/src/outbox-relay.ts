@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { METRICS_REGISTRY } from '@rekey/platform';
+import { METRICS_REGISTRY, PeriodicTask } from '@rekey/platform';
 import type { Collection, Document, UpdateFilter } from 'mongodb';
 import type { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
@@ -66,7 +66,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private backingOffUntil = 0;
   /** What this process is sending or has just sent (the relay or a request's fast path): each entry goes out once. */
   readonly sending = new SendingEvents();
-  private poll?: NodeJS.Timeout;
+  private readonly poll = new PeriodicTask(this.logger, 'outbox poll', () => this.wake());
   private retry?: NodeJS.Timeout;
   private readonly publishLatency: Histogram;
   private readonly publishErrors: Counter;
@@ -131,14 +131,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   onApplicationBootstrap(): void {
-    this.poll = setInterval(() => this.wake(), POLL_MS);
-    this.poll.unref();
-    this.wake();
+    this.poll.start(POLL_MS, { now: true });
   }
 
   /** Runs after the HTTP server stopped taking requests (see runApp) and before MongoDB closes. */
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.poll);
+    await this.poll.stop();
     await this.flush(5_000).catch((error: Error) => this.logger.warn(`shutting down with events left in the outbox: ${error.message}`));
     clearTimeout(this.retry);
   }

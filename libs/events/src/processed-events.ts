@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicTask } from '@rekey/platform';
 import type { Connection } from 'mongoose';
 import { insertNew } from './driver-collection';
 
@@ -59,27 +60,23 @@ const EXPIRY_EVERY_MS = 3_600_000;
 /** Removes the app's `processed_events` entries older than PROCESSED_EVENTS_KEPT_MS, at start-up and hourly. */
 @Injectable()
 export class ProcessedEventsExpiry implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(ProcessedEventsExpiry.name);
-  private timer?: NodeJS.Timeout;
+  private readonly expiry = new PeriodicTask(new Logger(ProcessedEventsExpiry.name), 'removing expired processed_events entries', () =>
+    this.processed.forgetBefore(new Date(Date.now() - PROCESSED_EVENTS_KEPT_MS)),
+  );
 
   constructor(@Inject(PROCESSED_EVENTS) private readonly processed: MongoProcessedEvents) {}
 
   onApplicationBootstrap(): void {
-    void this.expire();
-    this.timer = setInterval(() => void this.expire(), EXPIRY_EVERY_MS);
-    this.timer.unref();
+    this.expiry.start(EXPIRY_EVERY_MS, { now: true });
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  async onApplicationShutdown(): Promise<void> {
+    await this.expiry.stop();
   }
 
-  async expire(): Promise<void> {
-    try {
-      await this.processed.forgetBefore(new Date(Date.now() - PROCESSED_EVENTS_KEPT_MS));
-    } catch (error) {
-      this.logger.warn(`cannot remove expired processed_events entries, retrying in an hour: ${(error as Error).message}`);
-    }
+  /** One removal now (or the one running); answers how many entries it removed. */
+  expire(): Promise<number> {
+    return this.expiry.run();
   }
 }
 

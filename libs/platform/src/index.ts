@@ -12,6 +12,7 @@ export * from './metrics/http-metrics';
 export * from './metrics/token-metrics';
 export * from './mongo/mongo-timeouts';
 export * from './deadline';
+export * from './periodic-task';
 export * from './kafka/consumer-transport';
 export * from './health/readiness-checks';
 export * from './tracing/trace-context';

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { keysetPage, PaginationTokens, readKeysetCursor, ServiceError } from '@rekey/aws-protocol';
 import { AccountView, CreateAccountRequest, LIST_ACCOUNTS_LIMITS, ListAccountsRequest, UpdateAccountRequest } from '@rekey/contracts';
+import { PeriodicTask } from '@rekey/platform';
 import { randomUUID } from 'node:crypto';
 import { AccountLiveness } from './account-liveness';
 import { AccountMembers } from './account-members';
@@ -32,7 +33,7 @@ export function accountView(account: AccountRecord): AccountView {
 @Injectable()
 export class AccountsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AccountsService.name);
-  private sweep?: NodeJS.Timeout;
+  private readonly sweep = new PeriodicTask(this.logger, 'finishing interrupted account deletions', () => this.finishInterruptedDeletions());
   private registeredMembers?: AccountMembers;
   private readonly liveness: AccountLiveness;
 
@@ -130,13 +131,11 @@ export class AccountsService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap(): void {
-    void this.finishInterruptedDeletions();
-    this.sweep = setInterval(() => void this.finishInterruptedDeletions(), SWEEP_EVERY_MS);
-    this.sweep.unref();
+    this.sweep.start(SWEEP_EVERY_MS, { now: true });
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.sweep);
+  async onApplicationShutdown(): Promise<void> {
+    await this.sweep.stop();
   }
 
   private async finishDeletion(tenant: string, id: string): Promise<void> {
@@ -146,12 +145,8 @@ export class AccountsService implements OnApplicationBootstrap, OnApplicationShu
 
   /** Finishes the deletions some replica began but did not finish (run at start-up and every 30 s). */
   async finishInterruptedDeletions(): Promise<void> {
-    try {
-      for (const { tenant, id } of await this.accounts.interruptedDeletions(new Date(Date.now() - INTERRUPTED_AFTER_MS))) {
-        await this.finishDeletion(tenant, id);
-      }
-    } catch (error) {
-      this.logger.warn(`finishing interrupted account deletions failed, retrying later: ${(error as Error).message}`);
+    for (const { tenant, id } of await this.accounts.interruptedDeletions(new Date(Date.now() - INTERRUPTED_AFTER_MS))) {
+      await this.finishDeletion(tenant, id);
     }
   }
 }

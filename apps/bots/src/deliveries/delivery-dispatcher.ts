@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { PeriodicTask } from '@rekey/platform';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BotEventSender, DeliveryOutcome } from './bot-event-sender';
@@ -55,8 +56,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   private readonly active = new Map<string, Promise<void>>();
   /** Queues woken while their drain was finishing here: drained once more, so a request never waits for the sweep. */
   private readonly wokenAgain = new Set<string>();
-  private sweepTimer?: NodeJS.Timeout;
-  private sweepFailing = false;
+  private readonly sweeps = new PeriodicTask(this.logger, 'looking for delivery queues', () => this.sweep());
   private stopping = false;
 
   constructor(
@@ -66,13 +66,13 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   ) {}
 
   onApplicationBootstrap(): void {
-    this.scheduleSweep();
+    this.sweeps.start(SWEEP_MS);
   }
 
   /** Before MongoDB and Kafka disconnect: each drain stops after its current delivery, records its outcome and releases its lease. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    clearTimeout(this.sweepTimer);
+    await this.sweeps.stop();
     await Promise.all(this.active.values());
   }
 
@@ -168,22 +168,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     return true;
   }
 
-  private scheduleSweep(): void {
-    this.sweepTimer = setTimeout(() => {
-      void this.sweep().finally(() => {
-        if (!this.stopping) this.scheduleSweep();
-      });
-    }, SWEEP_MS);
-  }
-
   private async sweep(): Promise<void> {
-    try {
-      for (const queueId of await this.repository.queuesWithWork(MAX_ACTIVE_QUEUES * 2)) this.wake(queueId);
-      this.sweepFailing = false;
-    } catch (error) {
-      // Once per outage, not every second of it.
-      if (!this.sweepFailing) this.logger.warn(`cannot look for delivery queues: ${(error as Error).message}`);
-      this.sweepFailing = true;
-    }
+    for (const queueId of await this.repository.queuesWithWork(MAX_ACTIVE_QUEUES * 2)) this.wake(queueId);
   }
 }

@@ -1,7 +1,7 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { KafkaEventTransport } from '@rekey/events';
-import { METRICS_REGISTRY, ReadinessChecks } from '@rekey/platform';
+import { METRICS_REGISTRY, PeriodicTask, ReadinessChecks } from '@rekey/platform';
 import { Gauge, Registry } from 'prom-client';
 import { LIVE_SUBSCRIPTION } from './live-events.controller';
 import { RoomProjection } from './room-projection.service';
@@ -22,7 +22,7 @@ export const ROOM_PROJECTION_GROUP = Symbol('ROOM_PROJECTION_GROUP');
 export class ProjectionReadiness implements OnApplicationBootstrap, OnApplicationShutdown {
   private loaded = false;
   private readonly joined = new Set<string>();
-  private reloading?: NodeJS.Timeout;
+  private readonly reloading = new PeriodicTask(new Logger(ProjectionReadiness.name), 'room projection reload', () => this.projection.load());
 
   constructor(
     private readonly projection: RoomProjection,
@@ -38,12 +38,11 @@ export class ProjectionReadiness implements OnApplicationBootstrap, OnApplicatio
     for (const group of [LIVE_SUBSCRIPTION.group, this.durableGroup]) void this.transport.joined(group).then(() => this.joined.add(group));
     // Subscribed first, loaded then: a change written after the load began arrives as an event.
     void this.transport.joined(LIVE_SUBSCRIPTION.group).then(() => this.loadUntilDone());
-    this.reloading = setInterval(() => void this.projection.load().catch((error: Error) => this.projection.warnLoadFailure(error)), RELOAD_MS);
-    this.reloading.unref();
+    this.reloading.start(RELOAD_MS);
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.reloading);
+  async onApplicationShutdown(): Promise<void> {
+    await this.reloading.stop();
   }
 
   private async loadUntilDone(): Promise<void> {

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectConnection } from '@nestjs/mongoose';
 import { MongoThrottleCounters, RequestThrottle } from '@rekey/aws-protocol';
 import { EventPublisher, RekeyEvent } from '@rekey/events';
+import { PeriodicTask } from '@rekey/platform';
 import { newIvschatId } from '@rekey/tokens';
 import type { Connection } from 'mongoose';
 import { gatewayMessageDeleted, gatewayUserDisconnected, messageSent } from '../chat-gateway.events';
@@ -36,7 +37,7 @@ export class ClientRequestsService implements OnApplicationBootstrap, OnApplicat
   private readonly logger = new Logger(ClientRequestsService.name);
   /** Messages per room and second, across replicas: the room's maximumMessageRatePerSecond. */
   private readonly rates: RequestThrottle;
-  private reconciling?: NodeJS.Timeout;
+  private readonly sharing: PeriodicTask;
 
   constructor(
     private readonly projection: RoomProjection,
@@ -47,15 +48,15 @@ export class ClientRequestsService implements OnApplicationBootstrap, OnApplicat
     @InjectConnection() connection: Connection,
   ) {
     this.rates = new RequestThrottle({ defaultPerSecond: 0, perOperation: {} }, new MongoThrottleCounters(connection));
+    this.sharing = new PeriodicTask(this.logger, 'sharing message rate counters (limiting per replica meanwhile)', () => this.rates.reconcile());
   }
 
   onApplicationBootstrap(): void {
-    this.reconciling = setInterval(() => void this.rates.reconcile().catch((error: Error) => this.logger.warn(`message rate counters not shared: ${error.message}`)), RECONCILE_MS);
-    this.reconciling.unref();
+    this.sharing.start(RECONCILE_MS);
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.reconciling);
+  async onApplicationShutdown(): Promise<void> {
+    await this.sharing.stop();
   }
 
   async handle(connection: ChatConnection, text: string): Promise<void> {

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { RoomDirectory } from '@rekey/chat-rooms';
 import { EventSubscription, KafkaEventTransport, RekeyEvent } from '@rekey/events';
 import { EVENT_TYPES, RoomEventData } from '@rekey/contracts';
+import { PeriodicTask } from '@rekey/platform';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RoomsRepository } from './rooms.repository';
 
@@ -28,7 +29,7 @@ export class RoomCache implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly directory = new RoomDirectory();
   private following = false;
   private stopped = false;
-  private syncing?: NodeJS.Timeout;
+  private readonly syncing = new PeriodicTask(this.logger, 'room cache check', () => this.sync());
 
   constructor(
     private readonly rooms: RoomsRepository,
@@ -38,8 +39,7 @@ export class RoomCache implements OnApplicationBootstrap, OnApplicationShutdown 
   onApplicationBootstrap(): void {
     // In the background: the replica serves (from MongoDB) while Kafka is away at start-up.
     void this.followOnceJoined();
-    this.syncing = setInterval(() => void this.sync().catch((error: Error) => this.logger.warn(`room cache check failed: ${error.message}`)), SYNC_MS);
-    this.syncing.unref();
+    this.syncing.start(SYNC_MS);
   }
 
   /** Whether the cache follows room events; until then every lookup reads MongoDB. */
@@ -47,9 +47,9 @@ export class RoomCache implements OnApplicationBootstrap, OnApplicationShutdown 
     return this.following;
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.syncing);
+    await this.syncing.stop();
   }
 
   /** A room created or changed (RoomCreated, RoomUpdated). */

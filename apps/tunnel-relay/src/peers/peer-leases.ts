@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { REKEY_CONFIG, RekeyConfig } from '@rekey/platform';
+import { PeriodicTask, REKEY_CONFIG, RekeyConfig } from '@rekey/platform';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,8 +24,7 @@ export class PeerLeases implements OnApplicationBootstrap, OnApplicationShutdown
   /** This process: a replica restarted at the same URL is another holder. */
   readonly instance = randomUUID();
   private advertised?: string;
-  private timer?: NodeJS.Timeout;
-  private round?: Promise<void>;
+  private readonly renewal = new PeriodicTask(this.logger, 'renewing peer leases', () => this.renewAndSweep());
 
   constructor(
     @Inject(REKEY_CONFIG) private readonly config: RekeyConfig,
@@ -51,13 +50,11 @@ export class PeerLeases implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => (this.round ??= this.renewAndSweep().finally(() => (this.round = undefined))), this.config.relayPeerLeaseMs / 3);
-    this.timer.unref();
+    this.renewal.start(this.config.relayPeerLeaseMs / 3);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.round;
+    await this.renewal.stop();
   }
 
   private leaseUntil(): Date {
@@ -65,17 +62,13 @@ export class PeerLeases implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private async renewAndSweep(): Promise<void> {
-    try {
-      await this.peers.renew(this.instance, this.leaseUntil());
-      // Ends recorded as gone while this replica still holds them (it could not renew for a whole lease).
-      for (const lapsed of await this.peers.lapsed(this.instance)) {
-        const peer = this.registry.session(lapsed.tunnelId)?.localPeer(lapsed.mode);
-        if (peer?.channelId === lapsed.channelId) await this.events.reclaimed(this.holding(peer));
-      }
-      const now = new Date();
-      for (const expired of await this.peers.expired(now, EXPIRED_PER_ROUND)) await this.events.expired(expired, now);
-    } catch (error) {
-      this.logger.warn(`peer leases not renewed: ${(error as Error).message}`);
+    await this.peers.renew(this.instance, this.leaseUntil());
+    // Ends recorded as gone while this replica still holds them (it could not renew for a whole lease).
+    for (const lapsed of await this.peers.lapsed(this.instance)) {
+      const peer = this.registry.session(lapsed.tunnelId)?.localPeer(lapsed.mode);
+      if (peer?.channelId === lapsed.channelId) await this.events.reclaimed(this.holding(peer));
     }
+    const now = new Date();
+    for (const expired of await this.peers.expired(now, EXPIRED_PER_ROUND)) await this.events.expired(expired, now);
   }
 }

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { PeriodicTask } from '@rekey/platform';
 import { Clock } from './clock';
 import { TunnelEvents } from './tunnels.events';
 import { TunnelsRepository } from './tunnels.repository';
@@ -15,9 +16,7 @@ const BATCH = 100;
  */
 @Injectable()
 export class TunnelSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(TunnelSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly sweeps = new PeriodicTask(new Logger(TunnelSweeper.name), 'tunnel sweep', () => this.pass());
 
   constructor(
     private readonly tunnels: TunnelsRepository,
@@ -26,20 +25,17 @@ export class TunnelSweeper implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep().catch((error: Error) => this.logger.warn(`tunnel sweep failed: ${error.message}`)), SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.sweeps.start(SWEEP_INTERVAL_MS);
   }
 
   /** Stops before the outbox's final flush, so no sweep records an event after it. */
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.sweeps.stop();
   }
 
-  /** One pass; resolves with the number of tunnels this replica closed. */
+  /** One pass (or the one running); resolves with the number of tunnels this replica closed. */
   sweep(): Promise<number> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
-    return this.running;
+    return this.sweeps.run();
   }
 
   private async pass(): Promise<number> {

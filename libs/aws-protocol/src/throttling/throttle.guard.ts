@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { isPublicRoute, METRICS_REGISTRY, operationLabel, tenantLabel } from '@rekey/platform';
+import { isPublicRoute, METRICS_REGISTRY, operationLabel, PeriodicTask, tenantLabel } from '@rekey/platform';
 import type { FastifyRequest } from 'fastify';
 import { Counter, Registry } from 'prom-client';
 import { ServiceError } from '../errors/service-error';
@@ -10,11 +10,9 @@ const RECONCILE_MS = 250;
 /** Refuses a tenant's request beyond its operation's rate (per AwsOperation name) with the API's throttling error. Runs after SigV4. */
 @Injectable()
 export class ThrottleGuard implements CanActivate, OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(ThrottleGuard.name);
   private readonly throttled: Counter<'operation'>;
-  private timer?: NodeJS.Timeout;
-  private reconciling = false;
-  private storeFailing = false;
+  /** Limits keep holding per replica while the shared counters are unreachable. */
+  private readonly sharing = new PeriodicTask(new Logger(ThrottleGuard.name), 'sharing throttle counters (limiting per replica meanwhile)', () => this.throttle.reconcile());
 
   constructor(
     private readonly throttle: RequestThrottle,
@@ -38,27 +36,10 @@ export class ThrottleGuard implements CanActivate, OnApplicationBootstrap, OnApp
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.reconcile(), RECONCILE_MS);
-    this.timer.unref();
+    this.sharing.start(RECONCILE_MS);
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  private async reconcile(): Promise<void> {
-    if (this.reconciling) return;
-    this.reconciling = true;
-    try {
-      await this.throttle.reconcile();
-      if (this.storeFailing) this.logger.log('throttle counters reachable again');
-      this.storeFailing = false;
-    } catch (error) {
-      // Limits keep holding per replica meanwhile; say so once, not four times a second.
-      if (!this.storeFailing) this.logger.warn(`cannot share throttle counters, limiting per replica: ${(error as Error).message}`);
-      this.storeFailing = true;
-    } finally {
-      this.reconciling = false;
-    }
+  async onApplicationShutdown(): Promise<void> {
+    await this.sharing.stop();
   }
 }

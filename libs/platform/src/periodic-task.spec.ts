@@ -1,0 +1,78 @@
+import { Logger } from '@nestjs/common';
+import { PeriodicTask } from './periodic-task';
+
+/** A logger that records what it was told, by level. */
+function recordingLogger() {
+  const lines: string[] = [];
+  const logger = { log: (message: string) => lines.push(`log ${message}`), warn: (message: string) => lines.push(`warn ${message}`) } as unknown as Logger;
+  return { logger, lines };
+}
+
+describe('PeriodicTask', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('joins a round still running when the next is due, instead of starting another', async () => {
+    const { logger } = recordingLogger();
+    let started = 0;
+    let finish!: () => void;
+    const task = new PeriodicTask(logger, 'slow job', () => {
+      started += 1;
+      return new Promise<void>((resolve) => (finish = resolve));
+    });
+    task.start(100);
+    await jest.advanceTimersByTimeAsync(350);
+    expect(started).toBe(1);
+    finish();
+    await jest.advanceTimersByTimeAsync(100);
+    expect(started).toBe(2);
+    finish();
+    await task.stop();
+  });
+
+  it('runs at once with now, and a direct run shares the round in flight and its result', async () => {
+    const { logger } = recordingLogger();
+    let rounds = 0;
+    const task = new PeriodicTask(logger, 'counting', async () => (rounds += 1));
+    task.start(1_000, { now: true });
+    expect(rounds).toBe(1);
+    expect(await task.run()).toBe(1);
+    const [a, b] = await Promise.all([task.run(), task.run()]);
+    expect([a, b, rounds]).toEqual([2, 2, 2]);
+    await task.stop();
+  });
+
+  it('logs a failing job once until it works again, and says so; a direct run gets the error', async () => {
+    const { logger, lines } = recordingLogger();
+    let failing = true;
+    const task = new PeriodicTask(logger, 'flaky job', async () => {
+      if (failing) throw new Error('store down');
+    });
+    task.start(100);
+    await jest.advanceTimersByTimeAsync(500);
+    await expect(task.run()).rejects.toThrow('store down');
+    failing = false;
+    await jest.advanceTimersByTimeAsync(300);
+    expect(lines).toEqual(['warn flaky job failed, retrying quietly until it works: store down', 'log flaky job works again']);
+    await task.stop();
+  });
+
+  it('stops ticking and waits for the round running when stopped', async () => {
+    const { logger } = recordingLogger();
+    let rounds = 0;
+    let finish!: () => void;
+    const task = new PeriodicTask(logger, 'job', () => {
+      rounds += 1;
+      return new Promise<void>((resolve) => (finish = resolve));
+    });
+    task.start(100, { now: true });
+    let stopped = false;
+    const stopping = task.stop().then(() => (stopped = true));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(stopped).toBe(false);
+    finish();
+    await stopping;
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(rounds).toBe(1);
+  });
+});
