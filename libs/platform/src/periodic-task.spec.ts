@@ -8,25 +8,30 @@ function recordingLogger() {
   return { logger, lines };
 }
 
+/** A job whose rounds end only when told to. */
+function heldJob() {
+  const held = { rounds: 0, finish: () => undefined as void, job: () => undefined as unknown as Promise<void> };
+  held.job = () => {
+    held.rounds += 1;
+    return new Promise<void>((resolve) => (held.finish = resolve));
+  };
+  return held;
+}
+
 describe('PeriodicTask', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
   it('joins a round still running when the next is due, instead of starting another', async () => {
-    const { logger } = recordingLogger();
-    let started = 0;
-    let finish!: () => void;
-    const task = new PeriodicTask(logger, 'slow job', () => {
-      started += 1;
-      return new Promise<void>((resolve) => (finish = resolve));
-    });
+    const slow = heldJob();
+    const task = new PeriodicTask(recordingLogger().logger, 'slow job', slow.job);
     task.start(100);
     await jest.advanceTimersByTimeAsync(350);
-    expect(started).toBe(1);
-    finish();
+    expect(slow.rounds).toBe(1);
+    slow.finish();
     await jest.advanceTimersByTimeAsync(100);
-    expect(started).toBe(2);
-    finish();
+    expect(slow.rounds).toBe(2);
+    slow.finish();
     await task.stop();
   });
 
@@ -58,21 +63,16 @@ describe('PeriodicTask', () => {
   });
 
   it('stops ticking and waits for the round running when stopped', async () => {
-    const { logger } = recordingLogger();
-    let rounds = 0;
-    let finish!: () => void;
-    const task = new PeriodicTask(logger, 'job', () => {
-      rounds += 1;
-      return new Promise<void>((resolve) => (finish = resolve));
-    });
+    const held = heldJob();
+    const task = new PeriodicTask(recordingLogger().logger, 'job', held.job);
     task.start(100, { now: true });
     let stopped = false;
     const stopping = task.stop().then(() => (stopped = true));
     await jest.advanceTimersByTimeAsync(0);
     expect(stopped).toBe(false);
-    finish();
+    held.finish();
     await stopping;
     await jest.advanceTimersByTimeAsync(1_000);
-    expect(rounds).toBe(1);
+    expect(held.rounds).toBe(1);
   });
 });
