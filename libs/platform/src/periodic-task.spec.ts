@@ -10,12 +10,18 @@ function recordingLogger() {
 
 /** A job whose rounds end only when told to. */
 function heldJob() {
-  const held = { rounds: 0, finish: () => undefined as void, job: () => undefined as unknown as Promise<void> };
-  held.job = () => {
-    held.rounds += 1;
-    return new Promise<void>((resolve) => (held.finish = resolve));
+  let rounds = 0;
+  let finishRound = (): void => undefined;
+  return {
+    job: () => {
+      rounds += 1;
+      return new Promise<void>((resolve) => (finishRound = resolve));
+    },
+    finish: () => finishRound(),
+    get rounds() {
+      return rounds;
+    },
   };
-  return held;
 }
 
 describe('PeriodicTask', () => {
