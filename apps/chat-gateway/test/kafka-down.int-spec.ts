@@ -9,10 +9,11 @@ const OUTAGE_MS = 20_000;
 /** A broadcast group's one member rejoins once its predecessor's session lapsed (Kafka's default, 30 s, before). */
 const REJOIN_BOUND_MS = 20_000;
 /**
- * The publish's 5 s deadline, then at most the 2 s an acknowledged message waits for its replica's
- * consumer (CONSUMER_WAIT_MS), and slack: the official client itself waits for an answer forever.
+ * The official client itself waits for an answer forever. The first send after Kafka's return also
+ * waits for a fresh producer's connection (over 10 s twice in 17 runs on Node 22), then the
+ * publish's 5 s deadline and the 2 s an acknowledged message waits for its consumer.
  */
-const ANSWER_BOUND_MS = 10_000;
+const ANSWER_BOUND_MS = 20_000;
 
 describe('chat gateway while Kafka is down', () => {
   const kafka = new LocalKafka(19692);
