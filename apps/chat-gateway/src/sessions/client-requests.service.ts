@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import { MongoThrottleCounters, RequestThrottle } from '@rekey/aws-protocol';
+import { MongoThrottleCounters, RequestThrottle, THROTTLE_RECONCILE_MS } from '@rekey/aws-protocol';
 import { EventPublisher, RekeyEvent } from '@rekey/events';
 import { PeriodicTask } from '@rekey/platform';
 import { newIvschatId } from '@rekey/tokens';
@@ -15,9 +15,6 @@ import { RoomProjection } from '../projection/room-projection.service';
 import { ChatConnection } from './chat-connection';
 import { OffsetOrder } from './offset-order';
 import { RoomDelivery } from './room-delivery.service';
-
-/** How often replicas add up their message counts per room (as the API throttle does). */
-const RECONCILE_MS = 250;
 
 /** A request's event, and what delivering it does on this replica. */
 interface Accepted {
@@ -52,7 +49,7 @@ export class ClientRequestsService implements OnApplicationBootstrap, OnApplicat
   }
 
   onApplicationBootstrap(): void {
-    this.sharing.start(RECONCILE_MS);
+    this.sharing.start(THROTTLE_RECONCILE_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {

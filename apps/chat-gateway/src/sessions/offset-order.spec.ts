@@ -12,6 +12,14 @@ function recording() {
   };
 }
 
+/** 'mine' acknowledged at offset 6 while this replica has delivered up to 4: it waits for 5. */
+function waitingForOffset5() {
+  const r = recording();
+  r.consumed(4, 'before');
+  r.acknowledged(6, 'mine');
+  return r;
+}
+
 describe('OffsetOrder', () => {
   it('leaves an acknowledged event to the consumer until it knows where the partition stands', () => {
     const r = recording();
@@ -37,9 +45,7 @@ describe('OffsetOrder', () => {
   });
 
   it("waits for another replica's event that comes first in the topic, then the consumer delivers both in offset order", () => {
-    const r = recording();
-    r.consumed(4, 'before');
-    r.acknowledged(6, 'mine');
+    const r = waitingForOffset5();
     expect(r.delivered).toEqual(['before']);
     r.consumed(5, 'theirs');
     r.consumed(6, 'mine');
@@ -77,9 +83,7 @@ describe('OffsetOrder', () => {
     afterEach(() => jest.useRealTimers());
 
     it('delivers it once CONSUMER_WAIT_MS has passed (its sender waits for it), then the earlier ones from the consumer, none twice', () => {
-      const r = recording();
-      r.consumed(4, 'before');
-      r.acknowledged(6, 'mine');
+      const r = waitingForOffset5();
       jest.advanceTimersByTime(CONSUMER_WAIT_MS - 1);
       expect(r.delivered).toEqual(['before']);
       jest.advanceTimersByTime(1);
@@ -93,9 +97,7 @@ describe('OffsetOrder', () => {
     });
 
     it('leaves it to the consumer that reached it within CONSUMER_WAIT_MS', () => {
-      const r = recording();
-      r.consumed(4, 'before');
-      r.acknowledged(6, 'mine');
+      const r = waitingForOffset5();
       r.consumed(5, 'theirs');
       r.consumed(6, 'mine');
       jest.advanceTimersByTime(CONSUMER_WAIT_MS);

@@ -39,8 +39,9 @@ export class OffsetOrder {
       this.deliverEarly(partition, at, deliver);
       return;
     }
+    if (this.deliveredHere(partition, at)) return;
     const waiting = setTimeout(() => {
-      if ((this.next.get(partition) ?? -1n) <= at) this.deliverEarly(partition, at, deliver);
+      if (!this.deliveredHere(partition, at)) this.deliverEarly(partition, at, deliver);
     }, CONSUMER_WAIT_MS);
     waiting.unref();
   }
@@ -53,7 +54,12 @@ export class OffsetOrder {
     while (early.length > 0 && early[0] < at) early.shift();
     if (early[0] === at) early.shift();
     else deliver();
-    if ((this.next.get(partition) ?? -1n) <= at) this.next.set(partition, at + 1n);
+    if (!this.deliveredHere(partition, at)) this.next.set(partition, at + 1n);
+  }
+
+  /** Whether `at`, and so everything before it on the partition, has been delivered on this replica. */
+  private deliveredHere(partition: number, at: bigint): boolean {
+    return (this.next.get(partition) ?? -1n) > at;
   }
 
   /** Every offset delivered here so far is below `at`, so `early` stays ascending. */

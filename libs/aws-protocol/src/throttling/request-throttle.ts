@@ -16,6 +16,9 @@ interface WindowState {
   others: number;
 }
 
+/** How often each replica runs {@link RequestThrottle.reconcile}: the replicas together can overshoot a limit by what they admit in between. */
+export const THROTTLE_RECONCILE_MS = 250;
+
 export interface AdmitResult {
   admitted: boolean;
   limit: number;

@@ -3,9 +3,7 @@ import { isPublicRoute, METRICS_REGISTRY, operationLabel, PeriodicTask, tenantLa
 import type { FastifyRequest } from 'fastify';
 import { Counter, Registry } from 'prom-client';
 import { ServiceError } from '../errors/service-error';
-import { RequestThrottle } from './request-throttle';
-
-const RECONCILE_MS = 250;
+import { RequestThrottle, THROTTLE_RECONCILE_MS } from './request-throttle';
 
 /** Refuses a tenant's request beyond its operation's rate (per AwsOperation name) with the API's throttling error. Runs after SigV4. */
 @Injectable()
@@ -36,7 +34,7 @@ export class ThrottleGuard implements CanActivate, OnApplicationBootstrap, OnApp
   }
 
   onApplicationBootstrap(): void {
-    this.sharing.start(RECONCILE_MS);
+    this.sharing.start(THROTTLE_RECONCILE_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
